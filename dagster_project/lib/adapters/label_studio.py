@@ -1,0 +1,127 @@
+"""Label Studio's JSON export: a list of tasks, each with its ``annotations[]``.
+
+Rows go to two raw tables, one per entity, with the tool's own field names; the ``result``
+array stays JSON text so staging (SQL) can unnest it. ``completed_by`` is an integer id or,
+with the export's user-details option, an object with ``id`` and ``email``: both are read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .base import (
+    FieldError,
+    Rejection,
+    Row,
+    excerpt,
+    optional_timestamp,
+    parse_bool,
+    parse_int,
+    parse_number,
+    parse_text,
+)
+
+TASKS = "label_studio_tasks"
+ANNOTATIONS = "label_studio_annotations"
+
+
+def _user(value: Any, field: str) -> tuple[int | None, str | None]:
+    """(id, email) of a user given as an id or as an object."""
+    if isinstance(value, dict):
+        return parse_int(value.get("id"), f"{field}.id"), parse_text(value.get("email"), f"{field}.email")
+    return parse_int(value, field), None
+
+
+def _json_text(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def task_row(task: dict[str, Any]) -> dict[str, Any]:
+    if parse_int(task.get("id"), "id") is None:
+        raise FieldError("id", "task has no id")
+    return {
+        "task_id": parse_int(task["id"], "id"),
+        "project_id": parse_int(task.get("project"), "project"),
+        "data": _json_text(task.get("data")),
+        "meta": _json_text(task.get("meta")),
+        "created_at": optional_timestamp(task.get("created_at"), "created_at"),
+        "updated_at": optional_timestamp(task.get("updated_at"), "updated_at"),
+        "total_annotations": parse_int(task.get("total_annotations"), "total_annotations"),
+        "cancelled_annotations": parse_int(task.get("cancelled_annotations"), "cancelled_annotations"),
+        "comment_count": parse_int(task.get("comment_count"), "comment_count"),
+        "unresolved_comment_count": parse_int(
+            task.get("unresolved_comment_count"), "unresolved_comment_count"
+        ),
+    }
+
+
+def annotation_row(annotation: Any, task: dict[str, Any]) -> dict[str, Any]:
+    if not isinstance(annotation, dict):
+        raise FieldError("annotations[]", f"expected an object, got {type(annotation).__name__}")
+    for field in ("id", "completed_by"):
+        if annotation.get(field) in (None, ""):
+            raise FieldError(field, "required field is missing or empty")
+    completed_by_id, completed_by_email = _user(annotation["completed_by"], "completed_by")
+    updated_by_id, _ = _user(annotation.get("updated_by"), "updated_by")
+    result = annotation.get("result")
+    if result is not None and not isinstance(result, list):
+        raise FieldError("result", f"expected an array, got {type(result).__name__}")
+    return {
+        "annotation_id": parse_int(annotation["id"], "id"),
+        "task_id": parse_int(task["id"], "id"),
+        "project_id": parse_int(annotation.get("project", task.get("project")), "project"),
+        "completed_by_id": completed_by_id,
+        "completed_by_email": completed_by_email,
+        "result": _json_text(result or []),
+        "was_cancelled": bool(parse_bool(annotation.get("was_cancelled"), "was_cancelled")),
+        "ground_truth": bool(parse_bool(annotation.get("ground_truth"), "ground_truth")),
+        "created_at": optional_timestamp(annotation.get("created_at"), "created_at"),
+        "updated_at": optional_timestamp(annotation.get("updated_at"), "updated_at"),
+        "draft_created_at": optional_timestamp(annotation.get("draft_created_at"), "draft_created_at"),
+        "lead_time": parse_number(annotation.get("lead_time"), "lead_time"),
+        "last_action": parse_text(annotation.get("last_action"), "last_action"),
+        "updated_by_id": updated_by_id,
+        "parent_annotation": parse_int(annotation.get("parent_annotation"), "parent_annotation"),
+        "result_count": parse_int(annotation.get("result_count"), "result_count"),
+    }
+
+
+class LabelStudioJson:
+    name = "label_studio_json"
+    tables = (TASKS, ANNOTATIONS)
+
+    def matches(self, path: Path, head: bytes) -> bool:
+        return path.suffix.lower() == ".json" and head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"["
+
+    def parse(self, path: Path) -> Iterator[Row | Rejection]:
+        raw = path.read_bytes()
+        try:
+            tasks = json.loads(raw.decode("utf-8-sig"))
+        except UnicodeDecodeError as error:
+            yield Rejection(0, None, f"file is not UTF-8 (byte {error.start})", excerpt(raw[:200]))
+            return
+        except json.JSONDecodeError as error:
+            yield Rejection(0, None, f"not valid JSON ({error.msg}, line {error.lineno}, "
+                            f"column {error.colno})", excerpt(raw[max(0, error.pos - 100):error.pos]))
+            return
+        if not isinstance(tasks, list):
+            yield Rejection(0, None, "expected a JSON array of tasks", excerpt(raw[:200]))
+            return
+        for number, task in enumerate(tasks, start=1):
+            if not isinstance(task, dict):
+                yield Rejection(number, None, "task is not an object", excerpt(json.dumps(task)))
+                continue
+            try:
+                yield Row(TASKS, number, task_row(task))
+            except FieldError as error:
+                yield Rejection(number, error.field, error.reason, excerpt(json.dumps(task)))
+                continue
+            for position, annotation in enumerate(task.get("annotations") or []):
+                try:
+                    yield Row(ANNOTATIONS, number, annotation_row(annotation, task))
+                except FieldError as error:
+                    yield Rejection(number, f"annotations[{position}].{error.field}", error.reason,
+                                    excerpt(json.dumps(annotation)))

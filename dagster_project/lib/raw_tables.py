@@ -1,0 +1,117 @@
+"""DDL of the raw layer: what dbt declares as sources. Adapters fill these tables.
+
+Every data table carries its lineage (``_source_file``, ``_record_number``, ``_file_hash``) so
+a figure can be traced back to the landed record, and a new version of a file can replace
+exactly the rows of the old one.
+"""
+
+from __future__ import annotations
+
+RAW_SCHEMA = "raw"
+
+LINEAGE_COLUMNS = {
+    "_source_file": "VARCHAR NOT NULL",
+    "_record_number": "BIGINT NOT NULL",
+    "_file_hash": "VARCHAR NOT NULL",
+}
+
+DATA_TABLES: dict[str, dict[str, str]] = {
+    "events": {
+        "event_id": "VARCHAR",
+        "event_type": "VARCHAR",
+        "occurred_at": "TIMESTAMP",
+        "source_tool": "VARCHAR",
+        "project_id": "VARCHAR",
+        "task_id": "VARCHAR",
+        "annotation_id": "VARCHAR",
+        "actor": "VARCHAR",
+        "actor_role": "VARCHAR",
+        "stage": "VARCHAR",
+        "duration_s": "DOUBLE",
+        "labels": "VARCHAR",
+        "object_count": "INTEGER",
+        "vertex_count": "INTEGER",
+        "issue_id": "VARCHAR",
+        "issue_tag": "VARCHAR",
+        "text": "VARCHAR",
+        "guideline_version": "VARCHAR",
+        "is_ground_truth": "BOOLEAN",
+        "confidence": "DOUBLE",
+    },
+    "label_studio_tasks": {
+        "task_id": "BIGINT",
+        "project_id": "BIGINT",
+        "data": "VARCHAR",
+        "meta": "VARCHAR",
+        "created_at": "TIMESTAMP",
+        "updated_at": "TIMESTAMP",
+        "total_annotations": "INTEGER",
+        "cancelled_annotations": "INTEGER",
+        "comment_count": "INTEGER",
+        "unresolved_comment_count": "INTEGER",
+    },
+    "label_studio_annotations": {
+        "annotation_id": "BIGINT",
+        "task_id": "BIGINT",
+        "project_id": "BIGINT",
+        "completed_by_id": "BIGINT",
+        "completed_by_email": "VARCHAR",
+        "result": "VARCHAR",
+        "was_cancelled": "BOOLEAN",
+        "ground_truth": "BOOLEAN",
+        "created_at": "TIMESTAMP",
+        "updated_at": "TIMESTAMP",
+        "draft_created_at": "TIMESTAMP",
+        "lead_time": "DOUBLE",
+        "last_action": "VARCHAR",
+        "updated_by_id": "BIGINT",
+        "parent_annotation": "BIGINT",
+        "result_count": "INTEGER",
+    },
+}
+
+BOOKKEEPING_DDL = f"""
+create table if not exists {RAW_SCHEMA}.ingest_manifest (
+    source_file varchar primary key,
+    size_bytes bigint not null,
+    content_hash varchar not null,
+    adapter varchar,
+    status varchar not null,          -- loaded | duplicate | rejected
+    duplicate_of varchar,
+    rows_loaded bigint not null,
+    rows_quarantined bigint not null,
+    ingested_at timestamp not null
+);
+create table if not exists {RAW_SCHEMA}.quarantine (
+    _source_file varchar not null,
+    _file_hash varchar not null,
+    record_number bigint not null,   -- line (JSONL/CSV) or task index (JSON); 0 = whole file
+    target_table varchar,
+    field varchar,
+    reason varchar not null,
+    detected_by varchar not null,    -- parser | gx:<suite>
+    excerpt varchar
+);
+create table if not exists {RAW_SCHEMA}.validation_results (
+    _source_file varchar not null,
+    _file_hash varchar not null,
+    suite varchar not null,
+    expectation varchar not null,
+    column_name varchar,
+    on_failure varchar not null,     -- quarantine_rows | warn
+    success boolean not null,
+    element_count bigint,
+    unexpected_count bigint
+);
+"""
+
+
+def create_raw_tables_sql() -> str:
+    statements = [f"create schema if not exists {RAW_SCHEMA};"]
+    for table, columns in DATA_TABLES.items():
+        body = ",\n    ".join(
+            f"{name} {kind}" for name, kind in {**columns, **LINEAGE_COLUMNS}.items()
+        )
+        statements.append(f"create table if not exists {RAW_SCHEMA}.{table} (\n    {body}\n);")
+    statements.append(BOOKKEEPING_DDL)
+    return "\n".join(statements)
