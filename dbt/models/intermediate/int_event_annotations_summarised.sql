@@ -1,0 +1,111 @@
+{{ config(materialized='table') }}
+-- The event log folded to one row per annotation, in the same terms as Label Studio's export:
+-- author, completion time, lead time, last action, cancelled, final labels.
+with
+
+events as (
+
+    select * from {{ ref('stg_events__events') }}
+    where annotation_key is not null
+
+),
+
+authorship as (
+
+    -- The author is whoever started, submitted or skipped the annotation first.
+    select
+        annotation_key,
+        arg_min(actor, event_order) as author
+    from events
+    where event_type in ('annotation_started', 'annotation_submitted', 'annotation_skipped')
+    group by annotation_key
+
+),
+
+with_author as (
+
+    select events.*, authorship.author
+    from events
+    inner join authorship using (annotation_key)
+
+),
+
+folded as (
+
+    select
+        annotation_key,
+        any_value(project_key) as project_key,
+        any_value(task_key) as task_key,
+        any_value(author) as annotator,
+        min(occurred_at) filter (where event_type = 'annotation_started') as started_at,
+        min(occurred_at) filter (
+            where event_type in ('annotation_submitted', 'annotation_skipped')
+        ) as completed_at,
+        max(occurred_at) as last_event_at,
+        -- Lead time: the author's own working time on the annotation, as in Label Studio.
+        sum(duration_s) filter (
+            where event_type in ('annotation_submitted', 'annotation_updated', 'annotation_skipped')
+            and actor = author
+        ) as lead_time_s,
+        arg_max(event_type, event_order) filter (
+            where event_type in (
+                'annotation_submitted', 'annotation_updated', 'annotation_skipped',
+                'review_accepted', 'review_rejected', 'review_fixed'
+            )
+        ) as last_lifecycle_event,
+        arg_max(event_type, event_order) filter (
+            where event_type in ('annotation_submitted', 'annotation_updated', 'annotation_skipped')
+            and actor = author
+        ) as last_authored_event,
+        arg_max(actor, event_order) filter (
+            where event_type in ('annotation_updated', 'review_fixed')
+        ) as updated_by,
+        arg_max(labels, event_order) filter (where labels is not null) as final_labels,
+        arg_max(object_count, event_order) filter (where object_count is not null)
+            as object_count,
+        arg_max(vertex_count, event_order) filter (where vertex_count is not null)
+            as vertex_count,
+        arg_min(guideline_version, event_order) filter (
+            where guideline_version is not null
+        ) as guideline_version,
+        arg_max(confidence, event_order) filter (where confidence is not null) as confidence,
+        bool_or(is_ground_truth) as is_ground_truth
+
+    from with_author
+    group by annotation_key
+
+),
+
+final as (
+
+    select
+        annotation_key,
+        project_key,
+        task_key,
+        annotator,
+        started_at,
+        completed_at,
+        last_event_at,
+        lead_time_s,
+        case last_lifecycle_event
+            when 'annotation_submitted' then 'submitted'
+            when 'annotation_updated' then 'updated'
+            when 'annotation_skipped' then 'skipped'
+            when 'review_accepted' then 'accepted'
+            when 'review_rejected' then 'rejected'
+            when 'review_fixed' then 'fixed_and_accepted'
+        end as last_action,
+        coalesce(last_authored_event = 'annotation_skipped', false) as was_cancelled,
+        updated_by,
+        final_labels,
+        object_count,
+        vertex_count,
+        guideline_version,
+        confidence,
+        is_ground_truth
+
+    from folded
+
+)
+
+select * from final

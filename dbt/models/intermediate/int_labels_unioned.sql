@@ -1,0 +1,47 @@
+-- Every labeled object of the final version of every annotation, from every source.
+with
+
+label_studio as (
+
+    select
+        annotation_key,
+        object_index::integer as object_index,
+        class_name,
+        shape_type,
+        vertex_count,
+        bbox,
+        null::double as confidence
+    from {{ ref('stg_label_studio__results') }}
+
+),
+
+event_objects as (
+
+    select
+        annotation_key,
+        unnest(range(json_array_length(final_labels)::bigint)) as position,
+        final_labels
+    from {{ ref('int_event_annotations_summarised') }}
+    where final_labels is not null and json_array_length(final_labels) > 0
+
+),
+
+event_log as (
+
+    select
+        annotation_key,
+        (position + 1)::integer as object_index,
+        json_extract_string(final_labels, '$[' || position || '].class') as class_name,
+        coalesce(json_extract_string(final_labels, '$[' || position || '].shape'), 'unknown')
+            as shape_type,
+        coalesce(json_extract(final_labels, '$[' || position || '].vertices')::integer, 0)
+            as vertex_count,
+        json_extract(final_labels, '$[' || position || '].bbox')::double[] as bbox,
+        json_extract(final_labels, '$[' || position || '].confidence')::double as confidence
+    from event_objects
+
+)
+
+select * from label_studio
+union all
+select * from event_log

@@ -1,0 +1,79 @@
+-- A correction is a change made to an annotation by someone other than its author.
+with
+
+annotations as (
+
+    select annotation_key, annotator from {{ ref('fct_annotations') }}
+
+),
+
+event_corrections as (
+
+    select
+        events.event_key as correction_key,
+        'event_log' as source_system,
+        events.annotation_key,
+        events.task_key,
+        events.project_key,
+        events.actor as editor,
+        events.occurred_at as corrected_at,
+        case events.event_type when 'review_fixed' then 'review_fix' else 'edit' end as kind,
+        events.duration_s,
+        events.event_order as correction_order
+    from {{ ref('stg_events__events') }} as events
+    where events.event_type in ('review_fixed', 'annotation_updated')
+
+),
+
+label_studio_corrections as (
+
+    -- The export keeps only the last editor (updated_by): at most one correction per annotation.
+    select
+        annotations.annotation_key || ':edit' as correction_key,
+        'label_studio' as source_system,
+        annotations.annotation_key,
+        annotations.task_key,
+        annotations.project_key,
+        editors.actor as editor,
+        annotations.updated_at as corrected_at,
+        case when annotations.last_action = 'fixed_and_accepted' then 'review_fix' else 'edit' end
+            as kind,
+        null::double as duration_s,
+        0 as correction_order
+    from {{ ref('stg_label_studio__annotations') }} as annotations
+    inner join {{ ref('int_label_studio_users_resolved') }} as editors
+        on annotations.updated_by_id = editors.user_id
+    where annotations.updated_by_id <> annotations.completed_by_id
+
+),
+
+unioned as (
+
+    select * from event_corrections
+    union all
+    select * from label_studio_corrections
+
+),
+
+final as (
+
+    select
+        unioned.correction_key,
+        unioned.source_system,
+        unioned.annotation_key,
+        unioned.task_key,
+        unioned.project_key,
+        annotations.annotator as author,
+        unioned.editor,
+        unioned.corrected_at,
+        unioned.corrected_at::date as corrected_day,
+        unioned.kind,
+        unioned.duration_s
+
+    from unioned
+    inner join annotations using (annotation_key)
+    where unioned.editor <> annotations.annotator
+
+)
+
+select * from final

@@ -1,0 +1,63 @@
+-- One row per issue or comment (event log); an issue is resolved by a later issue_resolved.
+with
+
+events as (
+
+    select * from {{ ref('stg_events__events') }}
+
+),
+
+raised as (
+
+    select
+        coalesce(issue_key, event_key) as issue_key,
+        case event_type when 'comment_added' then 'comment' else 'issue' end as kind,
+        task_key,
+        project_key,
+        annotation_key,
+        actor as author,
+        occurred_at as raised_at,
+        issue_tag,
+        issue_text
+    from events
+    where event_type in ('issue_raised', 'comment_added')
+    qualify row_number() over (partition by coalesce(issue_key, event_key) order by event_order) = 1
+
+),
+
+resolved as (
+
+    select
+        issue_key,
+        min(occurred_at) as resolved_at,
+        arg_min(actor, event_order) as resolved_by
+    from events
+    where event_type = 'issue_resolved'
+    group by issue_key
+
+),
+
+final as (
+
+    select
+        raised.issue_key,
+        raised.kind,
+        raised.task_key,
+        raised.project_key,
+        raised.annotation_key,
+        raised.author,
+        raised.raised_at,
+        raised.raised_at::date as raised_day,
+        raised.issue_tag,
+        raised.issue_text,
+        resolved.resolved_at,
+        resolved.resolved_by,
+        resolved.resolved_at is not null as is_resolved,
+        date_diff('second', raised.raised_at, resolved.resolved_at) as time_to_resolve_s
+
+    from raised
+    left join resolved using (issue_key)
+
+)
+
+select * from final

@@ -1,0 +1,97 @@
+-- One row per visit of a task to a workflow stage (event log: stage_entered .. stage_left).
+-- The k-th entry into a stage pairs with the k-th exit from it; a visit still open has no exit.
+with
+
+events as (
+
+    select * from {{ ref('stg_events__events') }}
+
+),
+
+entries as (
+
+    select
+        task_key,
+        project_key,
+        stage,
+        occurred_at as entered_at,
+        event_key,
+        row_number() over (partition by task_key, stage order by event_order) as visit
+    from events
+    where event_type = 'stage_entered'
+
+),
+
+exits as (
+
+    select
+        task_key,
+        stage,
+        occurred_at as left_at,
+        actor as left_by,
+        row_number() over (partition by task_key, stage order by event_order) as visit
+    from events
+    where event_type = 'stage_left'
+
+),
+
+visits as (
+
+    select
+        entries.event_key as stage_interval_key,
+        entries.task_key,
+        entries.project_key,
+        entries.stage,
+        entries.visit,
+        entries.entered_at,
+        exits.left_at,
+        exits.left_by
+    from entries
+    left join exits using (task_key, stage, visit)
+
+),
+
+work as (
+
+    -- Active work inside each visit: durations of the task's events in that stage.
+    select
+        visits.stage_interval_key,
+        sum(events.duration_s) as work_s,
+        min(events.occurred_at - to_seconds(coalesce(events.duration_s, 0))) as first_work_started_at
+    from visits
+    inner join events
+        on events.task_key = visits.task_key
+        and events.stage = visits.stage
+        and events.occurred_at >= visits.entered_at
+        and (visits.left_at is null or events.occurred_at <= visits.left_at)
+        and events.duration_s is not null
+    group by visits.stage_interval_key
+
+),
+
+final as (
+
+    select
+        visits.stage_interval_key,
+        visits.task_key,
+        visits.project_key,
+        visits.stage,
+        visits.visit,
+        visits.entered_at,
+        visits.left_at,
+        visits.left_by,
+        visits.left_at is null as is_open,
+        date_diff('second', visits.entered_at, visits.left_at) as dwell_s,
+        coalesce(work.work_s, 0) as work_s,
+        greatest(
+            date_diff('second', visits.entered_at,
+                coalesce(work.first_work_started_at, visits.left_at)),
+            0
+        ) as wait_s
+
+    from visits
+    left join work using (stage_interval_key)
+
+)
+
+select * from final

@@ -1,0 +1,50 @@
+with
+
+source as (
+
+    select * from {{ source('label_studio', 'label_studio_annotations') }}
+
+),
+
+latest_export as (
+
+    -- The same annotation in several exports (a newer export supersedes an older one):
+    -- keep the most recently updated copy.
+    select *
+    from source
+    qualify row_number() over (
+        partition by annotation_id
+        order by updated_at desc nulls last, _source_file desc, _record_number
+    ) = 1
+
+),
+
+renamed as (
+
+    select
+        'label_studio:' || coalesce(project_id::varchar, 'unknown') || ':'
+            || annotation_id::varchar as annotation_key,
+        'label_studio:' || coalesce(project_id::varchar, 'unknown') || ':' || task_id::varchar
+            as task_key,
+        'label_studio:' || coalesce(project_id::varchar, 'unknown') as project_key,
+        annotation_id::varchar as annotation_id,
+        completed_by_id,
+        lower(completed_by_email) as completed_by_email,
+        updated_by_id,
+        result,
+        was_cancelled,
+        ground_truth as is_ground_truth,
+        draft_created_at,
+        created_at,
+        updated_at,
+        lead_time as lead_time_s,
+        last_action,
+        parent_annotation::varchar as parent_annotation_id,
+        result_count,
+        _source_file as source_file
+
+    from latest_export
+
+)
+
+select * from renamed

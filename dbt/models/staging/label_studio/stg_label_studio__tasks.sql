@@ -1,0 +1,43 @@
+with
+
+source as (
+
+    select * from {{ source('label_studio', 'label_studio_tasks') }}
+
+),
+
+latest_export as (
+
+    -- The same task in several exports: the latest state wins.
+    select *
+    from source
+    qualify row_number() over (
+        partition by task_id
+        order by updated_at desc nulls last, _source_file desc, _record_number
+    ) = 1
+
+),
+
+renamed as (
+
+    select
+        'label_studio:' || coalesce(project_id::varchar, 'unknown') || ':' || task_id::varchar
+            as task_key,
+        'label_studio:' || coalesce(project_id::varchar, 'unknown') as project_key,
+        task_id::varchar as task_id,
+        coalesce(project_id::varchar, 'unknown') as project_id,
+        data as task_data,
+        meta as task_meta,
+        created_at,
+        updated_at,
+        total_annotations,
+        cancelled_annotations,
+        coalesce(comment_count, 0) as comment_count,
+        coalesce(unresolved_comment_count, 0) as unresolved_comment_count,
+        _source_file as source_file
+
+    from latest_export
+
+)
+
+select * from renamed
