@@ -1,0 +1,115 @@
+"""`annolytics`: run a night, generate demo data, or both.
+
+    annolytics run [--landing DIR] [--warehouse FILE] [--site DIR]
+    annolytics generate --out DIR [--events N] [--seed S]
+    annolytics demo [--events N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from dagster_project.lib.settings import REPO_ROOT, Paths
+
+DEFAULT_LANDING = REPO_ROOT / "data" / "landing"
+DEFAULT_WAREHOUSE = REPO_ROOT / "data" / "warehouse.duckdb"
+DEFAULT_SITE = REPO_ROOT / "reports" / "site"
+
+
+def _failure_reason(result) -> str | None:
+    """One line naming what stopped the night, or None when it succeeded."""
+    failed_checks = [
+        evaluation for evaluation in result.get_asset_check_evaluations()
+        if not evaluation.passed and evaluation.severity.value == "ERROR"
+    ]
+    if failed_checks:
+        names = ", ".join(
+            f"{e.asset_key.to_user_string()}:{e.check_name}" for e in failed_checks[:5]
+        )
+        more = f" (+{len(failed_checks) - 5} more)" if len(failed_checks) > 5 else ""
+        return f"blocking check failed: {names}{more}; the report was not republished"
+    if not result.success:
+        failures = [event for event in result.all_events if event.is_step_failure]
+        if failures:
+            event = failures[0]
+            error = event.step_failure_data.error
+            message = (error.message if error else "unknown error").strip().splitlines()[0]
+            return f"step {event.step_key} failed: {message}"
+        return "the run did not succeed"
+    return None
+
+
+def run_night(landing: Path, warehouse: Path, site: Path) -> int:
+    paths = Paths(landing=landing.resolve(), warehouse=warehouse.resolve(), site=site.resolve())
+    paths.export_to_env()
+    if not paths.landing.is_dir():
+        print(f"annolytics run: landing folder {paths.landing} does not exist; "
+              "create it or pass --landing DIR", file=sys.stderr)
+        return 2
+    import dagster as dg
+
+    from dagster_project.definitions import defs
+
+    started = time.monotonic()
+    print(f"Nightly run: {paths.landing} -> {paths.warehouse}", flush=True)
+    job = defs().resolve_job_def("nightly_job")
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    reason = _failure_reason(result)
+    elapsed = time.monotonic() - started
+    if reason:
+        print(f"annolytics run FAILED after {elapsed:.1f} s: {reason}", file=sys.stderr)
+        return 1
+    print(f"Nightly run finished in {elapsed:.1f} s. Report: {paths.site / 'index.html'}")
+    return 0
+
+
+def generate_data(out: Path, events: int, seed: int) -> int:
+    from dagster_project.lib.synthetic import generate
+
+    started = time.monotonic()
+
+    def progress(done: int) -> None:
+        print(f"  generated {done:,} events ({time.monotonic() - started:.0f} s)", flush=True)
+
+    summary = generate(out, events=events, seed=seed, progress=progress)
+    print(f"Wrote {summary.events_written:,} events for {summary.tasks:,} tasks in "
+          f"{len(summary.files)} files under {out} ({time.monotonic() - started:.1f} s)")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="annolytics", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="one nightly run over the landing folder")
+    run.add_argument("--landing", type=Path, default=DEFAULT_LANDING)
+    run.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE)
+    run.add_argument("--site", type=Path, default=DEFAULT_SITE)
+
+    gen = commands.add_parser("generate", help="write synthetic event-log files")
+    gen.add_argument("--out", type=Path, required=True)
+    gen.add_argument("--events", type=int, default=50_000)
+    gen.add_argument("--seed", type=int, default=7)
+
+    demo = commands.add_parser("demo", help="generate demo data, then run one night")
+    demo.add_argument("--events", type=int, default=50_000)
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--landing", type=Path, default=DEFAULT_LANDING)
+    demo.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE)
+    demo.add_argument("--site", type=Path, default=DEFAULT_SITE)
+
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return run_night(args.landing, args.warehouse, args.site)
+    if args.command == "generate":
+        return generate_data(args.out, args.events, args.seed)
+    status = generate_data(args.landing, args.events, args.seed)
+    return status or run_night(args.landing, args.warehouse, args.site)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

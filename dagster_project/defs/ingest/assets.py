@@ -1,0 +1,88 @@
+"""The raw layer: every new or changed file of the landing folder, parsed, validated, loaded."""
+
+
+import dagster as dg
+import duckdb
+
+from dagster_project.defs.resources import AnnolyticsPaths
+from dagster_project.lib.ingest import IngestSummary, ingest_landing
+from dagster_project.lib.raw_tables import DATA_TABLES, RAW_SCHEMA
+
+RAW_KEYS = {table: dg.AssetKey([RAW_SCHEMA, table]) for table in DATA_TABLES}
+# Above this share of quarantined records in one night, someone should look at the sources.
+QUARANTINE_WARN_SHARE = 0.05
+
+
+def _gx_check(connection, table: str, files: list[str]) -> dg.AssetCheckResult:
+    failures = connection.execute(
+        f"""
+        select suite, expectation, column_name, on_failure, sum(unexpected_count)::bigint
+        from {RAW_SCHEMA}.validation_results
+        where suite = ? and not success and _source_file in (select unnest(?::varchar[]))
+        group by all order by all
+        """,
+        [f"{RAW_SCHEMA}_{table}", files],
+    ).fetchall()
+    blocking = [f for f in failures if f[3] == "block"]
+    return dg.AssetCheckResult(
+        asset_key=RAW_KEYS[table],
+        check_name="gx_raw_suite",
+        passed=not blocking,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={
+            "files_validated": len(files),
+            "failed_expectations": dg.MetadataValue.json(
+                [{"expectation": e, "column": c, "on_failure": o, "unexpected": n}
+                 for _, e, c, o, n in failures]
+            ),
+        },
+    )
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(key, group_name="raw", kinds={"duckdb", "python"},
+                     description=f"Landed records in {RAW_SCHEMA}.{table}, one row per record "
+                     "with its source file and record number.")
+        for table, key in RAW_KEYS.items()
+    ],
+    check_specs=[
+        *(dg.AssetCheckSpec("gx_raw_suite", asset=key,
+                            description="GX raw suite on each batch loaded tonight; failing rows "
+                            "are quarantined, a failure marked block rejects the batch.")
+          for key in RAW_KEYS.values()),
+        dg.AssetCheckSpec("quarantine_share", asset=RAW_KEYS["events"],
+                          description=f"At most {QUARANTINE_WARN_SHARE:.0%} of tonight's records "
+                          "quarantined (all sources)."),
+    ],
+    can_subset=False,
+)
+def raw_layer(context: dg.AssetExecutionContext, paths: AnnolyticsPaths):
+    locations = paths.paths()
+    context.log.info(f"Ingesting {locations.landing} into {locations.warehouse}")
+    summary: IngestSummary = ingest_landing(locations.landing, locations.warehouse,
+                                            log=context.log.info)
+    touched = [f.source_file for f in summary.files if f.status != "unchanged"]
+    with duckdb.connect(str(locations.warehouse), read_only=True) as connection:
+        totals = dict(connection.execute(
+            "select table_name, estimated_size from duckdb_tables() where schema_name = ?",
+            [RAW_SCHEMA],
+        ).fetchall())
+        for table, key in RAW_KEYS.items():
+            loaded = sum(1 for f in summary.files if f.status == "loaded")
+            yield dg.MaterializeResult(
+                asset_key=key,
+                metadata={**summary.as_metadata(), "files_loaded_tonight": loaded,
+                          "table_rows": int(totals.get(table, 0))},
+            )
+            yield _gx_check(connection, table, touched)
+    records = summary.rows_loaded + summary.rows_quarantined
+    share = summary.rows_quarantined / records if records else 0.0
+    yield dg.AssetCheckResult(
+        asset_key=RAW_KEYS["events"],
+        check_name="quarantine_share",
+        passed=share <= QUARANTINE_WARN_SHARE,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"records_tonight": records, "quarantined_tonight": summary.rows_quarantined,
+                  "share": round(share, 4)},
+    )

@@ -1,0 +1,33 @@
+"""Start the nightly job as soon as new or changed files land, not only at night."""
+
+
+import hashlib
+
+import dagster as dg
+
+from dagster_project.lib.ingest import landed_files
+from dagster_project.lib.settings import Paths
+
+from ..jobs import nightly_job
+from ..resources import AnnolyticsPaths
+
+
+def landing_fingerprint(paths: Paths) -> str:
+    """Changes whenever a file is added, removed, resized or rewritten in the landing folder."""
+    digest = hashlib.sha256()
+    for path in landed_files(paths.landing):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(paths.landing)}|{stat.st_size}|{stat.st_mtime_ns}\n"
+                      .encode())
+    return digest.hexdigest()
+
+
+@dg.sensor(job=nightly_job, minimum_interval_seconds=60,
+           default_status=dg.DefaultSensorStatus.STOPPED,
+           description="Runs the nightly job when the landing folder changes.")
+def landing_folder_sensor(context: dg.SensorEvaluationContext, paths: AnnolyticsPaths):
+    fingerprint = landing_fingerprint(paths.paths())
+    if fingerprint == context.cursor:
+        return dg.SkipReason("landing folder unchanged")
+    context.update_cursor(fingerprint)
+    return dg.RunRequest(run_key=fingerprint)

@@ -1,0 +1,1 @@
+"""The static report site: page definitions (YAML) + Jinja2 templates -> HTML, published atomically."""
