@@ -1,0 +1,31 @@
+# Entry points. `make demo` and `make test` work on a fresh clone (they create .venv/).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install demo test dev lint clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+demo: $(INSTALLED)  ## generate demo data, run one night, print the report's path
+	$(BIN)/annolytics demo
+
+test: $(INSTALLED)  ## the whole test suite (dbt build + tests, Dagster job, GX, parity, generator)
+	$(BIN)/python -m pytest
+
+dev: $(INSTALLED)  ## Dagster UI over workspace.yaml
+	$(BIN)/dagster dev
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check dagster_project tests
+	$(BIN)/ruff format --check dagster_project tests
+
+clean:
+	rm -rf data reports/site reports/site.* dbt/target dbt/logs

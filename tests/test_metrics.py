@@ -1,0 +1,95 @@
+"""Every figure of the annotator-performance marts and the facts against hand-computed numbers.
+
+The input is tests/fixtures/events/hand_computed.jsonl (21 events); comments give the derivation.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+ANN, BOB, REV = "ann@example.com", "bob@example.com", "rev@example.com"
+
+
+def test_annotator_performance_matches_hand_computation(hand_night):
+    rows = {r["annotator"]: r for r in hand_night.dicts(
+        "select * from marts.mart_annotator_performance")}
+    # ann: a1 60 s (accepted), a2 30+20 = 50 s (rejected, then updated by her, accepted),
+    # a4 400+100 = 500 s (last action updated); a3 skipped (10 s) is not submitted.
+    assert rows[ANN]["submitted"] == 3
+    assert rows[ANN]["skipped"] == 1
+    assert rows[ANN]["updated"] == 1
+    assert rows[ANN]["total_time_s"] == pytest.approx(610)
+    assert rows[ANN]["median_time_s"] == pytest.approx(60)
+    assert rows[ANN]["mean_time_s"] == pytest.approx(610 / 3)
+    assert rows[ANN]["total_time_median_s"] == pytest.approx(180)
+    # bob: b1 90 s rejected never fixed -> excluded; b2 45 s fixed_and_accepted (rev's 15 s
+    # of fixing is not bob's lead time); b3 75 s.
+    assert (rows[BOB]["submitted"], rows[BOB]["skipped"], rows[BOB]["updated"]) == (2, 0, 0)
+    assert rows[BOB]["total_time_s"] == pytest.approx(120)
+    assert rows[BOB]["median_time_s"] == pytest.approx(60)
+    assert rows[BOB]["mean_time_s"] == pytest.approx(60)
+    assert rows[BOB]["total_time_median_s"] == pytest.approx(120)
+    # rev only reviews: not an annotator.
+    assert REV not in rows
+
+
+def test_daily_performance_uses_completion_day(hand_night):
+    rows = {(r["annotator"], str(r["day"])): r for r in hand_night.dicts(
+        "select * from marts.mart_annotator_performance_daily")}
+    # a2 was completed on 09-07 and updated on 09-08: it belongs to 09-07 with its 50 s.
+    assert rows[(ANN, "2026-09-07")]["submitted"] == 2
+    assert rows[(ANN, "2026-09-07")]["total_time_s"] == pytest.approx(110)
+    assert rows[(ANN, "2026-09-07")]["median_time_s"] == pytest.approx(55)
+    assert rows[(ANN, "2026-09-08")]["submitted"] == 1
+    assert rows[(ANN, "2026-09-08")]["skipped"] == 1
+    assert rows[(ANN, "2026-09-08")]["updated"] == 1
+    assert rows[(ANN, "2026-09-08")]["total_time_s"] == pytest.approx(500)
+    assert rows[(BOB, "2026-09-07")]["submitted"] == 0  # only the rejected b1
+    assert rows[(BOB, "2026-09-07")]["median_time_s"] is None
+    assert rows[(BOB, "2026-09-09")]["submitted"] == 2
+    assert rows[(BOB, "2026-09-09")]["total_time_median_s"] == pytest.approx(120)
+    assert len(rows) == 4
+
+
+def test_facts_hold_the_hand_counted_rows(hand_night):
+    counts = dict(hand_night.rows("""
+        select 'annotations', count(*) from core.fct_annotations union all
+        select 'tasks', count(*) from core.fct_tasks union all
+        select 'reviews', count(*) from core.fct_reviews union all
+        select 'corrections', count(*) from core.fct_corrections union all
+        select 'issues', count(*) from core.fct_issues union all
+        select 'labels', count(*) from core.fct_labels
+    """))
+    # 7 annotations on 7 tasks; reviews: a1 acc, a2 rej + acc, b1 rej, b2 fixed = 5;
+    # one correction (rev fixed b2); one issue; labels = final objects:
+    # a1 2, a2 2 (after update), a4 1, b1 1, b2 2 (after fix), b3 1 = 9 (a3 skipped has none).
+    assert counts == {"annotations": 7, "tasks": 7, "reviews": 5, "corrections": 1,
+                      "issues": 1, "labels": 9}
+    correction = hand_night.dicts("select * from core.fct_corrections")[0]
+    assert (correction["author"], correction["editor"], correction["kind"]) == (BOB, REV,
+                                                                                 "review_fix")
+    rounds = hand_night.rows(
+        "select review_round, outcome from core.fct_reviews "
+        "where annotation_key = 'event_log:p1:a2' order by review_round")
+    assert rounds == [(1, "rejected"), (2, "accepted")]
+
+
+def test_stage_interval_splits_wait_and_work(hand_night):
+    # t1 entered annotate 08:50, ann worked 09:00-09:01 (60 s), left 09:01.
+    interval = hand_night.dicts(
+        "select * from core.fct_stage_intervals where task_key = 'event_log:p1:t1'")[0]
+    assert (interval["dwell_s"], interval["work_s"], interval["wait_s"]) == (660, 60, 600)
+
+
+def test_issue_resolution_time(hand_night):
+    issue = hand_night.dicts("select * from core.fct_issues")[0]
+    assert issue["issue_tag"] == "blurry_image"
+    assert issue["issue_text"] == "Image is <b>blurry</b>"  # stored verbatim
+    assert issue["time_to_resolve_s"] == 3600
+    assert issue["resolved_by"] == REV
+
+
+def test_labels_carry_shape_and_vertices(hand_night):
+    a1 = hand_night.rows("select class_name, shape_type, vertex_count from core.fct_labels "
+                         "where annotation_key = 'event_log:p1:a1' order by object_index")
+    assert a1 == [("car", "bbox", 4), ("bus", "polygon", 10)]
