@@ -35,7 +35,7 @@ def _tonight(connection, since: datetime) -> RunInfo:
 def report_site(context: dg.AssetExecutionContext, paths: AnnolyticsPaths) -> dg.MaterializeResult:
     locations = paths.paths()
     run_started = datetime.fromtimestamp(
-        context.instance.get_run_stats(context.run_id).start_time or 0, UTC
+        context.instance.get_run_stats(context.run.run_id).start_time or 0, UTC
     ).replace(tzinfo=None)
     with duckdb.connect(str(locations.warehouse), read_only=True) as connection:
         run = _tonight(connection, run_started)
