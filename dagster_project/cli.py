@@ -57,7 +57,11 @@ def run_night(landing: Path, warehouse: Path, site: Path) -> int:
     print(f"Nightly run: {paths.landing} -> {paths.warehouse}", flush=True)
     job = defs().resolve_job_def("nightly_job")
     with dg.DagsterInstance.ephemeral() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        )
     reason = _failure_reason(result)
     elapsed = time.monotonic() - started
     if reason:
