@@ -73,6 +73,8 @@ def _format_seconds(value: float | None) -> str:
     if value is None:
         return "–"
     value = float(value)
+    if value < 10:
+        return f"{value:.1f} s"
     if value < 120:
         return f"{value:.0f} s"
     if value < 7200:
