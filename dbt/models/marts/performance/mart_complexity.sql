@@ -22,6 +22,7 @@ per_annotator as (
         avg(lead_time_s)::double as mean_time_per_task_s,
         median(lead_time_s)::double as median_time_per_task_s,
         (sum(lead_time_s) / nullif(sum(object_count), 0))::double as time_per_label_s,
+        median(lead_time_s / nullif(object_count, 0))::double as median_time_per_label_s,
         (sum(lead_time_s) / nullif(sum(vertex_count), 0))::double as time_per_vertex_s
 
     from submitted
@@ -31,11 +32,12 @@ per_annotator as (
 
 project_baseline as (
 
-    -- The project's typical annotator: the median over annotators, so one outlier cannot move it.
+    -- The project's typical annotator: the median over annotators of their medians, so neither
+    -- one forgotten open tab nor one outlying person can move it.
     select
         project_key,
-        median(mean_time_per_task_s) as project_time_per_task_s,
-        median(time_per_label_s) as project_time_per_label_s,
+        median(median_time_per_task_s) as project_time_per_task_s,
+        median(median_time_per_label_s) as project_time_per_label_s,
         median(objects_per_task) as project_objects_per_task
     from per_annotator
     group by project_key
@@ -54,11 +56,12 @@ final as (
         per_annotator.mean_time_per_task_s,
         per_annotator.median_time_per_task_s,
         per_annotator.time_per_label_s,
+        per_annotator.median_time_per_label_s,
         per_annotator.time_per_vertex_s,
-        (per_annotator.mean_time_per_task_s
+        (per_annotator.median_time_per_task_s
             / nullif(project_baseline.project_time_per_task_s, 0))::double
             as time_per_task_vs_project,
-        (per_annotator.time_per_label_s
+        (per_annotator.median_time_per_label_s
             / nullif(project_baseline.project_time_per_label_s, 0))::double
             as time_per_label_vs_project,
         (per_annotator.objects_per_task
@@ -67,12 +70,12 @@ final as (
         case
             when per_annotator.annotations < {{ var('complexity_min_annotations') }}
                 then 'too little data'
-            when per_annotator.mean_time_per_task_s
+            when per_annotator.median_time_per_task_s
                     >= {{ var('complexity_slow_ratio') }} * project_baseline.project_time_per_task_s
-                and per_annotator.time_per_label_s
+                and per_annotator.median_time_per_label_s
                     < {{ var('complexity_slow_ratio') }} * project_baseline.project_time_per_label_s
                 then 'busier scenes'
-            when per_annotator.time_per_label_s
+            when per_annotator.median_time_per_label_s
                     >= {{ var('complexity_slow_ratio') }} * project_baseline.project_time_per_label_s
                 then 'slower per label'
             else 'typical'

@@ -1,0 +1,47 @@
+"""Case studies planted by the generator and found by the marts, end to end."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import run_nightly
+
+from dagster_project.lib.synthetic import CASE_STUDIES, generate
+
+
+@pytest.fixture(scope="module")
+def generated_night(tmp_path_factory):
+    root = tmp_path_factory.mktemp("generated")
+    generate(root / "landing", events=30_000, seed=11)
+    night = run_nightly(root)
+    assert night.exit_code == 0
+    return night
+
+
+def test_slow_per_task_but_normal_per_label_is_busier_scenes(generated_night):
+    case = CASE_STUDIES["complexity"]
+    rows = {r["annotator"]: r for r in generated_night.dicts(
+        f"select * from marts.mart_complexity where project_key = 'event_log:{case.project}'")}
+    her = rows[case.annotator]
+    assert her["speed_verdict"] == "busier scenes"
+    assert her["time_per_task_vs_project"] >= 3.0  # ~4x slower per task ...
+    assert 0.75 <= her["time_per_label_vs_project"] <= 1.3  # ... but normal per label
+    assert her["objects_per_task_vs_project"] >= 3.0  # because her scenes are busier
+    slowest = max(rows.values(), key=lambda r: r["time_per_task_vs_project"] or 0)
+    assert slowest["annotator"] == case.annotator
+
+
+def test_every_generated_annotator_has_performance_figures(generated_night):
+    annotators = generated_night.rows("select count(distinct annotator) from core.fct_annotations")
+    mart = generated_night.rows("select count(*), sum(submitted), sum(skipped) "
+                                "from marts.mart_annotator_performance")
+    submitted = generated_night.rows("select count(*) from core.fct_annotations where is_submitted")
+    assert mart[0][0] == annotators[0][0]
+    assert mart[0][1] == submitted[0][0] > 1000
+    assert mart[0][2] > 0
+
+
+def test_demo_site_has_both_pages(generated_night):
+    assert (generated_night.site / "index.html").exists()
+    complexity = (generated_night.site / "complexity.html").read_text()
+    assert CASE_STUDIES["complexity"].annotator in complexity
+    assert "busier scenes" in complexity
