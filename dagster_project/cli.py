@@ -1,8 +1,8 @@
 """`annolytics`: run a night, generate demo data, or both.
 
-    annolytics run [--landing DIR] [--warehouse FILE] [--site DIR]
-    annolytics generate --out DIR [--events N] [--seed S]
-    annolytics demo [--events N]
+annolytics run [--landing DIR] [--warehouse FILE] [--site DIR]
+annolytics generate --out DIR [--events N] [--seed S]
+annolytics demo [--events N]
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ DEFAULT_SITE = REPO_ROOT / "reports" / "site"
 def _failure_reason(result) -> str | None:
     """One line naming what stopped the night, or None when it succeeded."""
     failed_checks = [
-        evaluation for evaluation in result.get_asset_check_evaluations()
+        evaluation
+        for evaluation in result.get_asset_check_evaluations()
         if not evaluation.passed and evaluation.severity.value == "ERROR"
     ]
     if failed_checks:
@@ -46,8 +47,11 @@ def run_night(landing: Path, warehouse: Path, site: Path) -> int:
     paths = Paths(landing=landing.resolve(), warehouse=warehouse.resolve(), site=site.resolve())
     paths.export_to_env()
     if not paths.landing.is_dir():
-        print(f"annolytics run: landing folder {paths.landing} does not exist; "
-              "create it or pass --landing DIR", file=sys.stderr)
+        print(
+            f"annolytics run: landing folder {paths.landing} does not exist; "
+            "create it or pass --landing DIR",
+            file=sys.stderr,
+        )
         return 2
     import dagster as dg
 
@@ -80,8 +84,10 @@ def generate_data(out: Path, events: int, seed: int) -> int:
         print(f"  generated {done:,} events ({time.monotonic() - started:.0f} s)", flush=True)
 
     summary = generate(out, events=events, seed=seed, progress=progress)
-    print(f"Wrote {summary.events_written:,} events for {summary.tasks:,} tasks in "
-          f"{len(summary.files)} files under {out} ({time.monotonic() - started:.1f} s)")
+    print(
+        f"Wrote {summary.events_written:,} events for {summary.tasks:,} tasks in "
+        f"{len(summary.files)} files under {out} ({time.monotonic() - started:.1f} s)"
+    )
     return 0
 
 

@@ -47,7 +47,9 @@ def run_nightly(root: Path, files: dict[str, Path] | None = None) -> Night:
 
 @pytest.fixture(scope="session")
 def hand_night(tmp_path_factory) -> Night:
-    night = run_nightly(tmp_path_factory.mktemp("hand"),
-                        {"hand_computed.jsonl": FIXTURES / "events" / "hand_computed.jsonl"})
+    night = run_nightly(
+        tmp_path_factory.mktemp("hand"),
+        {"hand_computed.jsonl": FIXTURES / "events" / "hand_computed.jsonl"},
+    )
     assert night.exit_code == 0
     return night

@@ -19,8 +19,12 @@ def generated_night(tmp_path_factory):
 
 def test_slow_per_task_but_normal_per_label_is_busier_scenes(generated_night):
     case = CASE_STUDIES["complexity"]
-    rows = {r["annotator"]: r for r in generated_night.dicts(
-        f"select * from marts.mart_complexity where project_key = 'event_log:{case.project}'")}
+    rows = {
+        r["annotator"]: r
+        for r in generated_night.dicts(
+            f"select * from marts.mart_complexity where project_key = 'event_log:{case.project}'"
+        )
+    }
     her = rows[case.annotator]
     assert her["speed_verdict"] == "busier scenes"
     assert her["time_per_task_vs_project"] >= 3.0  # ~4x slower per task ...
@@ -32,8 +36,9 @@ def test_slow_per_task_but_normal_per_label_is_busier_scenes(generated_night):
 
 def test_every_generated_annotator_has_performance_figures(generated_night):
     annotators = generated_night.rows("select count(distinct annotator) from core.fct_annotations")
-    mart = generated_night.rows("select count(*), sum(submitted), sum(skipped) "
-                                "from marts.mart_annotator_performance")
+    mart = generated_night.rows(
+        "select count(*), sum(submitted), sum(skipped) from marts.mart_annotator_performance"
+    )
     submitted = generated_night.rows("select count(*) from core.fct_annotations where is_submitted")
     assert mart[0][0] == annotators[0][0]
     assert mart[0][1] == submitted[0][0] > 1000

@@ -27,8 +27,14 @@ def test_nightly_job_schedule_and_sensor(repository):
 def test_lineage_is_one_graph_from_raw_to_site(repository):
     graph = repository.asset_graph
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
-    for expected in ["raw/events", "raw/label_studio_annotations", "staging/stg_events__events",
-                     "core/fct_annotations", "marts/mart_annotator_performance", "reports/site"]:
+    for expected in [
+        "raw/events",
+        "raw/label_studio_annotations",
+        "staging/stg_events__events",
+        "core/fct_annotations",
+        "marts/mart_annotator_performance",
+        "reports/site",
+    ]:
         assert expected in keys
     upstream = graph.get(dg.AssetKey(["staging", "stg_events__events"])).parent_keys
     assert dg.AssetKey(["raw", "events"]) in upstream
@@ -37,23 +43,33 @@ def test_lineage_is_one_graph_from_raw_to_site(repository):
 
 
 def test_checks_include_dbt_tests_gx_suites(repository):
-    checks = {(key.asset_key.to_user_string(), key.name)
-              for key in repository.asset_graph.asset_check_keys}
+    checks = {
+        (key.asset_key.to_user_string(), key.name)
+        for key in repository.asset_graph.asset_check_keys
+    }
     assert ("marts/mart_annotator_performance", "gx_published_figures") in checks
     assert ("raw/events", "gx_raw_suite") in checks
-    assert ("marts/mart_annotator_performance", "unique_mart_annotator_performance_annotator") in checks
+    assert (
+        "marts/mart_annotator_performance",
+        "unique_mart_annotator_performance_annotator",
+    ) in checks
 
 
 def test_sensor_requests_a_run_only_when_landing_changes(tmp_path):
-    resource = AnnolyticsPaths(landing_dir=str(tmp_path), warehouse_path=str(tmp_path / "w.duckdb"),
-                               site_dir=str(tmp_path / "site"))
+    resource = AnnolyticsPaths(
+        landing_dir=str(tmp_path),
+        warehouse_path=str(tmp_path / "w.duckdb"),
+        site_dir=str(tmp_path / "site"),
+    )
     (tmp_path / "a.jsonl").write_text("{}\n")
     first = landing_folder_sensor(dg.build_sensor_context(resources={"paths": resource}))
     assert isinstance(first, dg.RunRequest)
-    unchanged = landing_folder_sensor(dg.build_sensor_context(cursor=first.run_key,
-                                                              resources={"paths": resource}))
+    unchanged = landing_folder_sensor(
+        dg.build_sensor_context(cursor=first.run_key, resources={"paths": resource})
+    )
     assert isinstance(unchanged, dg.SkipReason)
     (tmp_path / "b.jsonl").write_text("{}\n")
-    changed = landing_folder_sensor(dg.build_sensor_context(cursor=first.run_key,
-                                                            resources={"paths": resource}))
+    changed = landing_folder_sensor(
+        dg.build_sensor_context(cursor=first.run_key, resources={"paths": resource})
+    )
     assert isinstance(changed, dg.RunRequest) and changed.run_key != first.run_key

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from dagster_project.lib.ingest import ingest_landing
 
@@ -14,9 +15,16 @@ NOW = datetime(2026, 11, 23, 12, 0, 0)
 
 
 def event(event_id: str, **overrides) -> str:
-    record = {"event_id": event_id, "event_type": "annotation_submitted",
-              "occurred_at": "2026-09-07T09:00:00Z", "project_id": "p", "task_id": "t1",
-              "annotation_id": f"a-{event_id}", "actor": "ann", "duration_s": 30}
+    record = {
+        "event_id": event_id,
+        "event_type": "annotation_submitted",
+        "occurred_at": "2026-09-07T09:00:00Z",
+        "project_id": "p",
+        "task_id": "t1",
+        "annotation_id": f"a-{event_id}",
+        "actor": "ann",
+        "duration_s": 30,
+    }
     record.update(overrides)
     return json.dumps(record)
 
@@ -39,8 +47,11 @@ def test_second_ingest_of_the_same_files_loads_nothing(tmp_path):
     assert first.rows_loaded == 2 and first.count("loaded") == 1
     assert second.rows_loaded == 0 and second.count("unchanged") == 1
     assert query(warehouse, "select count(*) from raw.events") == [(2,)]
-    manifest = query(warehouse, "select source_file, status, rows_loaded, size_bytes, "
-                     "length(content_hash) from raw.ingest_manifest")
+    manifest = query(
+        warehouse,
+        "select source_file, status, rows_loaded, size_bytes, "
+        "length(content_hash) from raw.ingest_manifest",
+    )
     assert manifest == [("a.jsonl", "loaded", 2, (landing / "a.jsonl").stat().st_size, 64)]
 
 
@@ -61,21 +72,32 @@ def test_same_content_under_another_name_is_a_duplicate(tmp_path):
     (landing / "copy-of-a.jsonl").write_text(event("e1") + "\n")
     summary = ingest(landing, warehouse)
     assert [(f.source_file, f.status) for f in summary.files] == [
-        ("a.jsonl", "loaded"), ("copy-of-a.jsonl", "duplicate")]
+        ("a.jsonl", "loaded"),
+        ("copy-of-a.jsonl", "duplicate"),
+    ]
     assert query(warehouse, "select count(*) from raw.events") == [(1,)]
 
 
 def test_bad_records_are_quarantined_and_good_ones_kept(tmp_path):
     landing, warehouse = tmp_path / "landing", tmp_path / "w.duckdb"
     landing.mkdir()
-    lines = [event("e1"), "garbage", event("e3", duration_s=-4), event("e4", duration_s=90000),
-             event("e5", occurred_at="2031-01-01T00:00:00Z"), event("e6", event_type="task_moved")]
+    lines = [
+        event("e1"),
+        "garbage",
+        event("e3", duration_s=-4),
+        event("e4", duration_s=90000),
+        event("e5", occurred_at="2031-01-01T00:00:00Z"),
+        event("e6", event_type="task_moved"),
+    ]
     (landing / "a.jsonl").write_text("\n".join(lines) + "\n")
     (landing / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     summary = ingest(landing, warehouse)
     assert summary.rows_loaded == 2  # e1 and the unknown-but-kept e6
-    quarantined = query(warehouse, "select _source_file, record_number, field, detected_by "
-                        "from raw.quarantine order by _source_file, record_number")
+    quarantined = query(
+        warehouse,
+        "select _source_file, record_number, field, detected_by "
+        "from raw.quarantine order by _source_file, record_number",
+    )
     assert quarantined == [
         ("a.jsonl", 2, None, "parser"),
         ("a.jsonl", 3, "duration_s", "gx:raw_events"),
@@ -83,8 +105,9 @@ def test_bad_records_are_quarantined_and_good_ones_kept(tmp_path):
         ("a.jsonl", 5, "occurred_at", "gx:raw_events"),
         ("photo.png", 0, None, "parser"),
     ]
-    assert query(warehouse, "select status from raw.ingest_manifest where source_file = "
-                 "'photo.png'") == [("rejected",)]
+    assert query(
+        warehouse, "select status from raw.ingest_manifest where source_file = 'photo.png'"
+    ) == [("rejected",)]
     warnings = [w for f in summary.files for w in f.warnings]
     assert any("event_type" in w and "1 of 5 rows" in w for w in warnings)
 
@@ -99,10 +122,8 @@ def test_a_failed_file_leaves_no_partial_rows(tmp_path, monkeypatch):
         raise RuntimeError("killed mid-file")
 
     monkeypatch.setattr(ingest_module._FileLoader, "finish", explode)
-    try:
+    with pytest.raises(RuntimeError, match="killed mid-file"):
         ingest(landing, warehouse)
-    except RuntimeError:
-        pass
     assert query(warehouse, "select count(*) from raw.events") == [(0,)]
     assert query(warehouse, "select count(*) from raw.ingest_manifest") == [(0,)]
     monkeypatch.undo()

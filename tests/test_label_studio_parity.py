@@ -25,8 +25,12 @@ def _identity(completed_by, emails: dict[int, str]) -> str:
 def expected_figures(export: Path) -> tuple[dict, dict]:
     """(per annotator, per annotator and completion day) following METRICS.md §2."""
     tasks = json.loads(export.read_text())
-    emails = {a["completed_by"]["id"]: a["completed_by"]["email"].lower()
-              for t in tasks for a in t["annotations"] if isinstance(a["completed_by"], dict)}
+    emails = {
+        a["completed_by"]["id"]: a["completed_by"]["email"].lower()
+        for t in tasks
+        for a in t["annotations"]
+        if isinstance(a["completed_by"], dict)
+    }
     groups: dict[tuple, list] = defaultdict(list)
     for task in tasks:
         for annotation in task["annotations"]:
@@ -38,8 +42,10 @@ def expected_figures(export: Path) -> tuple[dict, dict]:
     def figures(annotations):
         def last_action(a):
             return a["last_action"] or ("skipped" if a["was_cancelled"] else "submitted")
-        submitted = [a for a in annotations
-                     if not a["was_cancelled"] and last_action(a) in SUBMITTED_ACTIONS]
+
+        submitted = [
+            a for a in annotations if not a["was_cancelled"] and last_action(a) in SUBMITTED_ACTIONS
+        ]
         times = [a["lead_time"] for a in submitted]
         median = statistics.median(times) if times else None
         return {
@@ -69,12 +75,16 @@ def test_mart_equals_independent_computation(tmp_path, export_name):
     assert sum(f["submitted"] for f in overall.values()) > 0
     night = run_nightly(tmp_path, {export_name: export})
     assert night.exit_code == 0
-    mart = {r["annotator"]: r for r in night.dicts("select * from marts.mart_annotator_performance")}
+    mart = {
+        r["annotator"]: r for r in night.dicts("select * from marts.mart_annotator_performance")
+    }
     assert set(mart) == set(overall)
     for who, figures in overall.items():
         _close(mart[who], figures)
-    mart_daily = {(r["annotator"], r["day"]): r for r in night.dicts(
-        "select * from marts.mart_annotator_performance_daily")}
+    mart_daily = {
+        (r["annotator"], r["day"]): r
+        for r in night.dicts("select * from marts.mart_annotator_performance_daily")
+    }
     assert set(mart_daily) == set(daily)
     for key, figures in daily.items():
         _close(mart_daily[key], figures)

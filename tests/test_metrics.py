@@ -11,8 +11,10 @@ ANN, BOB, REV = "ann@example.com", "bob@example.com", "rev@example.com"
 
 
 def test_annotator_performance_matches_hand_computation(hand_night):
-    rows = {r["annotator"]: r for r in hand_night.dicts(
-        "select * from marts.mart_annotator_performance")}
+    rows = {
+        r["annotator"]: r
+        for r in hand_night.dicts("select * from marts.mart_annotator_performance")
+    }
     # ann: a1 60 s (accepted), a2 30+20 = 50 s (rejected, then updated by her, accepted),
     # a4 400+100 = 500 s (last action updated); a3 skipped (10 s) is not submitted.
     assert rows[ANN]["submitted"] == 3
@@ -34,8 +36,10 @@ def test_annotator_performance_matches_hand_computation(hand_night):
 
 
 def test_daily_performance_uses_completion_day(hand_night):
-    rows = {(r["annotator"], str(r["day"])): r for r in hand_night.dicts(
-        "select * from marts.mart_annotator_performance_daily")}
+    rows = {
+        (r["annotator"], str(r["day"])): r
+        for r in hand_night.dicts("select * from marts.mart_annotator_performance_daily")
+    }
     # a2 was completed on 09-07 and updated on 09-08: it belongs to 09-07 with its 50 s.
     assert rows[(ANN, "2026-09-07")]["submitted"] == 2
     assert rows[(ANN, "2026-09-07")]["total_time_s"] == pytest.approx(110)
@@ -52,32 +56,45 @@ def test_daily_performance_uses_completion_day(hand_night):
 
 
 def test_facts_hold_the_hand_counted_rows(hand_night):
-    counts = dict(hand_night.rows("""
+    counts = dict(
+        hand_night.rows("""
         select 'annotations', count(*) from core.fct_annotations union all
         select 'tasks', count(*) from core.fct_tasks union all
         select 'reviews', count(*) from core.fct_reviews union all
         select 'corrections', count(*) from core.fct_corrections union all
         select 'issues', count(*) from core.fct_issues union all
         select 'labels', count(*) from core.fct_labels
-    """))
+    """)
+    )
     # 7 annotations on 7 tasks; reviews: a1 acc, a2 rej + acc, b1 rej, b2 fixed = 5;
     # one correction (rev fixed b2); one issue; labels = final objects:
     # a1 2, a2 2 (after update), a4 1, b1 1, b2 2 (after fix), b3 1 = 9 (a3 skipped has none).
-    assert counts == {"annotations": 7, "tasks": 7, "reviews": 5, "corrections": 1,
-                      "issues": 1, "labels": 9}
+    assert counts == {
+        "annotations": 7,
+        "tasks": 7,
+        "reviews": 5,
+        "corrections": 1,
+        "issues": 1,
+        "labels": 9,
+    }
     correction = hand_night.dicts("select * from core.fct_corrections")[0]
-    assert (correction["author"], correction["editor"], correction["kind"]) == (BOB, REV,
-                                                                                 "review_fix")
+    assert (correction["author"], correction["editor"], correction["kind"]) == (
+        BOB,
+        REV,
+        "review_fix",
+    )
     rounds = hand_night.rows(
         "select review_round, outcome from core.fct_reviews "
-        "where annotation_key = 'event_log:p1:a2' order by review_round")
+        "where annotation_key = 'event_log:p1:a2' order by review_round"
+    )
     assert rounds == [(1, "rejected"), (2, "accepted")]
 
 
 def test_stage_interval_splits_wait_and_work(hand_night):
     # t1 entered annotate 08:50, ann worked 09:00-09:01 (60 s), left 09:01.
     interval = hand_night.dicts(
-        "select * from core.fct_stage_intervals where task_key = 'event_log:p1:t1'")[0]
+        "select * from core.fct_stage_intervals where task_key = 'event_log:p1:t1'"
+    )[0]
     assert (interval["dwell_s"], interval["work_s"], interval["wait_s"]) == (660, 60, 600)
 
 
@@ -90,6 +107,8 @@ def test_issue_resolution_time(hand_night):
 
 
 def test_labels_carry_shape_and_vertices(hand_night):
-    a1 = hand_night.rows("select class_name, shape_type, vertex_count from core.fct_labels "
-                         "where annotation_key = 'event_log:p1:a1' order by object_index")
+    a1 = hand_night.rows(
+        "select class_name, shape_type, vertex_count from core.fct_labels "
+        "where annotation_key = 'event_log:p1:a1' order by object_index"
+    )
     assert a1 == [("car", "bbox", 4), ("bus", "polygon", 10)]

@@ -10,14 +10,24 @@ from dagster_project.cli import main
 
 
 def test_blocking_check_stops_publication_and_keeps_last_site(tmp_path, capsys):
-    good = run_nightly(tmp_path / "good",
-                       {"hand.jsonl": FIXTURES / "events" / "hand_computed.jsonl"})
+    good = run_nightly(
+        tmp_path / "good", {"hand.jsonl": FIXTURES / "events" / "hand_computed.jsonl"}
+    )
     assert good.exit_code == 0
     published = (good.site / "index.html").read_text()
     # A night whose landing folder lost its input: the mart is empty, the GX suite blocks.
     (tmp_path / "empty").mkdir()
-    code = main(["run", "--landing", str(tmp_path / "empty"),
-                 "--warehouse", str(tmp_path / "empty.duckdb"), "--site", str(good.site)])
+    code = main(
+        [
+            "run",
+            "--landing",
+            str(tmp_path / "empty"),
+            "--warehouse",
+            str(tmp_path / "empty.duckdb"),
+            "--site",
+            str(good.site),
+        ]
+    )
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 1
     assert "blocking check failed: marts/mart_annotator_performance:gx_published_figures" in err[-1]
@@ -25,8 +35,17 @@ def test_blocking_check_stops_publication_and_keeps_last_site(tmp_path, capsys):
 
 
 def test_missing_landing_folder_is_a_clear_error(tmp_path, capsys):
-    code = main(["run", "--landing", str(tmp_path / "nope"), "--warehouse",
-                 str(tmp_path / "w.duckdb"), "--site", str(tmp_path / "site")])
+    code = main(
+        [
+            "run",
+            "--landing",
+            str(tmp_path / "nope"),
+            "--warehouse",
+            str(tmp_path / "w.duckdb"),
+            "--site",
+            str(tmp_path / "site"),
+        ]
+    )
     assert code == 2
     assert "does not exist" in capsys.readouterr().err
 

@@ -1,6 +1,5 @@
 """Resources shared by every part of the nightly job."""
 
-
 import os
 import sys
 from pathlib import Path
@@ -25,7 +24,8 @@ class AnnolyticsPaths(dg.ConfigurableResource):
         defaults = Paths.from_env()
         resolved = Paths(
             landing=Path(self.landing_dir).resolve() if self.landing_dir else defaults.landing,
-            warehouse=Path(self.warehouse_path).resolve() if self.warehouse_path
+            warehouse=Path(self.warehouse_path).resolve()
+            if self.warehouse_path
             else defaults.warehouse,
             site=Path(self.site_dir).resolve() if self.site_dir else defaults.site,
         )

@@ -26,8 +26,14 @@ from .validation import BatchReport, Validator
 
 CHUNK_ROWS = 100_000
 QUARANTINE_COLUMNS = (
-    "_source_file", "_file_hash", "record_number", "target_table", "field", "reason",
-    "detected_by", "excerpt",
+    "_source_file",
+    "_file_hash",
+    "record_number",
+    "target_table",
+    "field",
+    "reason",
+    "detected_by",
+    "excerpt",
 )
 
 
@@ -73,7 +79,8 @@ def landed_files(landing: Path) -> list[Path]:
     if not landing.exists():
         return []
     return sorted(
-        path for path in landing.rglob("*")
+        path
+        for path in landing.rglob("*")
         if path.is_file()
         and not any(part.startswith(".") for part in path.relative_to(landing).parts)
         and path.suffix not in {".part", ".tmp"}
@@ -98,8 +105,14 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
 class _FileLoader:
     """Streams one file's rows into raw tables in chunks, validating each chunk with GX."""
 
-    def __init__(self, connection, validator: Validator, source_file: str, digest: str,
-                 latest_allowed_time: datetime):
+    def __init__(
+        self,
+        connection,
+        validator: Validator,
+        source_file: str,
+        digest: str,
+        latest_allowed_time: datetime,
+    ):
         self.connection = connection
         self.validator = validator
         self.source_file = source_file
@@ -111,10 +124,18 @@ class _FileLoader:
         self.reports: list[BatchReport] = []
 
     def reject(self, rejection: Rejection, table: str | None, detected_by: str) -> None:
-        self.quarantine.append((
-            self.source_file, self.digest, rejection.record_number, table, rejection.field,
-            rejection.reason, detected_by, rejection.excerpt,
-        ))
+        self.quarantine.append(
+            (
+                self.source_file,
+                self.digest,
+                rejection.record_number,
+                table,
+                rejection.field,
+                rejection.reason,
+                detected_by,
+                rejection.excerpt,
+            )
+        )
 
     def add(self, row: Row) -> None:
         buffer = self.buffers.setdefault(row.table, [])
@@ -133,17 +154,25 @@ class _FileLoader:
         if report.blocking_failures:
             failed = ", ".join(o.reason for o in report.blocking_failures)
             for row in rows:
-                self.reject(Rejection(row.record_number, None, f"batch {failed}"), table,
-                            f"gx:{report.suite}")
+                self.reject(
+                    Rejection(row.record_number, None, f"batch {failed}"),
+                    table,
+                    f"gx:{report.suite}",
+                )
             return
         failing = report.rows_to_quarantine()
         for index, outcome in failing.items():
             row = rows[index]
             value = row.values.get(outcome.column) if outcome.column else None
             self.reject(
-                Rejection(row.record_number, outcome.column, f"{outcome.reason} (value {value!r})",
-                          excerpt(json.dumps(row.values, default=str))),
-                table, f"gx:{report.suite}",
+                Rejection(
+                    row.record_number,
+                    outcome.column,
+                    f"{outcome.reason} (value {value!r})",
+                    excerpt(json.dumps(row.values, default=str)),
+                ),
+                table,
+                f"gx:{report.suite}",
             )
         keep = [i for i in range(len(rows)) if i not in failing]
         frame = frame.iloc[keep]
@@ -169,9 +198,19 @@ class _FileLoader:
                 self.quarantine,
             )
         results = [
-            (self.source_file, self.digest, report.suite, o.expectation, o.column, o.on_failure,
-             o.success, o.element_count, o.unexpected_count)
-            for report in self.reports for o in report.outcomes
+            (
+                self.source_file,
+                self.digest,
+                report.suite,
+                o.expectation,
+                o.column,
+                o.on_failure,
+                o.success,
+                o.element_count,
+                o.unexpected_count,
+            )
+            for report in self.reports
+            for o in report.outcomes
         ]
         if results:
             self.connection.executemany(
@@ -182,23 +221,41 @@ class _FileLoader:
 
 def _forget_file(connection, source_file: str) -> None:
     for table in (*DATA_TABLES, "quarantine", "validation_results"):
-        connection.execute(f"delete from {RAW_SCHEMA}.{table} where _source_file = ?",
-                           [source_file])
-    connection.execute(f"delete from {RAW_SCHEMA}.ingest_manifest where source_file = ?",
-                       [source_file])
-
-
-def _record_manifest(connection, outcome: FileOutcome, size: int, digest: str,
-                     duplicate_of: str | None, now: datetime) -> None:
+        connection.execute(
+            f"delete from {RAW_SCHEMA}.{table} where _source_file = ?", [source_file]
+        )
     connection.execute(
-        f"insert into {RAW_SCHEMA}.ingest_manifest values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [outcome.source_file, size, digest, outcome.adapter, outcome.status, duplicate_of,
-         outcome.rows_loaded, outcome.rows_quarantined, now],
+        f"delete from {RAW_SCHEMA}.ingest_manifest where source_file = ?", [source_file]
     )
 
 
-def ingest_file(connection, validator: Validator, landing: Path, path: Path,
-                now: datetime) -> FileOutcome:
+def _record_manifest(
+    connection,
+    outcome: FileOutcome,
+    size: int,
+    digest: str,
+    duplicate_of: str | None,
+    now: datetime,
+) -> None:
+    connection.execute(
+        f"insert into {RAW_SCHEMA}.ingest_manifest values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            outcome.source_file,
+            size,
+            digest,
+            outcome.adapter,
+            outcome.status,
+            duplicate_of,
+            outcome.rows_loaded,
+            outcome.rows_quarantined,
+            now,
+        ],
+    )
+
+
+def ingest_file(
+    connection, validator: Validator, landing: Path, path: Path, now: datetime
+) -> FileOutcome:
     source_file = path.relative_to(landing).as_posix()
     size, digest = path.stat().st_size, file_hash(path)
     known = connection.execute(
@@ -216,19 +273,27 @@ def ingest_file(connection, validator: Validator, landing: Path, path: Path,
     try:
         _forget_file(connection, source_file)
         if twin:
-            outcome = FileOutcome(source_file, "duplicate",
-                                  warnings=[f"same content as {twin[0]}; not loaded twice"])
+            outcome = FileOutcome(
+                source_file, "duplicate", warnings=[f"same content as {twin[0]}; not loaded twice"]
+            )
             _record_manifest(connection, outcome, size, digest, twin[0], now)
             connection.execute("commit")
             return outcome
         adapter = adapter_for(path)
-        loader = _FileLoader(connection, validator, source_file, digest,
-                             latest_allowed_time=now + timedelta(days=1))
+        loader = _FileLoader(
+            connection, validator, source_file, digest, latest_allowed_time=now + timedelta(days=1)
+        )
         if adapter is None:
-            loader.reject(Rejection(
-                0, None, "unrecognised file: expected an event log (.jsonl, .ndjson, .csv with "
-                "an event_type header) or a Label Studio JSON export (.json array of tasks)"),
-                None, "parser")
+            loader.reject(
+                Rejection(
+                    0,
+                    None,
+                    "unrecognised file: expected an event log (.jsonl, .ndjson, .csv with "
+                    "an event_type header) or a Label Studio JSON export (.json array of tasks)",
+                ),
+                None,
+                "parser",
+            )
             outcome = FileOutcome(source_file, "rejected")
         else:
             for item in adapter.parse(path):
@@ -244,7 +309,8 @@ def ingest_file(connection, validator: Validator, landing: Path, path: Path,
             outcome.status = "rejected"
         outcome.warnings += [
             f"{o.reason}: {o.unexpected_count} of {o.element_count} rows (kept)"
-            for report in loader.reports for o in report.outcomes
+            for report in loader.reports
+            for o in report.outcomes
             if not o.success and o.on_failure == "warn"
         ]
         _record_manifest(connection, outcome, size, digest, None, now)
@@ -274,9 +340,11 @@ def ingest_landing(
             outcome = ingest_file(connection, validator, landing, path, now)
             summary.files.append(outcome)
             if outcome.status != "unchanged":
-                log(f"[{position}/{len(files)}] {outcome.source_file}: {outcome.status}, "
+                log(
+                    f"[{position}/{len(files)}] {outcome.source_file}: {outcome.status}, "
                     f"{outcome.rows_loaded} rows, {outcome.rows_quarantined} quarantined"
-                    + "".join(f"; {w}" for w in outcome.warnings))
+                    + "".join(f"; {w}" for w in outcome.warnings)
+                )
     finally:
         connection.close()
     return summary

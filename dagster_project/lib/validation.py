@@ -68,9 +68,15 @@ class BatchReport:
             "success": self.success,
             "evaluated": len(self.outcomes),
             "failed": [
-                {"expectation": o.expectation, "column": o.column, "on_failure": o.on_failure,
-                 "unexpected_count": o.unexpected_count, "element_count": o.element_count}
-                for o in self.outcomes if not o.success
+                {
+                    "expectation": o.expectation,
+                    "column": o.column,
+                    "on_failure": o.on_failure,
+                    "unexpected_count": o.unexpected_count,
+                    "element_count": o.element_count,
+                }
+                for o in self.outcomes
+                if not o.success
             ],
         }
 

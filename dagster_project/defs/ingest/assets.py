@@ -1,6 +1,5 @@
 """The raw layer: every new or changed file of the landing folder, parsed, validated, loaded."""
 
-
 import dagster as dg
 import duckdb
 
@@ -32,8 +31,10 @@ def _gx_check(connection, table: str, files: list[str]) -> dg.AssetCheckResult:
         metadata={
             "files_validated": len(files),
             "failed_expectations": dg.MetadataValue.json(
-                [{"expectation": e, "column": c, "on_failure": o, "unexpected": n}
-                 for _, e, c, o, n in failures]
+                [
+                    {"expectation": e, "column": c, "on_failure": o, "unexpected": n}
+                    for _, e, c, o, n in failures
+                ]
             ),
         },
     )
@@ -41,39 +42,57 @@ def _gx_check(connection, table: str, files: list[str]) -> dg.AssetCheckResult:
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(key, group_name="raw", kinds={"duckdb", "python"},
-                     description=f"Landed records in {RAW_SCHEMA}.{table}, one row per record "
-                     "with its source file and record number.")
+        dg.AssetSpec(
+            key,
+            group_name="raw",
+            kinds={"duckdb", "python"},
+            description=f"Landed records in {RAW_SCHEMA}.{table}, one row per record "
+            "with its source file and record number.",
+        )
         for table, key in RAW_KEYS.items()
     ],
     check_specs=[
-        *(dg.AssetCheckSpec("gx_raw_suite", asset=key,
-                            description="GX raw suite on each batch loaded tonight; failing rows "
-                            "are quarantined, a failure marked block rejects the batch.")
-          for key in RAW_KEYS.values()),
-        dg.AssetCheckSpec("quarantine_share", asset=RAW_KEYS["events"],
-                          description=f"At most {QUARANTINE_WARN_SHARE:.0%} of tonight's records "
-                          "quarantined (all sources)."),
+        *(
+            dg.AssetCheckSpec(
+                "gx_raw_suite",
+                asset=key,
+                description="GX raw suite on each batch loaded tonight; failing rows "
+                "are quarantined, a failure marked block rejects the batch.",
+            )
+            for key in RAW_KEYS.values()
+        ),
+        dg.AssetCheckSpec(
+            "quarantine_share",
+            asset=RAW_KEYS["events"],
+            description=f"At most {QUARANTINE_WARN_SHARE:.0%} of tonight's records "
+            "quarantined (all sources).",
+        ),
     ],
     can_subset=False,
 )
 def raw_layer(context: dg.AssetExecutionContext, paths: AnnolyticsPaths):
     locations = paths.paths()
     context.log.info(f"Ingesting {locations.landing} into {locations.warehouse}")
-    summary: IngestSummary = ingest_landing(locations.landing, locations.warehouse,
-                                            log=context.log.info)
+    summary: IngestSummary = ingest_landing(
+        locations.landing, locations.warehouse, log=context.log.info
+    )
     touched = [f.source_file for f in summary.files if f.status != "unchanged"]
     with duckdb.connect(str(locations.warehouse), read_only=True) as connection:
-        totals = dict(connection.execute(
-            "select table_name, estimated_size from duckdb_tables() where schema_name = ?",
-            [RAW_SCHEMA],
-        ).fetchall())
+        totals = dict(
+            connection.execute(
+                "select table_name, estimated_size from duckdb_tables() where schema_name = ?",
+                [RAW_SCHEMA],
+            ).fetchall()
+        )
         for table, key in RAW_KEYS.items():
             loaded = sum(1 for f in summary.files if f.status == "loaded")
             yield dg.MaterializeResult(
                 asset_key=key,
-                metadata={**summary.as_metadata(), "files_loaded_tonight": loaded,
-                          "table_rows": int(totals.get(table, 0))},
+                metadata={
+                    **summary.as_metadata(),
+                    "files_loaded_tonight": loaded,
+                    "table_rows": int(totals.get(table, 0)),
+                },
             )
             yield _gx_check(connection, table, touched)
     records = summary.rows_loaded + summary.rows_quarantined
@@ -83,6 +102,9 @@ def raw_layer(context: dg.AssetExecutionContext, paths: AnnolyticsPaths):
         check_name="quarantine_share",
         passed=share <= QUARANTINE_WARN_SHARE,
         severity=dg.AssetCheckSeverity.WARN,
-        metadata={"records_tonight": records, "quarantined_tonight": summary.rows_quarantined,
-                  "share": round(share, 4)},
+        metadata={
+            "records_tonight": records,
+            "quarantined_tonight": summary.rows_quarantined,
+            "share": round(share, 4),
+        },
     )

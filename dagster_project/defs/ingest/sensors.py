@@ -1,6 +1,5 @@
 """Start the nightly job as soon as new or changed files land, not only at night."""
 
-
 import hashlib
 
 import dagster as dg
@@ -17,14 +16,18 @@ def landing_fingerprint(paths: Paths) -> str:
     digest = hashlib.sha256()
     for path in landed_files(paths.landing):
         stat = path.stat()
-        digest.update(f"{path.relative_to(paths.landing)}|{stat.st_size}|{stat.st_mtime_ns}\n"
-                      .encode())
+        digest.update(
+            f"{path.relative_to(paths.landing)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode()
+        )
     return digest.hexdigest()
 
 
-@dg.sensor(job=nightly_job, minimum_interval_seconds=60,
-           default_status=dg.DefaultSensorStatus.STOPPED,
-           description="Runs the nightly job when the landing folder changes.")
+@dg.sensor(
+    job=nightly_job,
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.STOPPED,
+    description="Runs the nightly job when the landing folder changes.",
+)
 def landing_folder_sensor(context: dg.SensorEvaluationContext, paths: AnnolyticsPaths):
     fingerprint = landing_fingerprint(paths.paths())
     if fingerprint == context.cursor:

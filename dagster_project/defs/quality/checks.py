@@ -1,6 +1,5 @@
 """GX suites on what the report publishes; blocking, so a failed suite stops publication."""
 
-
 import dagster as dg
 import duckdb
 

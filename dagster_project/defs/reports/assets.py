@@ -1,5 +1,4 @@
-"""The static report site, rebuilt and swapped in atomically after the warehouse passed its checks."""
-
+"""The static report site, swapped in atomically once the warehouse passed its checks."""
 
 from datetime import UTC, datetime
 
@@ -20,9 +19,12 @@ def _tonight(connection, since: datetime) -> RunInfo:
         "from raw.ingest_manifest where ingested_at >= ?",
         [since],
     ).fetchone()
-    return RunInfo(generated_at=datetime.now(UTC).replace(tzinfo=None),
-                   rows_loaded=int(rows_loaded), rows_quarantined=int(rows_quarantined),
-                   files_loaded=int(files_loaded))
+    return RunInfo(
+        generated_at=datetime.now(UTC).replace(tzinfo=None),
+        rows_loaded=int(rows_loaded),
+        rows_quarantined=int(rows_quarantined),
+        files_loaded=int(files_loaded),
+    )
 
 
 @dg.asset(
@@ -30,7 +32,8 @@ def _tonight(connection, since: datetime) -> RunInfo:
     group_name="reports",
     kinds={"html"},
     deps=[dg.AssetKey(relation.split(".")) for relation in PAGE_INPUTS],
-    description="Static HTML report (reports/pages/*.yml + reports/templates), published atomically.",
+    description="Static HTML report (reports/pages/*.yml + reports/templates), "
+    "published atomically.",
 )
 def report_site(context: dg.AssetExecutionContext, paths: AnnolyticsPaths) -> dg.MaterializeResult:
     locations = paths.paths()
@@ -41,7 +44,9 @@ def report_site(context: dg.AssetExecutionContext, paths: AnnolyticsPaths) -> dg
         run = _tonight(connection, run_started)
     pages = publish_site(locations.warehouse, locations.site, run)
     context.log.info(f"Report published: {locations.site / 'index.html'}")
-    return dg.MaterializeResult(metadata={
-        "index": dg.MetadataValue.path(str(locations.site / "index.html")),
-        "pages": len(pages),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "index": dg.MetadataValue.path(str(locations.site / "index.html")),
+            "pages": len(pages),
+        }
+    )

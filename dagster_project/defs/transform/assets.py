@@ -1,11 +1,15 @@
 """Every dbt model, seed and test as Dagster assets and asset checks, keyed [layer, name]."""
 
-
 from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    dbt_assets,
+)
 
 from dagster_project.defs.resources import AnnolyticsPaths
 
@@ -34,6 +38,8 @@ class LayeredTranslator(DagsterDbtTranslator):
         settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
     ),
 )
-def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: AnnolyticsPaths):
+def warehouse_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: AnnolyticsPaths
+):
     paths.paths()  # exports ANNOLYTICS_WAREHOUSE for the dbt subprocess
     yield from dbt.cli(["build"], context=context).stream()

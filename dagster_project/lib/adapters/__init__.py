@@ -1,5 +1,8 @@
-"""Source adapters. To add a source, write a class with ``name``, ``tables``, ``matches`` and
-``parse`` (see ``base.Adapter``), declare its raw table in ``raw_tables.py`` and register it here."""
+"""Source adapters.
+
+To add a source, write a class with ``name``, ``tables``, ``matches`` and ``parse`` (see
+``base.Adapter``), declare its raw table in ``raw_tables.py`` and register it here.
+"""
 
 from __future__ import annotations
 

@@ -139,8 +139,12 @@ class EventLogJsonLines:
             try:
                 record = json.loads(text)
             except json.JSONDecodeError as error:
-                yield Rejection(number, None, f"not valid JSON ({error.msg}, column {error.colno})",
-                                excerpt(text))
+                yield Rejection(
+                    number,
+                    None,
+                    f"not valid JSON ({error.msg}, column {error.colno})",
+                    excerpt(text),
+                )
                 continue
             try:
                 yield Row(TABLE, number, to_row(record))
@@ -170,13 +174,20 @@ class EventLogCsv:
                     continue
                 text = ",".join(cells)
                 if _has_undecodable(text):
-                    yield Rejection(number, None, "row is not valid UTF-8 text",
-                                    excerpt(text.encode("utf-8", "surrogateescape")))
+                    yield Rejection(
+                        number,
+                        None,
+                        "row is not valid UTF-8 text",
+                        excerpt(text.encode("utf-8", "surrogateescape")),
+                    )
                     continue
                 if len(cells) != len(header):
-                    yield Rejection(number, None,
-                                    f"expected {len(header)} columns, found {len(cells)}",
-                                    excerpt(text))
+                    yield Rejection(
+                        number,
+                        None,
+                        f"expected {len(header)} columns, found {len(cells)}",
+                        excerpt(text),
+                    )
                     continue
                 record = {key: value for key, value in zip(header, cells, strict=True) if value}
                 try:

@@ -31,7 +31,9 @@ ANNOTATIONS = "label_studio_annotations"
 def _user(value: Any, field: str) -> tuple[int | None, str | None]:
     """(id, email) of a user given as an id or as an object."""
     if isinstance(value, dict):
-        return parse_int(value.get("id"), f"{field}.id"), parse_text(value.get("email"), f"{field}.email")
+        return parse_int(value.get("id"), f"{field}.id"), parse_text(
+            value.get("email"), f"{field}.email"
+        )
     return parse_int(value, field), None
 
 
@@ -50,7 +52,9 @@ def task_row(task: dict[str, Any]) -> dict[str, Any]:
         "created_at": optional_timestamp(task.get("created_at"), "created_at"),
         "updated_at": optional_timestamp(task.get("updated_at"), "updated_at"),
         "total_annotations": parse_int(task.get("total_annotations"), "total_annotations"),
-        "cancelled_annotations": parse_int(task.get("cancelled_annotations"), "cancelled_annotations"),
+        "cancelled_annotations": parse_int(
+            task.get("cancelled_annotations"), "cancelled_annotations"
+        ),
         "comment_count": parse_int(task.get("comment_count"), "comment_count"),
         "unresolved_comment_count": parse_int(
             task.get("unresolved_comment_count"), "unresolved_comment_count"
@@ -80,7 +84,9 @@ def annotation_row(annotation: Any, task: dict[str, Any]) -> dict[str, Any]:
         "ground_truth": bool(parse_bool(annotation.get("ground_truth"), "ground_truth")),
         "created_at": optional_timestamp(annotation.get("created_at"), "created_at"),
         "updated_at": optional_timestamp(annotation.get("updated_at"), "updated_at"),
-        "draft_created_at": optional_timestamp(annotation.get("draft_created_at"), "draft_created_at"),
+        "draft_created_at": optional_timestamp(
+            annotation.get("draft_created_at"), "draft_created_at"
+        ),
         "lead_time": parse_number(annotation.get("lead_time"), "lead_time"),
         "last_action": parse_text(annotation.get("last_action"), "last_action"),
         "updated_by_id": updated_by_id,
@@ -104,8 +110,12 @@ class LabelStudioJson:
             yield Rejection(0, None, f"file is not UTF-8 (byte {error.start})", excerpt(raw[:200]))
             return
         except json.JSONDecodeError as error:
-            yield Rejection(0, None, f"not valid JSON ({error.msg}, line {error.lineno}, "
-                            f"column {error.colno})", excerpt(raw[max(0, error.pos - 100):error.pos]))
+            yield Rejection(
+                0,
+                None,
+                f"not valid JSON ({error.msg}, line {error.lineno}, column {error.colno})",
+                excerpt(raw[max(0, error.pos - 100) : error.pos]),
+            )
             return
         if not isinstance(tasks, list):
             yield Rejection(0, None, "expected a JSON array of tasks", excerpt(raw[:200]))
@@ -123,5 +133,9 @@ class LabelStudioJson:
                 try:
                     yield Row(ANNOTATIONS, number, annotation_row(annotation, task))
                 except FieldError as error:
-                    yield Rejection(number, f"annotations[{position}].{error.field}", error.reason,
-                                    excerpt(json.dumps(annotation)))
+                    yield Rejection(
+                        number,
+                        f"annotations[{position}].{error.field}",
+                        error.reason,
+                        excerpt(json.dumps(annotation)),
+                    )

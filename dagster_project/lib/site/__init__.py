@@ -1,1 +1,2 @@
-"""The static report site: page definitions (YAML) + Jinja2 templates -> HTML, published atomically."""
+"""The static report site: page definitions (YAML) + Jinja2 templates -> HTML, published
+atomically."""

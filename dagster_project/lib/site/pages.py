@@ -50,14 +50,27 @@ def load_pages(pages_dir: Path = PAGES_DIR) -> list[PageDefinition]:
         if problems:
             raise ValueError(f"{path}: " + "; ".join(problems))
         queries = {name: str(sql) for name, sql in (spec.get("queries") or {}).items()}
-        reads = tuple(sorted({
-            match.lower() for sql in queries.values()
-            for match in re.findall(r"\b(?:marts|core)\.[a-z_][a-z0-9_]*", sql, re.IGNORECASE)
-        }))
-        pages.append(PageDefinition(slug=slug, title=str(spec["title"]),
-                                    template=str(spec["template"]),
-                                    nav_order=int(spec.get("nav_order", 100)),
-                                    queries=queries, reads=reads))
+        reads = tuple(
+            sorted(
+                {
+                    match.lower()
+                    for sql in queries.values()
+                    for match in re.findall(
+                        r"\b(?:marts|core)\.[a-z_][a-z0-9_]*", sql, re.IGNORECASE
+                    )
+                }
+            )
+        )
+        pages.append(
+            PageDefinition(
+                slug=slug,
+                title=str(spec["title"]),
+                template=str(spec["template"]),
+                nav_order=int(spec.get("nav_order", 100)),
+                queries=queries,
+                reads=reads,
+            )
+        )
     if not any(page.slug == "index" for page in pages):
         raise ValueError(f"{pages_dir}: no index.yml; the site needs a front page")
     return sorted(pages, key=lambda page: (page.nav_order, page.slug))

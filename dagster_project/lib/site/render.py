@@ -52,8 +52,9 @@ def run_queries(connection: duckdb.DuckDBPyConnection, page: PageDefinition) -> 
         except duckdb.Error as error:
             raise ValueError(f"reports/pages/{page.slug}.yml, query '{name}': {error}") from error
         columns = [column[0] for column in cursor.description]
-        results[name] = [dict(zip(columns, map(_plain, row), strict=True))
-                         for row in cursor.fetchall()]
+        results[name] = [
+            dict(zip(columns, map(_plain, row), strict=True)) for row in cursor.fetchall()
+        ]
     return results
 
 
