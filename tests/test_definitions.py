@@ -73,3 +73,22 @@ def test_sensor_requests_a_run_only_when_landing_changes(tmp_path):
         dg.build_sensor_context(cursor=first.run_key, resources={"paths": resource})
     )
     assert isinstance(changed, dg.RunRequest) and changed.run_key != first.run_key
+
+
+def test_dagster_cli_loads_the_workspace():
+    """What `dagster dev` does first: load workspace.yaml's code location."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).parents[1]
+    dagster = Path(sys.executable).parent / "dagster"
+    done = subprocess.run(
+        [str(dagster), "definitions", "validate", "-w", "workspace.yaml"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Validation successful for code location annolytics" in done.stderr + done.stdout
