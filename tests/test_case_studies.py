@@ -50,3 +50,44 @@ def test_demo_site_has_both_pages(generated_night):
     complexity = (generated_night.site / "complexity.html").read_text()
     assert CASE_STUDIES["complexity"].annotator in complexity
     assert "busier scenes" in complexity
+
+
+def test_review_bottleneck_is_flagged(generated_night):
+    case = CASE_STUDIES["review_bottleneck"]
+    row = generated_night.dicts(
+        "select * from marts.mart_review_concentration "
+        f"where project_key = 'event_log:{case.project}'"
+    )[0]
+    assert (row["reworks"], row["top_editor"], row["top_editor_reworks"]) == (
+        case.corrections,
+        case.reviewer,
+        case.by_reviewer,
+    )  # 62, 58 by one reviewer
+    assert row["is_bottleneck"]
+    flagged = generated_night.rows(
+        "select project_key from marts.mart_review_concentration where is_bottleneck"
+    )
+    assert flagged == [(f"event_log:{case.project}",)]
+
+
+def test_junior_tops_reworks_received_within_three_weeks(generated_night):
+    case = CASE_STUDIES["junior_reworks"]
+    top = generated_night.dicts("select * from marts.mart_reworks where received_rank = 1")
+    assert [(r["person"], r["reworks_received"]) for r in top] == [
+        (case.annotator, case.corrections)
+    ]  # 26
+    first, last = generated_night.rows(
+        "select min(corrected_day), max(corrected_day) from core.fct_corrections where author = ?",
+        case.annotator,
+    )[0]
+    assert (last - first).days < 21
+
+
+def test_unreviewed_contractor_is_detached(generated_night):
+    case = CASE_STUDIES["unreviewed_contractor"]
+    unreviewed = generated_night.rows("select person from marts.mart_reworks where is_unreviewed")
+    assert (case.annotator,) in unreviewed
+    edges = generated_night.rows(
+        "select count(*) from marts.mart_review_edges where annotator = ?", case.annotator
+    )
+    assert edges == [(0,)]

@@ -1,0 +1,11 @@
+{{ config(contract={'enforced': true}) }}
+-- Who corrects whom: one row per project, author and editor with the number of corrections.
+select
+    project_key::varchar as project_key,
+    author::varchar as author,
+    editor::varchar as editor,
+    count(*)::bigint as corrections,
+    min(corrected_day) as first_day,
+    max(corrected_day) as last_day
+from {{ ref('fct_corrections') }}
+group by project_key, author, editor
