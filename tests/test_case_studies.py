@@ -91,3 +91,21 @@ def test_unreviewed_contractor_is_detached(generated_night):
         "select count(*) from marts.mart_review_edges where annotator = ?", case.annotator
     )
     assert edges == [(0,)]
+
+
+def test_ambiguous_class_is_blamed_on_the_class_not_the_annotator(generated_night):
+    case = CASE_STUDIES["ambiguous_class"]
+    project = f"event_log:{case.project}"
+    her = generated_night.dicts(
+        "select * from marts.mart_annotator_quality "
+        f"where project_key = '{project}' and annotator = '{case.annotator}'"
+    )[0]
+    assert her["rejection_rate"] > 2 * her["project_rate"]  # looks bad on raw rates ...
+    assert her["verdict"] == "class"  # ... but her class mix explains it
+    cell = generated_night.dicts(
+        "select * from marts.mart_person_vs_class "
+        f"where project_key = '{project}' and annotator = '{case.annotator}' "
+        f"and class_name = '{case.class_name}'"
+    )[0]
+    assert cell["verdict"] == "class"
+    assert cell["rate_low"] <= cell["cohort_rate"] <= cell["rate_high"]

@@ -1,0 +1,196 @@
+"""Rejection-rate statistics for the quality marts (called by dbt Python models).
+
+Input for both: one row per reviewed annotation with ``project_key``, ``annotator``,
+``primary_class`` and ``is_rejected`` (dbt model ``int_annotations_first_reviewed``).
+"""
+
+import pandas as pd
+from scipy.stats import binomtest, fisher_exact
+from statsmodels.stats.proportion import proportion_confint
+
+PERSON_VS_CLASS_COLUMNS = [
+    "project_key",
+    "annotator",
+    "class_name",
+    "reviewed",
+    "rejected",
+    "rejection_rate",
+    "rate_low",
+    "rate_high",
+    "cohort_reviewed",
+    "cohort_rejected",
+    "cohort_rate",
+    "cohort_rate_low",
+    "cohort_rate_high",
+    "class_rate",
+    "other_classes_rate",
+    "p_annotator",
+    "p_class",
+    "verdict",
+]
+ANNOTATOR_QUALITY_COLUMNS = [
+    "project_key",
+    "annotator",
+    "reviewed",
+    "rejected",
+    "rejection_rate",
+    "rate_low",
+    "rate_high",
+    "project_rate",
+    "expected_rejections",
+    "expected_rate",
+    "p_vs_project",
+    "p_vs_expected",
+    "verdict",
+]
+
+
+def wilson(rejected: int, reviewed: int) -> tuple[float | None, float | None]:
+    """Wilson 95 % interval of a proportion; (None, None) without observations."""
+    if reviewed == 0:
+        return None, None
+    low, high = proportion_confint(rejected, reviewed, alpha=0.05, method="wilson")
+    return float(low), float(high)
+
+
+def fisher_greater(a_rejected: int, a_total: int, b_rejected: int, b_total: int) -> float | None:
+    """One-sided Fisher exact p-value that group a is rejected more often than group b."""
+    if a_total == 0 or b_total == 0:
+        return None
+    table = [[a_rejected, a_total - a_rejected], [b_rejected, b_total - b_rejected]]
+    return float(fisher_exact(table, alternative="greater")[1])
+
+
+def binomial_greater(rejected: int, reviewed: int, rate: float | None) -> float | None:
+    """One-sided binomial p-value of at least ``rejected`` of ``reviewed`` at ``rate``."""
+    if rate is None or not 0.0 < rate < 1.0 or reviewed == 0:
+        return None
+    return float(binomtest(rejected, reviewed, rate, alternative="greater").pvalue)
+
+
+def _cell_verdict(reviewed, p_annotator, p_class, min_reviewed, alpha):
+    if reviewed < min_reviewed or p_annotator is None:
+        return "too little data"
+    if p_annotator < alpha:
+        return "annotator"
+    if p_class is not None and p_class < alpha:
+        return "class"
+    return "neither"
+
+
+def person_vs_class(reviewed: pd.DataFrame, min_reviewed: int, alpha: float) -> pd.DataFrame:
+    """Per project, annotator and class: her rate beside the rest of the cohort's, and tests."""
+    reviewed = reviewed[reviewed["primary_class"].notna()]
+    cells = (
+        reviewed.groupby(["project_key", "annotator", "primary_class"])["is_rejected"]
+        .agg(reviewed="count", rejected="sum")
+        .reset_index()
+    )
+    classes = (
+        reviewed.groupby(["project_key", "primary_class"])["is_rejected"]
+        .agg(class_reviewed="count", class_rejected="sum")
+        .reset_index()
+    )
+    projects = (
+        reviewed.groupby("project_key")["is_rejected"]
+        .agg(project_reviewed="count", project_rejected="sum")
+        .reset_index()
+    )
+    cells = cells.merge(classes, on=["project_key", "primary_class"]).merge(
+        projects, on="project_key"
+    )
+    rows = []
+    for cell in cells.itertuples(index=False):
+        n, r = int(cell.reviewed), int(cell.rejected)
+        others_n, others_r = int(cell.class_reviewed) - n, int(cell.class_rejected) - r
+        rest_n = int(cell.project_reviewed) - int(cell.class_reviewed)
+        rest_r = int(cell.project_rejected) - int(cell.class_rejected)
+        p_annotator = fisher_greater(r, n, others_r, others_n)
+        p_class = fisher_greater(int(cell.class_rejected), int(cell.class_reviewed), rest_r, rest_n)
+        low, high = wilson(r, n)
+        cohort_low, cohort_high = wilson(others_r, others_n)
+        rows.append(
+            {
+                "project_key": cell.project_key,
+                "annotator": cell.annotator,
+                "class_name": cell.primary_class,
+                "reviewed": n,
+                "rejected": r,
+                "rejection_rate": r / n,
+                "rate_low": low,
+                "rate_high": high,
+                "cohort_reviewed": others_n,
+                "cohort_rejected": others_r,
+                "cohort_rate": others_r / others_n if others_n else None,
+                "cohort_rate_low": cohort_low,
+                "cohort_rate_high": cohort_high,
+                "class_rate": int(cell.class_rejected) / int(cell.class_reviewed),
+                "other_classes_rate": rest_r / rest_n if rest_n else None,
+                "p_annotator": p_annotator,
+                "p_class": p_class,
+                "verdict": _cell_verdict(n, p_annotator, p_class, min_reviewed, alpha),
+            }
+        )
+    return pd.DataFrame(rows, columns=PERSON_VS_CLASS_COLUMNS)
+
+
+def annotator_quality(reviewed: pd.DataFrame, min_reviewed: int, alpha: float) -> pd.DataFrame:
+    """Per project and annotator: observed rejections vs the project and vs her class mix."""
+    reviewed = reviewed.copy()
+    reviewed["primary_class"] = reviewed["primary_class"].fillna("(no class)")
+    cells = (
+        reviewed.groupby(["project_key", "annotator", "primary_class"])["is_rejected"]
+        .agg(n="count", r="sum")
+        .reset_index()
+    )
+    totals = (
+        cells.groupby(["project_key", "primary_class"])[["n", "r"]]
+        .sum()
+        .rename(columns={"n": "class_n", "r": "class_r"})
+        .reset_index()
+    )
+    cells = cells.merge(totals, on=["project_key", "primary_class"])
+    others_n = cells["class_n"] - cells["n"]
+    # The rest of the cohort's rate for the class; a class nobody else labels gets her own.
+    cells["others_rate"] = ((cells["class_r"] - cells["r"]) / others_n).where(
+        others_n > 0, cells["r"] / cells["n"]
+    )
+    cells["expected"] = cells["n"] * cells["others_rate"]
+    people = cells.groupby(["project_key", "annotator"])[["n", "r", "expected"]].sum().reset_index()
+    project = people.groupby("project_key")[["n", "r"]].sum()
+    rows = []
+    for person in people.itertuples(index=False):
+        n, r = int(person.n), int(person.r)
+        rest_n = int(project.loc[person.project_key, "n"]) - n
+        rest_r = int(project.loc[person.project_key, "r"]) - r
+        project_rate = rest_r / rest_n if rest_n else None
+        expected_rate = min(max(person.expected / n, 0.0), 1.0)
+        p_vs_project = binomial_greater(r, n, project_rate)
+        p_vs_expected = binomial_greater(r, n, expected_rate)
+        low, high = wilson(r, n)
+        if n < min_reviewed:
+            verdict = "too little data"
+        elif p_vs_expected is not None and p_vs_expected < alpha:
+            verdict = "annotator"
+        elif p_vs_project is not None and p_vs_project < alpha:
+            verdict = "class"
+        else:
+            verdict = "neither"
+        rows.append(
+            {
+                "project_key": person.project_key,
+                "annotator": person.annotator,
+                "reviewed": n,
+                "rejected": r,
+                "rejection_rate": r / n,
+                "rate_low": low,
+                "rate_high": high,
+                "project_rate": project_rate,
+                "expected_rejections": float(person.expected),
+                "expected_rate": expected_rate,
+                "p_vs_project": p_vs_project,
+                "p_vs_expected": p_vs_expected,
+                "verdict": verdict,
+            }
+        )
+    return pd.DataFrame(rows, columns=ANNOTATOR_QUALITY_COLUMNS)

@@ -1,0 +1,17 @@
+"""Person vs ontology: is a high rejection rate the annotator's or the class's?
+
+Per project, annotator and primary class: the annotator's first-review rejection rate beside
+the rest of the cohort's for the same class (Wilson 95 % intervals), a one-sided Fisher exact
+test of "this annotator is rejected more than the others on this class", and a one-sided
+Fisher test of "this class is rejected more than the project's other classes".
+"""
+
+from dagster_project.lib.rejection_stats import person_vs_class
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    reviewed = dbt.ref("int_annotations_first_reviewed").df()
+    return person_vs_class(
+        reviewed, int(dbt.config.get("min_reviewed")), float(dbt.config.get("alpha"))
+    )
