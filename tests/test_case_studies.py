@@ -109,3 +109,18 @@ def test_ambiguous_class_is_blamed_on_the_class_not_the_annotator(generated_nigh
     )[0]
     assert cell["verdict"] == "class"
     assert cell["rate_low"] <= cell["cohort_rate"] <= cell["rate_high"]
+
+
+def test_guideline_drift_is_flagged_in_the_week_it_began(generated_night):
+    from datetime import date
+
+    case = CASE_STUDIES["guideline_drift"]
+    starts = generated_night.dicts(
+        "select * from marts.mart_drift where is_drift_start and subject_type = 'annotator'"
+    )
+    assert [s["subject"] for s in starts] == [case.annotator]
+    start = starts[0]
+    year, week, _ = start["week"].isocalendar()
+    assert f"{year}-W{week:02d}" == case.iso_week(case.week, date(2026, 9, 7))
+    assert start["guideline_changed"] and start["guideline_version"] == case.new_version
+    assert start["change"] >= 0.2

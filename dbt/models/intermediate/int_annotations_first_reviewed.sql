@@ -39,6 +39,7 @@ final as (
         first_reviews.reviewer,
         first_reviews.reviewed_at,
         date_trunc('week', first_reviews.reviewed_at)::date as review_week,
+        date_trunc('week', annotations.completed_at)::date as work_week,
         first_reviews.outcome as first_outcome,
         first_reviews.outcome in ('rejected', 'fixed') as is_rejected,
         annotations.guideline_version
