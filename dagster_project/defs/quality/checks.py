@@ -7,7 +7,12 @@ from dagster_project.defs.resources import AnnolyticsPaths
 from dagster_project.lib.validation import Validator
 
 # Mart -> GX suite in expectations/ (same name). Add a line to validate another mart.
-VALIDATED_MARTS = ("mart_annotator_performance",)
+VALIDATED_MARTS = (
+    "mart_annotator_performance",
+    "mart_complexity",
+    "mart_reworks",
+    "mart_annotator_quality",
+)
 
 
 def _mart_check(mart: str) -> dg.AssetChecksDefinition:
