@@ -19,6 +19,13 @@ DEFAULT_WAREHOUSE = REPO_ROOT / "data" / "warehouse.duckdb"
 DEFAULT_SITE = REPO_ROOT / "reports" / "site"
 
 
+def _report_published(result) -> bool:
+    return any(
+        event.asset_key is not None and event.asset_key.path == ["reports", "site"]
+        for event in result.get_asset_materialization_events()
+    )
+
+
 def _failure_reason(result) -> str | None:
     """One line naming what stopped the night, or None when it succeeded."""
     failed_checks = [
@@ -31,7 +38,8 @@ def _failure_reason(result) -> str | None:
             f"{e.asset_key.to_user_string()}:{e.check_name}" for e in failed_checks[:5]
         )
         more = f" (+{len(failed_checks) - 5} more)" if len(failed_checks) > 5 else ""
-        return f"blocking check failed: {names}{more}; the report was not republished"
+        outcome = "" if _report_published(result) else "; the report was not republished"
+        return f"blocking check failed: {names}{more}{outcome}"
     if not result.success:
         failures = [event for event in result.all_events if event.is_step_failure]
         if failures:

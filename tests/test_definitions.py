@@ -7,6 +7,7 @@ import pytest
 
 from dagster_project.definitions import defs as load_defs
 from dagster_project.defs.ingest.sensors import landing_folder_sensor
+from dagster_project.defs.quality.checks import VALIDATED_MARTS
 from dagster_project.defs.resources import AnnolyticsPaths
 
 
@@ -39,7 +40,9 @@ def test_lineage_is_one_graph_from_raw_to_site(repository):
     upstream = graph.get(dg.AssetKey(["staging", "stg_events__events"])).parent_keys
     assert dg.AssetKey(["raw", "events"]) in upstream
     site_parents = graph.get(dg.AssetKey(["reports", "site"])).parent_keys
-    assert dg.AssetKey(["marts", "mart_annotator_performance"]) in site_parents
+    # Every mart a blocking GX suite guards must pass before the site is published.
+    for mart in VALIDATED_MARTS:
+        assert dg.AssetKey(["marts", mart]) in site_parents
 
 
 def test_checks_include_dbt_tests_gx_suites(repository):

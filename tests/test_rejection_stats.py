@@ -98,3 +98,11 @@ def test_high_rate_explained_by_class_mix_says_class():
     assert ann.expected_rejections == pytest.approx(20 * 0.4 + 5 * 3 / 60)
     assert ann.p_vs_expected > 0.5  # ... and exactly what her buses predict
     assert ann.verdict == "class"
+
+
+def test_wilson_interval_contains_zero_and_one_exactly():
+    # statsmodels returns 3.5e-18 as the lower bound for 0 of 112: the published interval
+    # must still contain the rate (the GX suite blocks otherwise).
+    assert wilson(0, 112)[0] == 0.0
+    assert wilson(18, 18)[1] == 1.0
+    assert wilson(0, 0) == (None, None)

@@ -50,7 +50,9 @@ def wilson(rejected: int, reviewed: int) -> tuple[float | None, float | None]:
     if reviewed == 0:
         return None, None
     low, high = proportion_confint(rejected, reviewed, alpha=0.05, method="wilson")
-    return float(low), float(high)
+    rate = rejected / reviewed
+    # The interval contains its estimate; statsmodels can miss 0 or 1 by a rounding error.
+    return float(min(max(low, 0.0), rate)), float(max(min(high, 1.0), rate))
 
 
 def fisher_greater(a_rejected: int, a_total: int, b_rejected: int, b_total: int) -> float | None:

@@ -5,12 +5,17 @@ from datetime import UTC, datetime
 import dagster as dg
 import duckdb
 
+from dagster_project.defs.quality.checks import VALIDATED_MARTS
 from dagster_project.defs.resources import AnnolyticsPaths
 from dagster_project.lib.site.pages import load_pages
 from dagster_project.lib.site.render import RunInfo, publish_site
 
-# The site depends on exactly the relations its pages read.
-PAGE_INPUTS = sorted({relation for page in load_pages() for relation in page.reads})
+# The site waits for the relations its pages read and for every mart a GX suite guards, so a
+# blocking failure on any published mart stops publication.
+PAGE_INPUTS = sorted(
+    {relation for page in load_pages() for relation in page.reads}
+    | {f"marts.{mart}" for mart in VALIDATED_MARTS}
+)
 
 
 def _tonight(connection, since: datetime) -> RunInfo:
