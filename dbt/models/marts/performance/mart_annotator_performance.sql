@@ -13,16 +13,7 @@ final as (
 
     select
         annotator,
-        count(*) filter (where is_submitted)::bigint as submitted,
-        count(*) filter (where was_cancelled)::bigint as skipped,
-        count(*) filter (where last_action = 'updated')::bigint as updated,
-        coalesce(sum(lead_time_s) filter (where is_submitted), 0)::double as total_time_s,
-        (median(lead_time_s) filter (where is_submitted))::double as median_time_s,
-        (avg(lead_time_s) filter (where is_submitted))::double as mean_time_s,
-        (
-            count(*) filter (where is_submitted)
-            * median(lead_time_s) filter (where is_submitted)
-        )::double as total_time_median_s,
+        {{ annotator_performance_figures() }},
         min(completed_day) filter (where is_submitted) as first_day,
         max(completed_day) filter (where is_submitted) as last_day
 

@@ -1,0 +1,14 @@
+{#- The figures of Label Studio's annotator dashboard (METRICS.md §2) over the rows of one
+    group of fct_annotations; shared by the whole-period and the daily mart. -#}
+{% macro annotator_performance_figures() -%}
+    count(*) filter (where is_submitted)::bigint as submitted,
+    count(*) filter (where was_cancelled)::bigint as skipped,
+    count(*) filter (where last_action = 'updated')::bigint as updated,
+    coalesce(sum(lead_time_s) filter (where is_submitted), 0)::double as total_time_s,
+    (median(lead_time_s) filter (where is_submitted))::double as median_time_s,
+    (avg(lead_time_s) filter (where is_submitted))::double as mean_time_s,
+    (
+        count(*) filter (where is_submitted)
+        * median(lead_time_s) filter (where is_submitted)
+    )::double as total_time_median_s
+{%- endmacro %}
