@@ -124,3 +124,15 @@ def test_guideline_drift_is_flagged_in_the_week_it_began(generated_night):
     assert f"{year}-W{week:02d}" == case.iso_week(case.week, date(2026, 9, 7))
     assert start["guideline_changed"] and start["guideline_version"] == case.new_version
     assert start["change"] >= 0.2
+
+
+def test_untagged_issues_are_categorised_from_their_text(generated_night):
+    from dagster_project.lib.synthetic.config import UNTAGGED_ISSUE_TEXTS
+
+    implied = {text: tag for tag, texts in UNTAGGED_ISSUE_TEXTS.items() for text in texts}
+    rows = generated_night.rows(
+        "select issue_text, category from core.fct_issues where is_category_inferred "
+        "and kind = 'issue'"
+    )
+    assert len(rows) >= 10
+    assert all(category == implied[text] for text, category in rows)

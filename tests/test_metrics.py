@@ -112,3 +112,44 @@ def test_labels_carry_shape_and_vertices(hand_night):
         "where annotation_key = 'event_log:p1:a1' order by object_index"
     )
     assert a1 == [("car", "bbox", 4), ("bus", "polygon", 10)]
+
+
+def test_issues_weekly_counts_and_resolution(hand_night):
+    rows = hand_night.dicts("select * from marts.mart_issues_weekly")
+    # One issue, tagged blurry_image, raised Mon 2026-09-07 09:11, resolved 10:11.
+    assert len(rows) == 1
+    row = rows[0]
+    assert (str(row["week"]), row["kind"], row["category"]) == (
+        "2026-09-07",
+        "issue",
+        "blurry_image",
+    )
+    assert (row["raised"], row["resolved"], row["still_open"]) == (1, 1, 0)
+    assert row["median_time_to_resolve_s"] == 3600
+
+
+def test_task_issues_sit_beside_time_and_rejections(hand_night):
+    task = hand_night.dicts("select * from marts.mart_task_issues")[0]
+    # t2: a2 took 30 + 20 s of ann's time and was rejected once before being accepted.
+    assert task["task_key"] == "event_log:p1:t2"
+    assert (task["issues"], task["open_issues"], task["lead_time_s"], task["rejections"]) == (
+        1,
+        0,
+        50.0,
+        1,
+    )
+
+
+def test_throughput_daily_for_the_hand_fixture(hand_night):
+    rows = {
+        (r["annotator"], str(r["day"])): r
+        for r in hand_night.dicts("select * from marts.mart_throughput_daily")
+    }
+    # ann on 09-07: a1 (60 s, 2 objects after... a1 kept 2) and a2 (50 s, 2 objects after
+    # its update) -> 2 tasks, 4 labels, median 55 s per task, 27.5 / 25 s per label.
+    day = rows[(ANN, "2026-09-07")]
+    assert (day["tasks"], day["labels"]) == (2, 4)
+    assert day["median_time_per_task_s"] == pytest.approx(55)
+    assert day["median_time_per_label_s"] == pytest.approx((30 + 25) / 2)
+    assert day["expected_time_per_task_s"] is None  # p1 has no expected time in the seed
+    assert day["tasks_over_expected"] == 0

@@ -49,6 +49,8 @@ final as (
         raised.raised_at,
         raised.raised_at::date as raised_day,
         raised.issue_tag,
+        {{ issue_category('raised.issue_tag', 'raised.issue_text') }} as category,
+        raised.issue_tag is null as is_category_inferred,
         raised.issue_text,
         resolved.resolved_at,
         resolved.resolved_by,

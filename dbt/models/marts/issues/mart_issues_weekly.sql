@@ -1,0 +1,14 @@
+{{ config(contract={'enforced': true}) }}
+-- Issues and comments per project, week raised, kind and category; resolution figures.
+select
+    project_key::varchar as project_key,
+    date_trunc('week', raised_at)::date as week,
+    kind::varchar as kind,
+    category::varchar as category,
+    count(*)::bigint as raised,
+    count(*) filter (where is_resolved)::bigint as resolved,
+    count(*) filter (where not is_resolved)::bigint as still_open,
+    count(*) filter (where is_category_inferred)::bigint as inferred_from_text,
+    (median(time_to_resolve_s) filter (where is_resolved))::double as median_time_to_resolve_s
+from {{ ref('fct_issues') }}
+group by all
