@@ -153,3 +153,18 @@ def test_throughput_daily_for_the_hand_fixture(hand_night):
     assert day["median_time_per_label_s"] == pytest.approx((30 + 25) / 2)
     assert day["expected_time_per_task_s"] is None  # p1 has no expected time in the seed
     assert day["tasks_over_expected"] == 0
+
+
+def test_stage_efficiency_and_backlog_for_the_hand_fixture(hand_night):
+    # Only t1 has stage events: annotate 08:50 -> 09:01, 60 s of work after a 600 s wait.
+    stage = hand_night.dicts("select * from marts.mart_stage_efficiency")
+    assert len(stage) == 1
+    row = stage[0]
+    assert (row["stage"], row["visits"], row["closed_visits"]) == ("annotate", 1, 1)
+    assert (row["median_work_s"], row["median_wait_s"], row["median_dwell_s"]) == (60, 600, 660)
+    assert row["annotation_to_stage_work_ratio"] == 1.0
+    backlog = hand_night.rows(
+        "select day::varchar, entered, left_stage, wip from marts.mart_backlog_daily order by day"
+    )
+    # Entered and left on 09-07: nothing in progress at the end of any day (09-07 .. 09-09).
+    assert backlog == [("2026-09-07", 1, 1, 0), ("2026-09-08", 0, 0, 0), ("2026-09-09", 0, 0, 0)]
