@@ -168,3 +168,23 @@ def test_stage_efficiency_and_backlog_for_the_hand_fixture(hand_night):
     )
     # Entered and left on 09-07: nothing in progress at the end of any day (09-07 .. 09-09).
     assert backlog == [("2026-09-07", 1, 1, 0), ("2026-09-08", 0, 0, 0), ("2026-09-09", 0, 0, 0)]
+
+
+def test_cost_from_the_default_hourly_rate(hand_night):
+    # Nobody in the fixture has a rate card row: the default 18.00 per hour applies.
+    rows = {
+        r["annotator"]: r for r in hand_night.dicts("select * from marts.mart_cost_by_annotator")
+    }
+    ann = rows[ANN]
+    # ann's lead time on all her annotations, skipped included: 60 + 50 + 10 + 500 = 620 s.
+    assert ann["cost"] == pytest.approx(620 / 3600 * 18, abs=0.01)  # rounded to the cent
+    assert ann["cost_per_task"] == pytest.approx(620 / 3600 * 18 / 3)
+    # a2 (50 s) was rejected once: the cost of rework.
+    assert ann["rework_cost"] == pytest.approx(50 / 3600 * 18, abs=0.01)  # rounded to the cent
+    # bob: b1 90 s (rejected), b2 45 s (fixed by rev), b3 75 s; rework = b1 + b2.
+    assert rows[BOB]["rework_cost"] == pytest.approx(
+        135 / 3600 * 18, abs=0.01
+    )  # rounded to the cent
+    # Review time (12 + 8 + 6 + 9 + 15 s) is rev's, priced in the daily spend.
+    total = hand_night.rows("select sum(spend) from marts.mart_cost_daily")[0][0]
+    assert total == pytest.approx((620 + 210 + 50) / 3600 * 18, abs=0.02)

@@ -1,0 +1,77 @@
+-- Every priced piece of work: authoring an annotation (by the author's pricing), a review
+-- decision and an edit by someone else (by the worker's hourly rate). A reviewer's fix is a
+-- review decision, so its time is priced once, as review.
+with
+
+rates as (
+
+    select * from {{ ref('int_cost_rates_resolved') }}
+
+),
+
+reworked as (
+
+    select annotation_key from {{ ref('fct_reviews') }} where outcome in ('rejected', 'fixed')
+    union
+    select annotation_key from {{ ref('fct_corrections') }}
+
+),
+
+authoring as (
+
+    select
+        annotations.project_key,
+        annotations.annotator as person,
+        annotations.completed_day as day,
+        'annotation' as kind,
+        annotations.annotation_key,
+        case rates.pricing
+            when 'hourly' then coalesce(annotations.lead_time_s, 0) / 3600.0 * rates.rate
+            when 'per_task' then case when annotations.is_submitted then rates.rate else 0 end
+            when 'per_label' then
+                case when annotations.is_submitted then rates.rate * annotations.object_count
+                    else 0 end
+        end as cost,
+        reworked.annotation_key is not null as is_reworked
+    from {{ ref('fct_annotations') }} as annotations
+    inner join rates on rates.actor = annotations.annotator
+    left join reworked using (annotation_key)
+
+),
+
+reviews as (
+
+    select
+        reviews.project_key,
+        reviews.reviewer,
+        reviews.review_day,
+        'review',
+        reviews.annotation_key,
+        coalesce(reviews.duration_s, 0) / 3600.0 * rates.hourly_rate,
+        false
+    from {{ ref('fct_reviews') }} as reviews
+    inner join rates on rates.actor = reviews.reviewer
+
+),
+
+edits as (
+
+    select
+        corrections.project_key,
+        corrections.editor,
+        corrections.corrected_day,
+        'edit',
+        corrections.annotation_key,
+        coalesce(corrections.duration_s, 0) / 3600.0 * rates.hourly_rate,
+        true
+    from {{ ref('fct_corrections') }} as corrections
+    inner join rates on rates.actor = corrections.editor
+    where corrections.kind = 'edit'
+
+)
+
+select * from authoring
+union all
+select * from reviews
+union all
+select * from edits
