@@ -1,0 +1,208 @@
+"""Inter-annotator agreement on tasks labeled by more than one person (called by dbt).
+
+Unit of agreement: for every overlap task and every class of the project, whether each
+annotator labeled at least one object of that class (present / absent). On those items:
+Cohen's kappa per annotator pair (statsmodels), Krippendorff's alpha per project and per class
+(krippendorff, nominal, any number of raters, missing allowed) with a bootstrap 95 % interval
+over tasks, and the mean IoU of boxes matched greedily by class between two annotations.
+"""
+
+import itertools
+
+import krippendorff
+import numpy as np
+import pandas as pd
+from statsmodels.stats.inter_rater import cohens_kappa
+
+AGREEMENT_COLUMNS = [
+    "project_key",
+    "scope",
+    "subject",
+    "tasks",
+    "raters",
+    "items",
+    "observed_agreement",
+    "cohen_kappa",
+    "krippendorff_alpha",
+    "alpha_low",
+    "alpha_high",
+    "mean_box_iou",
+    "matched_boxes",
+]
+
+
+def presence_items(labels: pd.DataFrame) -> pd.DataFrame:
+    """labels: project_key, task_key, annotator, class_name (one row per object) ->
+    one row per (project, task, class, annotator) with present 0/1 over the project's classes."""
+    classes = labels.dropna(subset=["class_name"]).groupby("project_key")["class_name"].unique()
+    # An annotation with no objects still counts: every class absent.
+    seen = labels.groupby(["project_key", "task_key", "annotator"])["class_name"].agg(
+        lambda names: {name for name in names if isinstance(name, str)}
+    )
+    rows = []
+    for (project, task, annotator), present in seen.items():
+        for klass in classes.get(project, ()):
+            rows.append((project, task, klass, annotator, int(klass in present)))
+    return pd.DataFrame(
+        rows, columns=["project_key", "task_key", "class_name", "annotator", "present"]
+    )
+
+
+def reliability_matrix(items: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(raters x items matrix of 0/1 with NaN where a rater did not see the task, the task of
+    each item column)."""
+    matrix = items.pivot_table(
+        index="annotator", columns=["task_key", "class_name"], values="present", aggfunc="first"
+    )
+    return matrix.to_numpy(dtype=float), matrix.columns.get_level_values(0).to_numpy()
+
+
+def alpha_of(values: np.ndarray) -> float | None:
+    """Krippendorff's alpha (nominal) of a raters x items matrix; None when undefined."""
+    if values.shape[0] < 2 or values.shape[1] < 2:
+        return None
+    seen = values[~np.isnan(values)]
+    if seen.size == 0:
+        return None
+    if np.all(seen == seen[0]):
+        return 1.0  # every rater always gave the same single value: perfect, trivially
+    return float(krippendorff.alpha(reliability_data=values, level_of_measurement="nominal"))
+
+
+def alpha(items: pd.DataFrame) -> float | None:
+    return alpha_of(reliability_matrix(items)[0])
+
+
+def bootstrap_alpha(items: pd.DataFrame, resamples: int, seed: int) -> tuple:
+    """2.5th and 97.5th percentiles of alpha over resamples of whole tasks."""
+    values, item_task = reliability_matrix(items)
+    tasks, task_index = np.unique(item_task, return_inverse=True)
+    if len(tasks) < 5:
+        return None, None
+    columns_of = [np.flatnonzero(task_index == t) for t in range(len(tasks))]
+    rng = np.random.default_rng(seed)
+    estimates = []
+    for _ in range(resamples):
+        drawn = rng.integers(0, len(tasks), len(tasks))
+        value = alpha_of(values[:, np.concatenate([columns_of[t] for t in drawn])])
+        if value is not None:
+            estimates.append(value)
+    if not estimates:
+        return None, None
+    return float(np.percentile(estimates, 2.5)), float(np.percentile(estimates, 97.5))
+
+
+def pair_kappa(items: pd.DataFrame, first: str, second: str) -> tuple[float | None, float, int]:
+    """(Cohen's kappa, observed agreement, items) on the items both annotators rated."""
+    a = items[items.annotator == first].set_index(["task_key", "class_name"])["present"]
+    b = items[items.annotator == second].set_index(["task_key", "class_name"])["present"]
+    both = pd.concat([a, b], axis=1, join="inner").to_numpy()
+    if len(both) == 0:
+        return None, 0.0, 0
+    observed = float((both[:, 0] == both[:, 1]).mean())
+    table = np.zeros((2, 2))
+    for x, y in both:
+        table[int(x), int(y)] += 1
+    expected = (table.sum(1) @ table.sum(0)) / len(both) ** 2
+    kappa = None if expected >= 1.0 else float(cohens_kappa(table).kappa)
+    return kappa, observed, len(both)
+
+
+def box_iou(a, b) -> float:
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    width = max(0.0, min(ax + aw, bx + bw) - max(ax, bx))
+    height = max(0.0, min(ay + ah, by + bh) - max(ay, by))
+    inter = width * height
+    union = aw * ah + bw * bh - inter
+    return inter / union if union > 0 else 0.0
+
+
+def matched_ious(first: pd.DataFrame, second: pd.DataFrame) -> list[float]:
+    """Greedy one-to-one matching of same-class boxes by IoU (pairs with IoU > 0)."""
+    ious = []
+    for klass, boxes_a in first.groupby("class_name"):
+        boxes_b = second[second.class_name == klass]
+        candidates = sorted(
+            (
+                (box_iou(a, b), i, j)
+                for i, a in enumerate(boxes_a.bbox)
+                for j, b in enumerate(boxes_b.bbox)
+            ),
+            reverse=True,
+        )
+        used_a, used_b = set(), set()
+        for iou, i, j in candidates:
+            if iou > 0 and i not in used_a and j not in used_b:
+                used_a.add(i)
+                used_b.add(j)
+                ious.append(iou)
+    return ious
+
+
+def agreement(labels: pd.DataFrame, resamples: int = 200, seed: int = 7) -> pd.DataFrame:
+    """labels: one row per object on overlap tasks (project_key, task_key, annotator,
+    class_name, bbox or None)."""
+    items = presence_items(labels)
+    rows = []
+    for project, project_items in items.groupby("project_key"):
+        low, high = bootstrap_alpha(project_items, resamples, seed)
+        rows.append(
+            _row(project, "project", project, project_items, alpha(project_items), low, high)
+        )
+        for klass, class_items in project_items.groupby("class_name"):
+            low, high = bootstrap_alpha(class_items, resamples, seed)
+            rows.append(_row(project, "class", klass, class_items, alpha(class_items), low, high))
+        boxes = labels[(labels.project_key == project) & labels.bbox.notna()]
+        for first, second in itertools.combinations(sorted(project_items.annotator.unique()), 2):
+            kappa, observed, count = pair_kappa(project_items, first, second)
+            if count == 0:
+                continue
+            ious = []
+            shared = set(boxes[boxes.annotator == first].task_key) & set(
+                boxes[boxes.annotator == second].task_key
+            )
+            for task in sorted(shared):
+                on_task = boxes[boxes.task_key == task]
+                ious += matched_ious(
+                    on_task[on_task.annotator == first], on_task[on_task.annotator == second]
+                )
+            pair_items = project_items[project_items.annotator.isin([first, second])]
+            rows.append(
+                {
+                    "project_key": project,
+                    "scope": "pair",
+                    "subject": f"{first} | {second}",
+                    "tasks": int(pair_items.groupby("task_key").annotator.nunique().eq(2).sum()),
+                    "raters": 2,
+                    "items": count,
+                    "observed_agreement": observed,
+                    "cohen_kappa": kappa,
+                    "krippendorff_alpha": None,
+                    "alpha_low": None,
+                    "alpha_high": None,
+                    "mean_box_iou": float(np.mean(ious)) if ious else None,
+                    "matched_boxes": len(ious),
+                }
+            )
+    return pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
+
+
+def _row(project, scope, subject, items, value, low, high) -> dict:
+    per_item = items.groupby(["task_key", "class_name"])["present"]
+    agreeing = (per_item.nunique() == 1).mean() if len(items) else None
+    return {
+        "project_key": project,
+        "scope": scope,
+        "subject": subject,
+        "tasks": int(items.task_key.nunique()),
+        "raters": int(items.annotator.nunique()),
+        "items": int(per_item.ngroups),
+        "observed_agreement": float(agreeing),
+        "cohen_kappa": None,
+        "krippendorff_alpha": value,
+        "alpha_low": low,
+        "alpha_high": high,
+        "mean_box_iou": None,
+        "matched_boxes": None,
+    }

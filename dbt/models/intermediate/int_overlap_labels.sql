@@ -1,0 +1,13 @@
+-- Objects of the submitted annotations on tasks two or more people annotated, one row per
+-- object (an annotation without objects appears once with a null class): agreement's input.
+select
+    annotations.project_key,
+    annotations.task_key,
+    annotations.annotator,
+    annotations.annotation_key,
+    labels.class_name,
+    labels.bbox
+from {{ ref('fct_annotations') }} as annotations
+inner join {{ ref('fct_tasks') }} as tasks using (task_key)
+left join {{ ref('fct_labels') }} as labels using (annotation_key)
+where tasks.is_overlap and annotations.is_submitted and not annotations.is_ground_truth

@@ -1,0 +1,12 @@
+"""Inter-annotator agreement per project, class and annotator pair.
+
+See dagster_project/lib/agreement_stats.py and _agreement__models.yml for the definitions.
+"""
+
+from dagster_project.lib.agreement_stats import agreement
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    labels = dbt.ref("int_overlap_labels").df()
+    return agreement(labels, resamples=int(dbt.config.get("bootstrap_resamples")), seed=7)

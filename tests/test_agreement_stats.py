@@ -1,0 +1,76 @@
+"""Agreement figures against hand computation on a two-rater, two-class fixture."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from dagster_project.lib.agreement_stats import agreement, box_iou
+
+
+def objects(annotator: str, task: str, *classes: str, bbox=None):
+    if not classes:  # an annotation with no objects
+        return [
+            {
+                "project_key": "p",
+                "task_key": task,
+                "annotator": annotator,
+                "class_name": None,
+                "bbox": None,
+            }
+        ]
+    return [
+        {
+            "project_key": "p",
+            "task_key": task,
+            "annotator": annotator,
+            "class_name": c,
+            "bbox": bbox,
+        }
+        for c in classes
+    ]
+
+
+LABELS = pd.DataFrame(
+    objects("ann", "t1", "car", bbox=[0, 0, 10, 10])
+    + objects("ann", "t2", "car", "bus")
+    + objects("ann", "t3", "bus")
+    + objects("ann", "t4")
+    + objects("bob", "t1", "car", bbox=[5, 0, 10, 10])
+    + objects("bob", "t2", "car")
+    + objects("bob", "t3", "bus")
+    + objects("bob", "t4", "car")
+)
+
+
+def test_pair_kappa_and_box_iou():
+    pair = agreement(LABELS, resamples=20).query("scope == 'pair'").iloc[0]
+    # 8 task x class items; they disagree on t2/bus and t4/car -> observed 6/8.
+    # Table: both 1 = 3, both 0 = 3, one each way = 1: p_e = 0.5, kappa = (0.75-0.5)/0.5.
+    assert (pair.subject, pair["items"], pair.tasks) == ("ann | bob", 8, 4)
+    assert pair.observed_agreement == pytest.approx(0.75)
+    assert pair.cohen_kappa == pytest.approx(0.5)
+    # t1 cars: [0,0,10,10] and [5,0,10,10] overlap 50 of a 150 union.
+    assert pair.mean_box_iou == pytest.approx(1 / 3) and pair.matched_boxes == 1
+
+
+def test_krippendorff_alpha_nominal():
+    project = agreement(LABELS, resamples=20).query("scope == 'project'").iloc[0]
+    # Coincidences: 6 (1,1), 6 (0,0), 2 + 2 mismatches; n = 16, n_1 = n_0 = 8.
+    # alpha = 1 - (n - 1) x mismatches / (2 n_1 n_0) = 1 - 15 x 4 / 128.
+    assert project.krippendorff_alpha == pytest.approx(1 - 60 / 128)
+    assert project.raters == 2 and project.tasks == 4
+    assert project.alpha_low is None  # fewer than 5 tasks: no bootstrap interval
+
+
+def test_bootstrap_interval_brackets_alpha_when_there_are_enough_tasks():
+    many = pd.concat([LABELS.assign(task_key=LABELS.task_key + f"-{i}") for i in range(5)])
+    project = agreement(many, resamples=50).query("scope == 'project'").iloc[0]
+    assert project.alpha_low <= project.krippendorff_alpha <= project.alpha_high
+    again = agreement(many, resamples=50).query("scope == 'project'").iloc[0]
+    assert (again.alpha_low, again.alpha_high) == (project.alpha_low, project.alpha_high)
+
+
+def test_box_iou_edges():
+    assert box_iou([0, 0, 10, 10], [0, 0, 10, 10]) == 1.0
+    assert box_iou([0, 0, 10, 10], [20, 20, 5, 5]) == 0.0
