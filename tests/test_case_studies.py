@@ -136,3 +136,19 @@ def test_untagged_issues_are_categorised_from_their_text(generated_night):
     )
     assert len(rows) >= 10
     assert all(category == implied[text] for text, category in rows)
+
+
+def test_front_page_alerts_name_every_planted_problem_with_evidence(generated_night):
+    alerts = {
+        (a["kind"], a["subject"]): a
+        for a in generated_night.dicts("select * from marts.mart_alerts")
+    }
+    bottleneck = CASE_STUDIES["review_bottleneck"]
+    evidence = alerts[("review_bottleneck", bottleneck.reviewer)]["evidence"]
+    assert f"made {bottleneck.by_reviewer} of the project's {bottleneck.corrections}" in evidence
+    assert ("unreviewed_work", CASE_STUDIES["unreviewed_contractor"].annotator) in alerts
+    assert ("ambiguous_class", CASE_STUDIES["ambiguous_class"].class_name) in alerts
+    drift = alerts[("drift", CASE_STUDIES["guideline_drift"].annotator)]
+    assert "guideline v2 started" in drift["evidence"]
+    assert drift["evidence_relation"] == "mart_drift"
+    assert ("annotator_quality", CASE_STUDIES["ambiguous_class"].annotator) not in alerts

@@ -1,0 +1,132 @@
+{{ config(contract={'enforced': true}) }}
+-- Every current alert across the marts, one row each, with the figures behind it and the mart
+-- that holds the rows to check before acting.
+with
+
+bottlenecks as (
+
+    select
+        'review_bottleneck' as kind, 'high' as severity, project_key, top_editor as subject,
+        null::date as since,
+        printf('%s made %d of the project''s %d corrections (%.0f%%)',
+            top_editor, top_editor_reworks, reworks, 100 * top_editor_share) as evidence,
+        'mart_review_concentration' as evidence_relation
+    from {{ ref('mart_review_concentration') }}
+    where is_bottleneck
+
+),
+
+unreviewed as (
+
+    select
+        'unreviewed_work', 'high', null::varchar, person, null::date,
+        printf('%d annotations authored, none reviewed or corrected', annotations_authored),
+        'mart_reworks'
+    from {{ ref('mart_reworks') }}
+    where is_unreviewed
+
+),
+
+coaching as (
+
+    select
+        'annotator_quality', 'medium', project_key, annotator, null::date,
+        printf('rejected %d of %d (%.0f%%) where their classes predict %.1f (%.0f%%), p = %.2g',
+            rejected, reviewed, 100 * rejection_rate, expected_rejections, 100 * expected_rate,
+            p_vs_expected),
+        'mart_annotator_quality'
+    from {{ ref('mart_annotator_quality') }}
+    where verdict = 'annotator'
+
+),
+
+ambiguous_classes as (
+
+    select
+        'ambiguous_class', 'medium', project_key, class_name, null::date,
+        printf('rejected %.0f%% for everyone vs %.0f%% for the project''s other classes',
+            100 * any_value(class_rate), 100 * any_value(other_classes_rate)),
+        'mart_person_vs_class'
+    from {{ ref('mart_person_vs_class') }}
+    where verdict = 'class'
+    group by project_key, class_name
+
+),
+
+drift as (
+
+    select
+        'drift', 'high', project_key, subject, week,
+        printf('%s %s: %d of %d rejected (%.0f%%) vs %.0f%% before%s',
+            subject_type, subject, rejected, reviewed, 100 * rejection_rate,
+            100 * baseline_rate,
+            case when guideline_changed then ', the week guideline ' || guideline_version
+                || ' started' else '' end),
+        'mart_drift'
+    from {{ ref('mart_drift') }}
+    where is_drift_start
+
+),
+
+reviewer_drag as (
+
+    select
+        'reviewer_drag', 'medium', project_key, stage, max(day),
+        printf('review backlog up by %d tasks in 7 days while annotation kept pace',
+            arg_max(wip_change_7d, day)),
+        'mart_backlog_daily'
+    from {{ ref('mart_backlog_daily') }}
+    where is_reviewer_drag
+    group by project_key, stage
+
+),
+
+budget as (
+
+    select
+        'over_budget', 'high', project_key, project_key, null::date,
+        printf('projected %.0f against a budget of %.0f (%.0f spent, %d tasks open)',
+            projected_total, budget, spend_to_date, open_tasks),
+        'mart_cost_projection'
+    from {{ ref('mart_cost_projection') }}
+    where is_over_budget
+
+),
+
+loops as (
+
+    select
+        'review_loops', 'low', project_key, project_key, null::date,
+        printf('%d annotations rejected more than %d times', count(*),
+            {{ var('review_loop_max_rejections') }}),
+        'mart_review_loops'
+    from {{ ref('mart_review_loops') }}
+    where is_loop
+    group by project_key
+
+),
+
+unioned as (
+
+    select * from bottlenecks
+    union all select * from unreviewed
+    union all select * from coaching
+    union all select * from ambiguous_classes
+    union all select * from drift
+    union all select * from reviewer_drag
+    union all select * from budget
+    union all select * from loops
+
+)
+
+select
+    md5(kind || '|' || coalesce(project_key, '') || '|' || subject || '|'
+        || coalesce(since::varchar, ''))::varchar as alert_key,
+    kind::varchar as kind,
+    severity::varchar as severity,
+    project_key::varchar as project_key,
+    subject::varchar as subject,
+    since::date as since,
+    evidence::varchar as evidence,
+    evidence_relation::varchar as evidence_relation
+from unioned
