@@ -12,6 +12,10 @@ VALIDATED_MARTS = (
     "mart_complexity",
     "mart_reworks",
     "mart_annotator_quality",
+    "mart_throughput_daily",
+    "mart_cost_by_annotator",
+    "mart_agreement",
+    "mart_drift",
 )
 
 
