@@ -188,3 +188,24 @@ def test_cost_from_the_default_hourly_rate(hand_night):
     # Review time (12 + 8 + 6 + 9 + 15 s) is rev's, priced in the daily spend.
     total = hand_night.rows("select sum(spend) from marts.mart_cost_daily")[0][0]
     assert total == pytest.approx((620 + 210 + 50) / 3600 * 18, abs=0.02)
+
+
+def test_approval_rates_with_wilson_intervals(hand_night):
+    from dagster_project.lib.rejection_stats import wilson
+
+    rows = {
+        (r["dimension"], r["subject"]): r
+        for r in hand_night.dicts("select * from marts.mart_approval_rates where week is null")
+    }
+    # First reviews: a1 accepted, a2 rejected (ann); b1 rejected, b2 fixed by rev (bob).
+    assert (rows[("annotator", ANN)]["reviewed"], rows[("annotator", ANN)]["rejected"]) == (2, 1)
+    assert (rows[("annotator", BOB)]["reviewed"], rows[("annotator", BOB)]["rejected"]) == (2, 2)
+    reviewer = rows[("reviewer", REV)]
+    assert (reviewer["reviewed"], reviewer["accepted"], reviewer["rejected"]) == (4, 1, 3)
+    # The SQL Wilson bound equals statsmodels' (3 of 4: 0.3006 .. 0.9544).
+    assert (reviewer["rate_low"], reviewer["rate_high"]) == (
+        pytest.approx(wilson(3, 4)[0]),
+        pytest.approx(wilson(3, 4)[1]),
+    )
+    assert reviewer["rate_low"] == pytest.approx(0.3006, abs=1e-4)
+    assert rows[("annotator", BOB)]["rate_high"] == 1.0  # clipped to hold the estimate
