@@ -209,3 +209,35 @@ def test_approval_rates_with_wilson_intervals(hand_night):
     )
     assert reviewer["rate_low"] == pytest.approx(0.3006, abs=1e-4)
     assert rows[("annotator", BOB)]["rate_high"] == 1.0  # clipped to hold the estimate
+
+
+def test_review_structure_for_the_hand_fixture(hand_night):
+    edges = {
+        (r["reviewer"], r["annotator"]): r
+        for r in hand_night.dicts("select * from marts.mart_review_edges")
+    }
+    # rev reviewed ann's a1 (accepted) and a2 (rejected, then accepted): 3 decisions, 1 rejection.
+    assert (
+        edges[(REV, ANN)]["reviews"],
+        edges[(REV, ANN)]["rejections"],
+        edges[(REV, ANN)]["corrections"],
+    ) == (3, 1, 0)
+    # rev rejected b1 and fixed b2: 2 decisions, 1 rejection, 1 correction.
+    assert (
+        edges[(REV, BOB)]["reviews"],
+        edges[(REV, BOB)]["rejections"],
+        edges[(REV, BOB)]["corrections"],
+    ) == (2, 1, 1)
+    assert hand_night.rows(
+        "select author, editor, corrections from marts.mart_correction_matrix"
+    ) == [(BOB, REV, 1)]
+    loops = {
+        r["annotation_key"]: r for r in hand_night.dicts("select * from marts.mart_review_loops")
+    }
+    assert set(loops) == {"event_log:p1:a2", "event_log:p1:b1"}
+    assert loops["event_log:p1:a2"]["is_resolved"] and not loops["event_log:p1:b1"]["is_resolved"]
+    assert not any(r["is_loop"] for r in loops.values())  # rejected once each, limit is 2
+    people = {r["person"]: r for r in hand_night.dicts("select * from marts.mart_reworks")}
+    assert (people[BOB]["reworks_received"], people[REV]["reworks_done"]) == (1, 1)
+    # ann: a1 and a2 were reviewed, a4 never (a3 was skipped and does not count).
+    assert people[ANN]["reviewed_share"] == pytest.approx(2 / 3)
