@@ -7,7 +7,6 @@ Cohen's kappa per annotator pair (statsmodels), Krippendorff's alpha per project
 over tasks, and the mean IoU of boxes matched greedily by class between two annotations.
 """
 
-import itertools
 
 import krippendorff
 import numpy as np
@@ -92,22 +91,6 @@ def bootstrap_alpha(items: pd.DataFrame, resamples: int, seed: int) -> tuple:
     return float(np.percentile(estimates, 2.5)), float(np.percentile(estimates, 97.5))
 
 
-def pair_kappa(items: pd.DataFrame, first: str, second: str) -> tuple[float | None, float, int]:
-    """(Cohen's kappa, observed agreement, items) on the items both annotators rated."""
-    a = items[items.annotator == first].set_index(["task_key", "class_name"])["present"]
-    b = items[items.annotator == second].set_index(["task_key", "class_name"])["present"]
-    both = pd.concat([a, b], axis=1, join="inner").to_numpy()
-    if len(both) == 0:
-        return None, 0.0, 0
-    observed = float((both[:, 0] == both[:, 1]).mean())
-    table = np.zeros((2, 2))
-    for x, y in both:
-        table[int(x), int(y)] += 1
-    expected = (table.sum(1) @ table.sum(0)) / len(both) ** 2
-    kappa = None if expected >= 1.0 else float(cohens_kappa(table).kappa)
-    return kappa, observed, len(both)
-
-
 def box_iou(a, b) -> float:
     ax, ay, aw, ah = a
     bx, by, bw, bh = b
@@ -115,7 +98,8 @@ def box_iou(a, b) -> float:
     height = max(0.0, min(ay + ah, by + bh) - max(ay, by))
     inter = width * height
     union = aw * ah + bw * bh - inter
-    return inter / union if union > 0 else 0.0
+    # min(): identical boxes can come out at 1.0000000000000002 in floating point.
+    return min(inter / union, 1.0) if union > 0 else 0.0
 
 
 def matched_ious(first: pd.DataFrame, second: pd.DataFrame) -> list[float]:
@@ -153,39 +137,47 @@ def agreement(labels: pd.DataFrame, resamples: int = 200, seed: int = 7) -> pd.D
         for klass, class_items in project_items.groupby("class_name"):
             low, high = bootstrap_alpha(class_items, resamples, seed)
             rows.append(_row(project, "class", klass, class_items, alpha(class_items), low, high))
-        boxes = labels[(labels.project_key == project) & labels.bbox.notna()]
-        for first, second in itertools.combinations(sorted(project_items.annotator.unique()), 2):
-            kappa, observed, count = pair_kappa(project_items, first, second)
-            if count == 0:
-                continue
-            ious = []
-            shared = set(boxes[boxes.annotator == first].task_key) & set(
-                boxes[boxes.annotator == second].task_key
-            )
-            for task in sorted(shared):
-                on_task = boxes[boxes.task_key == task]
-                ious += matched_ious(
-                    on_task[on_task.annotator == first], on_task[on_task.annotator == second]
-                )
-            pair_items = project_items[project_items.annotator.isin([first, second])]
-            rows.append(
-                {
-                    "project_key": project,
-                    "scope": "pair",
-                    "subject": f"{first} | {second}",
-                    "tasks": int(pair_items.groupby("task_key").annotator.nunique().eq(2).sum()),
-                    "raters": 2,
-                    "items": count,
-                    "observed_agreement": observed,
-                    "cohen_kappa": kappa,
-                    "krippendorff_alpha": None,
-                    "alpha_low": None,
-                    "alpha_high": None,
-                    "mean_box_iou": float(np.mean(ious)) if ious else None,
-                    "matched_boxes": len(ious),
-                }
-            )
+        rows += _pair_rows(project, project_items, labels[labels.project_key == project])
     return pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
+
+
+def _pair_rows(project: str, items: pd.DataFrame, labels: pd.DataFrame) -> list[dict]:
+    """Cohen's kappa and box IoU for every pair of annotators who share at least one task.
+    Pairs come from a self-join on the shared items, so cost grows with overlap, not with the
+    square of the team."""
+    pairs = items.merge(items, on=["task_key", "class_name"], suffixes=("_a", "_b"))
+    pairs = pairs[pairs.annotator_a < pairs.annotator_b]
+    boxes = labels[labels.bbox.notna()][["task_key", "annotator", "class_name", "bbox"]]
+    box_groups = {key: frame for key, frame in boxes.groupby(["task_key", "annotator"])}
+    rows = []
+    for (first, second), shared in pairs.groupby(["annotator_a", "annotator_b"], sort=True):
+        table = np.zeros((2, 2))
+        np.add.at(table, (shared.present_a.to_numpy(), shared.present_b.to_numpy()), 1)
+        observed = float(np.trace(table) / table.sum())
+        expected = (table.sum(1) @ table.sum(0)) / table.sum() ** 2
+        kappa = None if expected >= 1.0 else float(cohens_kappa(table).kappa)
+        ious = []
+        for task in sorted(shared.task_key.unique()):
+            if (task, first) in box_groups and (task, second) in box_groups:
+                ious += matched_ious(box_groups[(task, first)], box_groups[(task, second)])
+        rows.append(
+            {
+                "project_key": project,
+                "scope": "pair",
+                "subject": f"{first} | {second}",
+                "tasks": int(shared.task_key.nunique()),
+                "raters": 2,
+                "items": len(shared),
+                "observed_agreement": observed,
+                "cohen_kappa": kappa,
+                "krippendorff_alpha": None,
+                "alpha_low": None,
+                "alpha_high": None,
+                "mean_box_iou": float(np.mean(ious)) if ious else None,
+                "matched_boxes": len(ious),
+            }
+        )
+    return rows
 
 
 def _row(project, scope, subject, items, value, low, high) -> dict:
