@@ -85,14 +85,9 @@ def raw_layer(context: dg.AssetExecutionContext, paths: AnnolyticsPaths):
             ).fetchall()
         )
         for table, key in RAW_KEYS.items():
-            loaded = sum(1 for f in summary.files if f.status == "loaded")
             yield dg.MaterializeResult(
                 asset_key=key,
-                metadata={
-                    **summary.as_metadata(),
-                    "files_loaded_tonight": loaded,
-                    "table_rows": int(totals.get(table, 0)),
-                },
+                metadata={**summary.as_metadata(), "table_rows": int(totals.get(table, 0))},
             )
             yield _gx_check(connection, table, touched)
     records = summary.rows_loaded + summary.rows_quarantined
