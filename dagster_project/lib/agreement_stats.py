@@ -7,7 +7,6 @@ Cohen's kappa per annotator pair (statsmodels), Krippendorff's alpha per project
 over tasks, and the mean IoU of boxes matched greedily by class between two annotations.
 """
 
-
 import krippendorff
 import numpy as np
 import pandas as pd
