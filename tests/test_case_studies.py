@@ -118,7 +118,8 @@ def test_guideline_drift_is_flagged_in_the_week_it_began(generated_night):
     starts = generated_night.dicts(
         "select * from marts.mart_drift where is_drift_start and subject_type = 'annotator'"
     )
-    assert [s["subject"] for s in starts] == [case.annotator]
+    # Only the planted drift, and only in its rejection rate: no time or agreement false alarm.
+    assert [(s["subject"], s["metric"]) for s in starts] == [(case.annotator, "rejection_rate")]
     start = starts[0]
     year, week, _ = start["week"].isocalendar()
     assert f"{year}-W{week:02d}" == case.iso_week(case.week, date(2026, 9, 7))
@@ -148,7 +149,50 @@ def test_front_page_alerts_name_every_planted_problem_with_evidence(generated_ni
     assert f"made {bottleneck.by_reviewer} of the project's {bottleneck.corrections}" in evidence
     assert ("unreviewed_work", CASE_STUDIES["unreviewed_contractor"].annotator) in alerts
     assert ("ambiguous_class", CASE_STUDIES["ambiguous_class"].class_name) in alerts
-    drift = alerts[("drift", CASE_STUDIES["guideline_drift"].annotator)]
+    drift = alerts[("rejection_drift", CASE_STUDIES["guideline_drift"].annotator)]
     assert "guideline v2 started" in drift["evidence"]
     assert drift["evidence_relation"] == "mart_drift"
     assert ("annotator_quality", CASE_STUDIES["ambiguous_class"].annotator) not in alerts
+
+
+def test_issue_counts_add_up_along_every_axis(generated_night):
+    raw = dict(
+        generated_night.rows(
+            "select 'event_log:' || project_id, count(distinct issue_id) from raw.events "
+            "where event_type = 'issue_raised' group by 1"
+        )
+    )
+    by_axis = generated_night.rows(
+        "select project_key, axis, sum(issues) from marts.mart_issues_breakdown "
+        "where axis in ('author', 'category') group by all"
+    )
+    assert raw and len(by_axis) == 2 * len(raw)
+    assert all(total == raw[project] for project, _, total in by_axis)
+    # The ambiguous class draws issues: it appears on the class axis.
+    case = CASE_STUDIES["ambiguous_class"]
+    assert (
+        generated_night.rows(
+            "select issues from marts.mart_issues_breakdown "
+            f"where axis = 'class' and value = '{case.class_name}'"
+        )[0][0]
+        > 0
+    )
+
+
+def test_every_polygon_project_has_a_fidelity_verdict(generated_night):
+    polygon_projects = {
+        project
+        for (project,) in generated_night.rows(
+            "select distinct project_key from core.fct_labels where shape_type = 'polygon'"
+        )
+    }
+    verdicts = dict(
+        generated_night.rows("select project_key, verdict from marts.mart_fidelity_cost")
+    )
+    assert set(verdicts) == polygon_projects and polygon_projects
+    assert set(verdicts.values()) <= {
+        "pays for itself",
+        "costs more than it returns",
+        "no extra cost",
+        "too little data",
+    }

@@ -95,3 +95,28 @@ def test_dagster_cli_loads_the_workspace():
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Validation successful for code location annolytics" in done.stderr + done.stdout
+
+
+def test_an_edited_model_makes_the_manifest_stale(tmp_path):
+    import os
+    import shutil
+
+    from dagster_dbt import DbtProject
+
+    from dagster_project.defs.transform.project import manifest_is_stale
+    from dagster_project.lib.settings import DBT_PROJECT_DIR
+
+    project_dir = tmp_path / "dbt"
+    shutil.copytree(DBT_PROJECT_DIR / "models", project_dir / "models")
+    shutil.copy(DBT_PROJECT_DIR / "dbt_project.yml", project_dir / "dbt_project.yml")
+    project = DbtProject(project_dir=project_dir)
+    assert manifest_is_stale(project)  # no manifest yet
+    project.manifest_path.parent.mkdir(parents=True)
+    project.manifest_path.write_text("{}")
+    for source in project_dir.rglob("*"):
+        os.utime(source, (1_000_000, 1_000_000))
+    model = next((project_dir / "models").rglob("*.sql"))
+    os.utime(project.manifest_path, (2_000_000, 2_000_000))
+    assert not manifest_is_stale(project)
+    os.utime(model, (3_000_000, 3_000_000))  # an analytics engineer saves a model
+    assert manifest_is_stale(project)

@@ -56,12 +56,27 @@ ambiguous_classes as (
 drift as (
 
     select
-        'drift', 'high', project_key, subject, week,
-        printf('%s %s: %d of %d rejected (%.0f%%) vs %.0f%% before%s',
-            subject_type, subject, rejected, reviewed, 100 * rejection_rate,
-            100 * baseline_rate,
-            case when guideline_changed then ', the week guideline ' || guideline_version
-                || ' started' else '' end),
+        case metric
+            when 'rejection_rate' then 'rejection_drift'
+            when 'disagreement_rate' then 'agreement_drift'
+            else 'time_drift'
+        end,
+        case metric when 'time_per_label' then 'medium' else 'high' end,
+        project_key, subject, week,
+        case metric
+            when 'rejection_rate' then printf('%s %s: %d of %d rejected (%.0f%%) vs %.0f%% before',
+                subject_type, subject, numerator::bigint, observations::bigint, 100 * value,
+                100 * baseline_value)
+            when 'disagreement_rate' then printf(
+                '%s %s: disagreed in %d of %d comparisons (%.0f%%) vs %.0f%% before',
+                subject_type, subject, numerator::bigint, observations::bigint, 100 * value,
+                100 * baseline_value)
+            else printf('%s %s: median %.1f s per label over %d annotations vs %.1f s before (%+.0f%%)',
+                subject_type, subject, value, observations::bigint, baseline_value,
+                100 * relative_change)
+        end || printf(', p = %.2g', p_value)
+            || case when guideline_changed then ', the week guideline ' || guideline_version
+                || ' started' else '' end,
         'mart_drift'
     from {{ ref('mart_drift') }}
     where is_drift_start

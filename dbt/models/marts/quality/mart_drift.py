@@ -1,18 +1,21 @@
-"""Weekly rejection-rate drift per annotator and per class against their own baseline.
+"""Weekly drift of time per label, rejection rate and disagreement per annotator and per class
+against their own baseline.
 
 See dagster_project/lib/drift_stats.py and _quality__models.yml for the definitions.
 """
 
-from dagster_project.lib.drift_stats import weekly_drift
+from dagster_project.lib.drift_stats import DriftRule, weekly_drift
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    reviewed = dbt.ref("int_annotations_first_reviewed").df()
-    return weekly_drift(
-        reviewed,
-        min_week_reviewed=int(dbt.config.get("min_week_reviewed")),
-        min_baseline_reviewed=int(dbt.config.get("min_baseline_reviewed")),
+    rule = DriftRule(
+        min_week_observations=int(dbt.config.get("min_week_observations")),
+        min_baseline_observations=int(dbt.config.get("min_baseline_observations")),
         min_change=float(dbt.config.get("min_change")),
+        min_relative_change=float(dbt.config.get("min_relative_change")),
         alpha=float(dbt.config.get("alpha")),
+    )
+    return weekly_drift(
+        dbt.ref("int_annotation_weeks").df(), dbt.ref("int_overlap_comparisons").df(), rule
     )
