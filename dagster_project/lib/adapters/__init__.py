@@ -15,10 +15,41 @@ from .label_studio import LabelStudioJson
 ADAPTERS: tuple[Adapter, ...] = (EventLogJsonLines(), EventLogCsv(), LabelStudioJson())
 
 
-def adapter_for(path: Path) -> Adapter | None:
+# Files people drop into a landing folder by mistake, recognised by their first bytes.
+_MAGIC = (
+    (b"PK\x03\x04", "a zip archive: unpack it into the landing folder"),
+    (b"\x1f\x8b", "a gzip file: decompress it into the landing folder"),
+    (b"%PDF", "a PDF document, not an export"),
+    (b"\x89PNG", "a PNG image, not an export"),
+    (b"\xff\xd8\xff", "a JPEG image, not an export"),
+)
+_EXPECTED = (
+    "expected an event log (.jsonl, .ndjson, .csv with an event_type header) or a Label "
+    "Studio JSON export (.json array of tasks)"
+)
+
+
+def _head(path: Path) -> bytes:
     with path.open("rb") as handle:
-        head = handle.read(4096)
+        return handle.read(4096)
+
+
+def adapter_for(path: Path) -> Adapter | None:
+    head = _head(path)
+    if any(head.startswith(magic) for magic, _ in _MAGIC):
+        return None  # whatever its name says, an archive or image is not an export
     return next((adapter for adapter in ADAPTERS if adapter.matches(path, head)), None)
 
 
-__all__ = ["ADAPTERS", "Adapter", "Rejection", "Row", "adapter_for"]
+def unrecognised_reason(path: Path) -> str:
+    """Why no adapter reads ``path``, and what to do about it."""
+    head = _head(path)
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            return f"unrecognised file: {what}; {_EXPECTED}"
+    if b"\x00" in head:
+        return f"unrecognised file: binary content; {_EXPECTED}"
+    return f"unrecognised file: {_EXPECTED}"
+
+
+__all__ = ["ADAPTERS", "Adapter", "Rejection", "Row", "adapter_for", "unrecognised_reason"]

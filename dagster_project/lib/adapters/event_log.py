@@ -122,6 +122,10 @@ def _decoded_lines(path: Path) -> Iterator[tuple[int, str | None, bytes]]:
                 yield number, None, raw[max(0, error.start - 20) : error.start + 20]
 
 
+EMPTY_FILE = "empty file: nothing to load (was the export interrupted?)"
+NO_HEADER = "CSV file has no header row"
+
+
 class EventLogJsonLines:
     name = "event_log_jsonl"
     tables = (TABLE,)
@@ -130,7 +134,9 @@ class EventLogJsonLines:
         return path.suffix.lower() in {".jsonl", ".ndjson"}
 
     def parse(self, path: Path) -> Iterator[Row | Rejection]:
+        records = 0
         for number, text, raw in _decoded_lines(path):
+            records += 1
             if text is None:
                 yield Rejection(number, None, "line is not valid UTF-8 text", excerpt(raw))
                 continue
@@ -150,6 +156,8 @@ class EventLogJsonLines:
                 yield Row(TABLE, number, to_row(record))
             except FieldError as error:
                 yield Rejection(number, error.field, error.reason, excerpt(text))
+        if not records:
+            yield Rejection(0, None, EMPTY_FILE)
 
 
 class EventLogCsv:
@@ -165,7 +173,7 @@ class EventLogCsv:
             reader = csv.reader(handle)
             header = next(reader, None)
             if not header:
-                yield Rejection(0, None, "CSV file has no header row")
+                yield Rejection(0, None, EMPTY_FILE if path.stat().st_size == 0 else NO_HEADER)
                 return
             record_start = reader.line_num + 1
             for cells in reader:

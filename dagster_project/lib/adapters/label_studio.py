@@ -120,6 +120,9 @@ class LabelStudioJson:
         if not isinstance(tasks, list):
             yield Rejection(0, None, "expected a JSON array of tasks", excerpt(raw[:200]))
             return
+        if not tasks:
+            yield Rejection(0, None, "the export holds no tasks (an empty project or filter?)")
+            return
         for number, task in enumerate(tasks, start=1):
             if not isinstance(task, dict):
                 yield Rejection(number, None, "task is not an object", excerpt(json.dumps(task)))
