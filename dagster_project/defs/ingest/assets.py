@@ -8,6 +8,13 @@ from dagster_project.lib.ingest import IngestSummary, ingest_landing
 from dagster_project.lib.raw_tables import DATA_TABLES, RAW_SCHEMA
 
 RAW_KEYS = {table: dg.AssetKey([RAW_SCHEMA, table]) for table in DATA_TABLES}
+# The bookkeeping of every night, written in the same transaction as each file's rows.
+BOOKKEEPING = {
+    "ingest_manifest": "what happened to every landed file: status, SHA-256, rows",
+    "quarantine": "every rejected record with its file, record, field and reason",
+    "validation_results": "every GX expectation evaluated on each landed batch",
+}
+BOOKKEEPING_KEYS = {table: dg.AssetKey([RAW_SCHEMA, table]) for table in BOOKKEEPING}
 # Above this share of quarantined records in one night, someone should look at the sources.
 QUARANTINE_WARN_SHARE = 0.05
 
@@ -50,6 +57,15 @@ def _gx_check(connection, table: str, files: list[str]) -> dg.AssetCheckResult:
             "with its source file and record number.",
         )
         for table, key in RAW_KEYS.items()
+    ]
+    + [
+        dg.AssetSpec(
+            key,
+            group_name="raw",
+            kinds={"duckdb", "python"},
+            description=f"{RAW_SCHEMA}.{table}: {BOOKKEEPING[table]}.",
+        )
+        for table, key in BOOKKEEPING_KEYS.items()
     ],
     check_specs=[
         *(
@@ -90,6 +106,8 @@ def raw_layer(context: dg.AssetExecutionContext, paths: AnnolyticsPaths):
                 metadata={**summary.as_metadata(), "table_rows": int(totals.get(table, 0))},
             )
             yield _gx_check(connection, table, touched)
+    for key in BOOKKEEPING_KEYS.values():
+        yield dg.MaterializeResult(asset_key=key, metadata=summary.as_metadata())
     records = summary.rows_loaded + summary.rows_quarantined
     share = summary.rows_quarantined / records if records else 0.0
     yield dg.AssetCheckResult(
