@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -19,10 +20,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from .adapters import Rejection, Row, adapter_for
+from .adapters import Rejection, Row, adapter_for, unrecognised_reason
 from .adapters.base import excerpt
+from .adapters.event_log import EventLogJsonLines
+from .event_log_native import STAGED, stage_event_log
 from .raw_tables import DATA_TABLES, RAW_SCHEMA, create_raw_tables_sql
-from .validation import BatchReport, Validator
+from .suite_sql import UnsupportedSuite, compile_suite
+from .validation import BatchReport, ExpectationOutcome, Validator
 
 CHUNK_ROWS = 100_000
 QUARANTINE_COLUMNS = (
@@ -88,11 +92,32 @@ def landed_files(landing: Path) -> list[Path]:
 
 
 def file_hash(path: Path) -> str:
+    return scan_file(path)[0]
+
+
+_BLANK_LINE = re.compile(rb"\n[ \t\r]*\n")
+_WHITESPACE_TAIL = re.compile(rb"\n[ \t\r]*")
+
+
+def scan_file(path: Path) -> tuple[str, bool]:
+    """(SHA-256, whether a blank line precedes a record) in one read of the file.
+
+    DuckDB's JSON reader skips blank lines, so record numbers only equal line numbers when
+    there are none; a file with blank lines is read by the Python adapter instead.
+    """
     digest = hashlib.sha256()
+    blank = False
+    carry = b"\n"  # the start of the file is a line start
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest()
+            if blank:
+                continue
+            data = carry + block
+            blank = _BLANK_LINE.search(data) is not None
+            tail = data[data.rfind(b"\n") :]
+            carry = tail if _WHITESPACE_TAIL.fullmatch(tail) else b""
+    return digest.hexdigest(), blank
 
 
 def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
@@ -188,6 +213,80 @@ class _FileLoader:
         self.connection.unregister("incoming_chunk")
         self.rows_loaded += len(keep)
 
+    def load_staged_events(self, checks) -> None:
+        """Rows of ``incoming_events`` (see ``event_log_native``) into raw.events: parser
+        rejections and rows failing a quarantining check of the raw suite (evaluated as SQL)
+        go to quarantine, the rest are inserted in one statement."""
+        table, suite = "events", f"{RAW_SCHEMA}_events"
+        for number, field_name, reason, text in self.connection.execute(
+            f"select _record_number, _reject_field, _reject_reason, _excerpt from {STAGED} "
+            "where _reject_field is not null order by _record_number"
+        ).fetchall():
+            self.reject(Rejection(number, field_name, reason, text or ""), None, "parser")
+        row_checks = [c for c in checks if c.unexpected_when is not None]
+        counts = self.connection.execute(
+            "select count(*)"
+            + "".join(f", count(*) filter (where {c.unexpected_when})" for c in row_checks)
+            + f" from {STAGED} where _reject_field is null"
+        ).fetchone()
+        element_count, unexpected = counts[0], dict(zip(row_checks, counts[1:], strict=True))
+        report = BatchReport(suite=suite)
+        for check in checks:
+            failures = unexpected.get(check, 0)
+            success = check.table_level_success if check.unexpected_when is None else not failures
+            report.outcomes.append(
+                ExpectationOutcome(
+                    expectation=check.expectation,
+                    column=check.column,
+                    on_failure=check.on_failure,
+                    success=bool(success),
+                    element_count=element_count if check.unexpected_when is not None else None,
+                    unexpected_count=failures if check.unexpected_when is not None else None,
+                )
+            )
+        self.reports.append(report)
+        lineage = f"'{self.source_file.replace(chr(39), chr(39) * 2)}', '{self.digest}'"
+        columns = ", ".join(DATA_TABLES[table])
+        good = f"from {STAGED} where _reject_field is null"
+        if report.blocking_failures:
+            failed = ", ".join(o.reason for o in report.blocking_failures)
+            for (number,) in self.connection.execute(f"select _record_number {good}").fetchall():
+                self.reject(Rejection(number, None, f"batch {failed}"), table, f"gx:{suite}")
+            return
+        quarantining = [
+            c for c in row_checks if c.on_failure == "quarantine_rows" and unexpected[c]
+        ]
+        if quarantining:
+            first_failed = (
+                "case "
+                + " ".join(f"when {c.unexpected_when} then {i}" for i, c in enumerate(quarantining))
+                + " end"
+            )
+            self.connection.execute(
+                f"create or replace temp table gx_failed as select _record_number, "
+                f"{first_failed} as check_index {good} and ({first_failed}) is not null"
+            )
+            as_object = ", ".join(f"'{name}', {name}" for name in DATA_TABLES[table])
+            for i, check in enumerate(quarantining):
+                rows = self.connection.execute(
+                    f"select _record_number, {check.column}::varchar, "
+                    f"left(json_object({as_object})::varchar, 500) from {STAGED} "
+                    f"where _record_number in (select _record_number from gx_failed "
+                    f"where check_index = {i}) order by _record_number"
+                ).fetchall()
+                for number, value, text in rows:
+                    self.reject(
+                        Rejection(number, check.column, f"{check.reason} (value {value!r})", text),
+                        table,
+                        f"gx:{suite}",
+                    )
+            good += " and _record_number not in (select _record_number from gx_failed)"
+        inserted = self.connection.execute(
+            f"insert into {RAW_SCHEMA}.{table} ({columns}, _source_file, _file_hash, "
+            f"_record_number) select {columns}, {lineage}, _record_number {good}"
+        ).fetchone()[0]
+        self.rows_loaded += inserted
+
     def finish(self) -> None:
         for table in list(self.buffers):
             self.flush(table)
@@ -257,7 +356,8 @@ def ingest_file(
     connection, validator: Validator, landing: Path, path: Path, now: datetime
 ) -> FileOutcome:
     source_file = path.relative_to(landing).as_posix()
-    size, digest = path.stat().st_size, file_hash(path)
+    size = path.stat().st_size
+    digest, has_blank_lines = scan_file(path)
     known = connection.execute(
         f"select content_hash from {RAW_SCHEMA}.ingest_manifest where source_file = ?",
         [source_file],
@@ -269,6 +369,14 @@ def ingest_file(
         f"where content_hash = ? and status = 'loaded' and source_file <> ?",
         [digest, source_file],
     ).fetchone()
+    adapter = None if twin else adapter_for(path)
+    checks = None
+    # An empty file goes to the adapter, which quarantines it with its reason.
+    if isinstance(adapter, EventLogJsonLines) and not has_blank_lines and size > 0:
+        # Outside the transaction: a file DuckDB cannot read must not abort it.
+        checks = _native_checks(now)
+        if checks is not None and not stage_event_log(connection, str(path)):
+            checks = None
     connection.execute("begin transaction")
     try:
         _forget_file(connection, source_file)
@@ -279,22 +387,19 @@ def ingest_file(
             _record_manifest(connection, outcome, size, digest, twin[0], now)
             connection.execute("commit")
             return outcome
-        adapter = adapter_for(path)
         loader = _FileLoader(
             connection, validator, source_file, digest, latest_allowed_time=now + timedelta(days=1)
         )
         if adapter is None:
             loader.reject(
-                Rejection(
-                    0,
-                    None,
-                    "unrecognised file: expected an event log (.jsonl, .ndjson, .csv with "
-                    "an event_type header) or a Label Studio JSON export (.json array of tasks)",
-                ),
+                Rejection(0, None, unrecognised_reason(path)),
                 None,
                 "parser",
             )
             outcome = FileOutcome(source_file, "rejected")
+        elif checks is not None:
+            loader.load_staged_events(checks)
+            outcome = FileOutcome(source_file, "loaded", adapter=adapter.name)
         else:
             for item in adapter.parse(path):
                 if isinstance(item, Row):
@@ -319,6 +424,21 @@ def ingest_file(
     except BaseException:
         connection.execute("rollback")
         raise
+    finally:
+        connection.execute(f"drop table if exists {STAGED}")
+
+
+def _native_checks(now: datetime):
+    """The raw events suite as SQL, or None when it uses an expectation SQL cannot express
+    (the file is then validated by GX on pandas, as every other source)."""
+    try:
+        return compile_suite(
+            f"{RAW_SCHEMA}_events",
+            list(DATA_TABLES["events"]),
+            {"latest_allowed_time": now + timedelta(days=1)},
+        )
+    except UnsupportedSuite:
+        return None
 
 
 def ingest_landing(

@@ -1,0 +1,361 @@
+"""The event log (JSON Lines) read by DuckDB itself: one scan per file, no Python per row.
+
+Same contract as ``adapters.event_log`` (which stays the reference and the fallback): every
+field is read as DuckDB ``JSON`` so its JSON type is still known, and SQL repeats the adapter's
+checks in the adapter's order (required fields, conditional requirements, labels, numbers,
+timestamps, booleans, text), naming the first faulty field of a bad record. The result is the
+temporary table ``incoming_events``: the typed ``raw.events`` columns, ``_record_number`` (the
+line) and ``_reject_field`` / ``_reject_reason`` (null for a good record).
+
+``stage_event_log`` returns False when DuckDB cannot read the file as one JSON object per
+non-blank line (malformed JSON, bad UTF-8, a BOM, duplicate keys, blank lines that would shift
+line numbers): the caller then parses it with the Python adapter, which reports such lines
+one by one.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from .adapters.event_log import _conditional_requirements, event_log_schema
+from .raw_tables import DATA_TABLES
+
+TABLE = "events"
+STAGED = "incoming_events"
+_COLUMNS = list(DATA_TABLES[TABLE])
+_PYTHON_TYPE = (
+    "case {c}__t when 'DOUBLE' then 'float' when 'BOOLEAN' then 'bool' "
+    "when 'OBJECT' then 'dict' when 'ARRAY' then 'list' when 'VARCHAR' then 'str' else 'int' end"
+)
+
+
+def _repr(c: str) -> str:
+    """Python's repr of the JSON value, as the adapter writes it into a reason."""
+    return (
+        f"case {c}__t when 'VARCHAR' then chr(39) || {c}__s || chr(39) "
+        f"when 'BOOLEAN' then case when {c}__s = 'true' then 'True' else 'False' end "
+        f"else {c}__s end"
+    )
+
+
+def _is_blank(c: str) -> str:
+    return f"({c}__t is null or {c}__t = 'NULL' or {c}__s = '')"
+
+
+def _text(c: str) -> tuple[str, str]:
+    value = f"case when {c}__t in ('VARCHAR', 'BIGINT', 'UBIGINT', 'HUGEINT') then {c}__s end"
+    error = (
+        f"case when {c}__t in ('DOUBLE', 'BOOLEAN', 'OBJECT', 'ARRAY') "
+        f"then 'expected text, got ' || {_PYTHON_TYPE.format(c=c)} end"
+    )
+    return value, error
+
+
+def _number(c: str) -> tuple[str, str]:
+    value = (
+        f"case when {c}__t in ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE') "
+        f"then ({c}__s)::double "
+        f"when {c}__t = 'VARCHAR' then try_cast(trim({c}__s) as double) end"
+    )
+    error = (
+        f"case when {c}__t in ('BOOLEAN', 'VARCHAR') and not {_is_blank(c)} "
+        f"and ({value}) is null then 'expected a number, got ' || {_repr(c)} "
+        f"when {c}__t in ('OBJECT', 'ARRAY') "
+        f"then 'expected a number, got ' || {_PYTHON_TYPE.format(c=c)} end"
+    )
+    return value, error
+
+
+def _whole(c: str) -> tuple[str, str]:
+    number, number_error = _number(c)
+    value = f"case when ({number}) = floor({number}) then ({number})::bigint end"
+    error = (
+        f"coalesce({number_error}, case when ({number}) <> floor({number}) "
+        f"then 'expected a whole number, got ' || {_repr(c)} end)"
+    )
+    return value, error
+
+
+def _boolean(c: str) -> tuple[str, str]:
+    value = (
+        f"case when {c}__t = 'BOOLEAN' then {c}__s = 'true' "
+        f"when {c}__t = 'VARCHAR' and lower(trim({c}__s)) in ('true', 'false') "
+        f"then lower(trim({c}__s)) = 'true' end"
+    )
+    error = (
+        f"case when not {_is_blank(c)} and ({value}) is null "
+        f"then 'expected true or false, got ' || {_repr(c)} end"
+    )
+    return value, error
+
+
+def _timestamp(c: str) -> tuple[str, str]:
+    parsed = f"try_cast(trim({c}__s) as timestamptz)"
+    value = f"case when {c}__t = 'VARCHAR' then timezone('UTC', {parsed}) end"
+    error = (
+        f"case when {c}__t <> 'VARCHAR' or trim({c}__s) = '' "
+        f"then 'expected an ISO 8601 timestamp, got ' || {_repr(c)} "
+        f"when {parsed} is null then 'not an ISO 8601 timestamp: ' || {_repr(c)} end"
+    )
+    return value, error
+
+
+# raw.events column -> how the adapter reads it (parse_* in adapters/base.py).
+_READERS = {
+    "event_id": _text,
+    "event_type": _text,
+    "occurred_at": _timestamp,
+    "source_tool": _text,
+    "project_id": _text,
+    "task_id": _text,
+    "annotation_id": _text,
+    "actor": _text,
+    "actor_role": _text,
+    "stage": _text,
+    "duration_s": _number,
+    "issue_id": _text,
+    "issue_tag": _text,
+    "text": _text,
+    "guideline_version": _text,
+    "is_ground_truth": _boolean,
+    "confidence": _number,
+}
+# Optional text fields where the adapter turns "" into null (``... or None``).
+_EMPTY_IS_NULL = {
+    "annotation_id",
+    "actor_role",
+    "stage",
+    "issue_id",
+    "issue_tag",
+    "text",
+    "guideline_version",
+}
+# The order in which ``to_row`` reads the fields, so the first faulty one is named.
+_FIELD_ORDER = [
+    "event_id",
+    "occurred_at",
+    "source_tool",
+    "project_id",
+    "task_id",
+    "annotation_id",
+    "actor",
+    "actor_role",
+    "stage",
+    "duration_s",
+    "issue_id",
+    "issue_tag",
+    "text",
+    "guideline_version",
+    "is_ground_truth",
+    "confidence",
+]
+
+
+def _read_sql(path: str) -> str:
+    columns = ", ".join(f"'{name}': 'JSON'" for name in _COLUMNS)
+    escaped = path.replace("'", "''")
+    return (
+        f"select *, row_number() over () as _record_number from read_json('{escaped}', "
+        f"format = 'newline_delimited', records = true, columns = {{{columns}}})"
+    )
+
+
+def _whole_json(v: str) -> tuple[str, str]:
+    """``_whole`` on a JSON expression (a labels item's vertices, inside a lambda)."""
+    number = (
+        f"case when json_type({v}) in ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE') "
+        f"then ({v}->>'$')::double "
+        f"when json_type({v}) = 'VARCHAR' then try_cast(trim({v}->>'$') as double) end"
+    )
+    shown = (
+        f"case json_type({v}) when 'VARCHAR' then chr(39) || ({v}->>'$') || chr(39) "
+        f"else {v}::varchar end"
+    )
+    value = f"case when ({number}) = floor({number}) then ({number})::bigint end"
+    error = (
+        f"case when json_type({v}) in ('BOOLEAN', 'OBJECT', 'ARRAY') "
+        f"or (json_type({v}) = 'VARCHAR' and ({v}->>'$') <> '' and ({number}) is null) "
+        f"then 'expected a number, got ' || {shown} "
+        f"when ({number}) <> floor({number}) then 'expected a whole number, got ' || {shown} end"
+    )
+    return value, error
+
+
+def _labels_sql() -> dict[str, str]:
+    """Labels as in ``_label_summary``: an array (or text holding one) of objects with a text
+    class; canonical JSON text, object count and vertex sum derived from it."""
+    parsed = (
+        "case when labels__t = 'VARCHAR' then "
+        "case when json_valid(labels__s) then json(labels__s) end "
+        "else labels end"
+    )
+    items = "json_extract(parsed_labels, '$[*]')"
+    vertex_value, vertex_error = _whole_json("json_extract(x, '$.vertices')")
+    vertices = "json_extract(parsed_labels, '$[*].vertices')"
+    classes = "json_extract(parsed_labels, '$[*].class')"
+    length = "json_array_length(parsed_labels)"
+    return {
+        # Well-formed labels (the usual case) are recognised without looking at each item
+        # twice; only the rest go through the item-by-item checks below.
+        "plain": (
+            f"len({classes}) = {length} and len({vertices}) = {length} and coalesce("
+            f"list_bool_and(list_transform({classes}, lambda x: json_type(x) = 'VARCHAR')), "
+            "true) and coalesce(list_bool_and(list_transform("
+            f"{vertices}, lambda x: regexp_full_match(x::varchar, '-?[0-9]+'))), true)"
+        ),
+        "plain_vertex_sum": (
+            f"coalesce(list_sum(list_transform({vertices}, lambda x: x::varchar::bigint)), 0)"
+        ),
+        "parsed": f"case when not {_is_blank('labels')} then {parsed} end",
+        "error": (
+            f"case when parsed_labels is null and not {_is_blank('labels')} "
+            "then 'not a JSON array' "
+            "when parsed_labels is not null and parsed_labels__t <> 'ARRAY' "
+            f"then 'expected an array, got ' || {_PYTHON_TYPE.format(c='parsed_labels')} end"
+        ),
+        "bad_item": (
+            f"list_position(list_transform({items}, lambda x: json_type(x) = 'OBJECT' "
+            "and coalesce(json_type(x, '$.class') = 'VARCHAR', false)), false)"
+        ),
+        "vertex_errors": f"list_transform({items}, lambda x: {vertex_error})",
+        "vertex_sum": f"list_sum(list_transform({items}, lambda x: coalesce({vertex_value}, 0)))",
+    }
+
+
+def _checks(typed: dict[str, tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """(condition, field, reason) in the order ``to_row`` meets them: the first one wins."""
+    object_error = _whole("object_count")[1]
+    vertex_error = _whole("vertex_count")[1]
+    checks = [
+        (_is_blank(field), f"'{field}'", "'required field is missing or empty'")
+        for field in event_log_schema()["required"]
+    ]
+    event_type_error = typed["event_type"][1]
+    checks.append((f"({event_type_error}) is not null", "'event_type'", event_type_error))
+    for pattern, field in _conditional_requirements():
+        regex = pattern.pattern.replace("'", "''")
+        checks.append(
+            (
+                f"regexp_matches(event_type_text, '{regex}') and {_is_blank(field)}",
+                f"'{field}'",
+                "'required for event_type ' || event_type_text",
+            )
+        )
+    checks += [
+        ("labels_error is not null", "'labels'", "labels_error"),
+        (
+            "labels_bad_item > 0",
+            "'labels'",
+            "'item ' || (labels_bad_item - 1) || ' has no text ' || chr(39) || 'class' || chr(39)",
+        ),
+        (
+            "labels_vertex_error_at > 0",
+            "'labels[' || (labels_vertex_error_at - 1) || '].vertices'",
+            "labels_vertex_errors[labels_vertex_error_at]",
+        ),
+        (f"({object_error}) is not null", "'object_count'", object_error),
+        (f"({vertex_error}) is not null", "'vertex_count'", vertex_error),
+    ]
+    for field in _FIELD_ORDER:
+        error = typed[field][1]
+        checks.append((f"({error}) is not null", f"'{field}'", error))
+    return checks
+
+
+def _values(typed: dict[str, tuple[str, str]]) -> list[str]:
+    values = []
+    for name in _COLUMNS:
+        if name == "labels":
+            values.append("parsed_labels::varchar as labels")
+        elif name == "object_count":
+            whole = _whole("object_count")[0]
+            values.append(
+                f"coalesce({whole}, json_array_length(parsed_labels))::integer as object_count"
+            )
+        elif name == "vertex_count":
+            whole = _whole("vertex_count")[0]
+            values.append(f"coalesce({whole}, labels_vertex_sum)::integer as vertex_count")
+        elif name in _EMPTY_IS_NULL:
+            values.append(f"nullif({typed[name][0]}, '') as {name}")
+        else:
+            values.append(f"{typed[name][0]} as {name}")
+    return values
+
+
+def _staging_sql(path: str) -> str:
+    labels = _labels_sql()
+    typed = {name: reader(name) for name, reader in _READERS.items()}
+    checks = _checks(typed)
+    # The first failed check's number: only conditions per row; field, reason and excerpt are
+    # built for the (rare) rejected rows alone.
+    first_failed = (
+        "case " + " ".join(f"when {c} then {i}" for i, (c, _, _) in enumerate(checks)) + " end"
+    )
+    field = (
+        "case failed_check "
+        + " ".join(f"when {i} then {f}" for i, (_, f, _) in enumerate(checks))
+        + " end"
+    )
+    reason = (
+        "case failed_check "
+        + " ".join(f"when {i} then {r}" for i, (_, _, r) in enumerate(checks))
+        + " end"
+    )
+    # Each JSON value's type and text once per row: every later check reads these.
+    type_and_text = ", ".join(
+        f"json_type({name}) as {name}__t, {name}->>'$' as {name}__s" for name in _COLUMNS
+    )
+    excerpt = ", ".join(f"'{name}', {name}" for name in _COLUMNS)
+    is_array = "parsed_labels__t = 'ARRAY'"
+    return f"""
+        create or replace temp table {STAGED} as
+        with
+        source as ({_read_sql(path)}),
+        typed_source as (select *, {type_and_text} from source),
+        with_labels as (
+            select *,
+                {typed["event_type"][0]} as event_type_text,
+                {labels["parsed"]} as parsed_labels
+            from typed_source
+        ),
+        label_checks as (
+            select *,
+                {labels["error"]} as labels_error,
+                case when {is_array} and not plain then {labels["bad_item"]} end
+                    as labels_bad_item,
+                case when {is_array} and not plain then {labels["vertex_errors"]} end
+                    as labels_vertex_errors,
+                case when {is_array} and plain then {labels["plain_vertex_sum"]}
+                    when {is_array} then {labels["vertex_sum"]} end as labels_vertex_sum
+            from (
+                select *, case when {is_array} then {labels["plain"]} end as plain
+                from (select *, json_type(parsed_labels) as parsed_labels__t from with_labels)
+            )
+        ),
+        checked as (
+            select *,
+                list_position(list_transform(labels_vertex_errors, lambda e: e is not null), true)
+                    as labels_vertex_error_at
+            from label_checks
+        ),
+        judged as (select *, {first_failed} as failed_check from checked)
+        select
+            {", ".join(_values(typed))},
+            _record_number,
+            {field} as _reject_field,
+            {reason} as _reject_reason,
+            case when failed_check is not null
+                then left(json_object({excerpt})::varchar, 500) end as _excerpt
+        from judged
+    """
+
+
+def stage_event_log(connection: duckdb.DuckDBPyConnection, path: str) -> bool:
+    """Fill ``incoming_events`` from one JSON Lines file; False when DuckDB cannot read it."""
+    try:
+        connection.execute("set TimeZone = 'UTC'")
+        connection.execute(_staging_sql(path))
+    except (duckdb.InvalidInputException, duckdb.ConversionException):
+        connection.execute(f"drop table if exists {STAGED}")
+        return False
+    return True

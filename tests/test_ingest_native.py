@@ -1,0 +1,138 @@
+"""DuckDB-native reading of event-log JSON Lines equals the Python adapter + GX, record by record.
+
+The same landing file is ingested twice into real DuckDB files: once natively (the default for
+readable JSON Lines) and once with the native path switched off, so the Python adapter parses
+it and GX validates it on pandas. Loaded rows and quarantine entries must be the same.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import duckdb
+import pytest
+
+import dagster_project.lib.ingest as ingest_module
+from dagster_project.lib.ingest import ingest_landing, scan_file
+
+NOW = datetime(2026, 11, 23, 12, 0, 0)
+
+
+def _event(event_id: str, **fields) -> dict:
+    record = {
+        "event_id": event_id,
+        "event_type": "annotation_submitted",
+        "occurred_at": "2026-09-07T09:00:00Z",
+        "project_id": "p",
+        "task_id": "t1",
+        "annotation_id": f"a-{event_id}",
+        "actor": "ann@example.com",
+        "duration_s": 30,
+    }
+    record.update(fields)
+    return {key: value for key, value in record.items() if value is not ...}
+
+
+RECORDS = [
+    _event("good", labels=[{"class": "car", "vertices": 4, "bbox": [1, 2, 3, 4]}]),
+    _event("offset", occurred_at="2026-09-07T11:00:00+02:00", confidence=0.5),
+    _event("no-offset", occurred_at="2026-09-07 09:00:00", is_ground_truth="TRUE"),
+    _event("numeric-text", duration_s="12.5", actor=42, object_count="3"),
+    _event("labels-as-text", labels='[{"class": "bus", "vertices": "6"}]'),
+    _event("no-actor", actor=""),
+    _event("no-annotation", annotation_id=...),
+    {**_event("stage-missing", event_type="stage_entered"), "annotation_id": None},
+    _event("bad-time", occurred_at="yesterday"),
+    _event("time-not-text", occurred_at=20260907),
+    _event("bad-number", duration_s="fast"),
+    _event("bool-number", duration_s=True),
+    _event("float-text", actor=1.5),
+    _event("object-text", stage={"name": "x"}),
+    _event("fraction", object_count=2.5),
+    _event("labels-object", labels={"class": "car"}),
+    _event("labels-garbage", labels="not json"),
+    _event("labels-no-class", labels=[{"shape": "bbox"}]),
+    _event("labels-bad-vertices", labels=[{"class": "car", "vertices": 1.5}]),
+    _event("bad-bool", is_ground_truth="maybe"),
+    _event("negative", duration_s=-4),
+    _event("too-long", duration_s=90000),
+    _event("future", occurred_at="2031-01-01T00:00:00Z"),
+    _event("unknown-type", event_type="task_teleported", annotation_id=...),
+    _event("bad-confidence", confidence=1.5),
+    _event("derived-counts", labels=[{"class": "a", "vertices": 3}, {"class": "b"}]),
+]
+
+
+def _ingest(tmp_path, name: str, native: bool, monkeypatch):
+    landing, warehouse = tmp_path / "landing", tmp_path / f"{name}.duckdb"
+    if not landing.exists():
+        landing.mkdir()
+        text = "\n".join(json.dumps(record) for record in RECORDS) + "\n"
+        (landing / "events.jsonl").write_text(text)
+    if not native:
+        monkeypatch.setattr(ingest_module, "stage_event_log", lambda *_: False)
+    summary = ingest_landing(landing, warehouse, log=lambda _: None, now=NOW)
+    monkeypatch.undo()
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        rows = connection.execute(
+            "select * exclude (_file_hash) from raw.events order by _record_number"
+        ).fetchall()
+        quarantine = connection.execute(
+            "select record_number, field, detected_by from raw.quarantine order by record_number"
+        ).fetchall()
+        results = connection.execute(
+            "select expectation, column_name, success, element_count, unexpected_count "
+            "from raw.validation_results order by all"
+        ).fetchall()
+    return summary, rows, quarantine, results
+
+
+def test_native_reading_equals_the_python_adapter_and_gx(tmp_path, monkeypatch):
+    native = _ingest(tmp_path, "native", True, monkeypatch)
+    python = _ingest(tmp_path, "python", False, monkeypatch)
+    assert native[1] == python[1]
+    assert native[2] == python[2]
+    assert native[3] == python[3]
+    assert native[0].rows_loaded == python[0].rows_loaded == 7
+    loaded = {row[0] for row in native[1]}
+    assert loaded == {
+        "good",
+        "offset",
+        "no-offset",
+        "numeric-text",
+        "labels-as-text",
+        "unknown-type",
+        "derived-counts",
+    }
+
+
+def test_the_native_path_is_the_one_taken_for_readable_json_lines(tmp_path, monkeypatch):
+    calls = []
+    original = ingest_module.stage_event_log
+
+    def spy(connection, path):
+        calls.append(path)
+        return original(connection, path)
+
+    monkeypatch.setattr(ingest_module, "stage_event_log", spy)
+    (tmp_path / "landing").mkdir()
+    (tmp_path / "landing" / "a.jsonl").write_text(json.dumps(_event("e1")) + "\n")
+    ingest_landing(tmp_path / "landing", tmp_path / "w.duckdb", log=lambda _: None, now=NOW)
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "blank"),
+    [
+        (b'{"a":1}\n{"a":2}\n', False),
+        (b'{"a":1}\n\n{"a":2}\n', True),
+        (b'\n{"a":1}\n', True),
+        (b'{"a":1}\n  \t\r\n{"a":2}', True),
+        (b'{"a":1}\r\n{"a":2}\r\n', False),
+    ],
+)
+def test_blank_lines_are_detected_so_line_numbers_stay_exact(tmp_path, content, blank):
+    path = tmp_path / "f.jsonl"
+    path.write_bytes(content)
+    assert scan_file(path)[1] is blank
