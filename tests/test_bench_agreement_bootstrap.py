@@ -1,0 +1,34 @@
+"""The vectorised bootstrap of Krippendorff's alpha gives what alpha_of gives on each resample
+(the krippendorff package on the resampled reliability matrix), draw for draw."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dagster_project.lib.agreement_stats import _resampled_alphas, alpha_of
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_resampled_alphas_equal_alpha_of_each_resampled_matrix(seed):
+    rng = np.random.default_rng(seed)
+    raters, items = 5, 60
+    truth = rng.integers(0, 2, items)
+    values = np.where(rng.random((raters, items)) < 0.85, truth, 1 - truth).astype(float)
+    values[rng.random((raters, items)) < 0.5] = np.nan  # raters see some tasks only
+    task_index = np.sort(rng.integers(0, 15, items))
+    task_index = np.unique(task_index, return_inverse=True)[1]
+    task_count = task_index.max() + 1
+    draws = rng.integers(0, task_count, (20, task_count))
+    fast = _resampled_alphas(values, task_index, task_count, draws)
+    columns_of = [np.flatnonzero(task_index == t) for t in range(task_count)]
+    slow = [alpha_of(values[:, np.concatenate([columns_of[t] for t in row])]) for row in draws]
+    assert len(fast) == len(slow)
+    for a, b in zip(fast, slow, strict=True):
+        assert (a is None and b is None) or a == pytest.approx(b, abs=1e-12)
+
+
+def test_a_resample_with_one_value_throughout_is_perfect_agreement():
+    values = np.array([[1.0, 1.0, np.nan], [1.0, np.nan, 1.0]])
+    task_index = np.array([0, 1, 2])
+    assert _resampled_alphas(values, task_index, 3, np.array([[0, 1, 2]])) == [1.0]
