@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install demo test dev lint clean
+.PHONY: install demo test dev lint clean bench
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ demo: $(INSTALLED)  ## generate demo data, run one night, print the report's pat
 
 test: $(INSTALLED)  ## the whole test suite (dbt build + tests, Dagster job, GX, parity, generator)
 	$(BIN)/python -m pytest
+
+EVENTS ?= 1000000
+bench: $(INSTALLED)  ## full, incremental and empty nights vs bare DuckDB and pandas (benchmarks/)
+	$(BIN)/annolytics bench --events $(EVENTS)
 
 dev: $(INSTALLED)  ## Dagster UI over workspace.yaml
 	$(BIN)/dagster dev

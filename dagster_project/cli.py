@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+from dagster_project.lib.bench import add_bench_arguments, bench_command
 from dagster_project.lib.settings import REPO_ROOT, Paths
 
 DEFAULT_LANDING = REPO_ROOT / "data" / "landing"
@@ -120,7 +121,11 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE)
     demo.add_argument("--site", type=Path, default=DEFAULT_SITE)
 
+    add_bench_arguments(commands.add_parser("bench", help="measure nights vs bare DuckDB"))
+
     args = parser.parse_args(argv)
+    if args.command == "bench":
+        return bench_command(args)
     if args.command == "run":
         return run_night(args.landing, args.warehouse, args.site)
     if args.command == "generate":

@@ -1,0 +1,2822 @@
+-- Bare-DuckDB reference, part 2: every dbt SQL model as one plain table, in dependency
+-- order (rendered by dagster_project/lib/bench/reference_sql.py from dbt's full-build
+-- SQL; re-render after changing a model). Not computed here: the Python statistics
+-- marts (mart_agreement, mart_annotator_quality, mart_drift, mart_fidelity_cost, mart_person_vs_class)
+-- and what reads them (mart_alerts); their SQL inputs are.
+
+-- models/staging/events/stg_events__events.sql
+create or replace table staging.stg_events__events as (
+with
+
+source as (
+
+    select * from raw.events
+
+),
+
+deduplicated as (
+
+    select *
+    from source
+    qualify row_number() over (
+        partition by event_id order by _source_file, _record_number
+    ) = 1
+
+),
+
+renamed as (
+
+    select
+        'event_log:' || event_id as event_key,
+        event_id,
+        event_type,
+        occurred_at,
+        row_number() over (order by occurred_at, _source_file, _record_number) as event_order,
+        source_tool,
+        'event_log:' || project_id as project_key,
+        project_id,
+        'event_log:' || project_id || ':' || task_id as task_key,
+        case
+            when annotation_id is not null
+                then 'event_log:' || project_id || ':' || annotation_id
+        end as annotation_key,
+        actor,
+        actor_role,
+        lower(stage) as stage,
+        duration_s,
+        labels,
+        object_count,
+        vertex_count,
+        case when issue_id is not null then 'event_log:' || project_id || ':' || issue_id end
+            as issue_key,
+        lower(issue_tag) as issue_tag,
+        text as issue_text,
+        guideline_version,
+        coalesce(is_ground_truth, false) as is_ground_truth,
+        confidence,
+        _source_file as source_file,
+        _record_number as record_number
+
+    from deduplicated
+
+)
+
+select * from renamed
+);
+
+-- models/intermediate/int_event_annotations_summarised.sql
+create or replace table intermediate.int_event_annotations_summarised as (
+-- The event log folded to one row per annotation, in the same terms as Label Studio's export:
+-- author, completion time, lead time, last action, cancelled, final labels.
+with
+
+events as (
+
+    select * from staging.stg_events__events
+    where annotation_key is not null
+
+),
+
+authorship as (
+
+    -- The author is whoever started, submitted or skipped the annotation first.
+    select
+        annotation_key,
+        arg_min(actor, event_order) as author
+    from events
+    where event_type in ('annotation_started', 'annotation_submitted', 'annotation_skipped')
+    group by annotation_key
+
+),
+
+with_author as (
+
+    select events.*, authorship.author
+    from events
+    inner join authorship using (annotation_key)
+
+),
+
+folded as (
+
+    select
+        annotation_key,
+        any_value(project_key) as project_key,
+        any_value(task_key) as task_key,
+        any_value(author) as annotator,
+        min(occurred_at) filter (where event_type = 'annotation_started') as started_at,
+        min(occurred_at) filter (
+            where event_type in ('annotation_submitted', 'annotation_skipped')
+        ) as completed_at,
+        max(occurred_at) as last_event_at,
+        -- Lead time: the author's own working time on the annotation, as in Label Studio.
+        sum(duration_s) filter (
+            where event_type in ('annotation_submitted', 'annotation_updated', 'annotation_skipped')
+            and actor = author
+        ) as lead_time_s,
+        arg_max(event_type, event_order) filter (
+            where event_type in (
+                'annotation_submitted', 'annotation_updated', 'annotation_skipped',
+                'review_accepted', 'review_rejected', 'review_fixed'
+            )
+        ) as last_lifecycle_event,
+        arg_max(event_type, event_order) filter (
+            where event_type in ('annotation_submitted', 'annotation_updated', 'annotation_skipped')
+            and actor = author
+        ) as last_authored_event,
+        arg_max(actor, event_order) filter (
+            where event_type in ('annotation_updated', 'review_fixed')
+        ) as updated_by,
+        arg_max(labels, event_order) filter (where labels is not null) as final_labels,
+        arg_max(object_count, event_order) filter (where object_count is not null)
+            as object_count,
+        arg_max(vertex_count, event_order) filter (where vertex_count is not null)
+            as vertex_count,
+        arg_min(guideline_version, event_order) filter (
+            where guideline_version is not null
+        ) as guideline_version,
+        arg_max(confidence, event_order) filter (where confidence is not null) as confidence,
+        bool_or(is_ground_truth) as is_ground_truth
+
+    from with_author
+    group by annotation_key
+
+),
+
+final as (
+
+    select
+        annotation_key,
+        project_key,
+        task_key,
+        annotator,
+        started_at,
+        completed_at,
+        last_event_at,
+        lead_time_s,
+        case last_lifecycle_event
+            when 'annotation_submitted' then 'submitted'
+            when 'annotation_updated' then 'updated'
+            when 'annotation_skipped' then 'skipped'
+            when 'review_accepted' then 'accepted'
+            when 'review_rejected' then 'rejected'
+            when 'review_fixed' then 'fixed_and_accepted'
+        end as last_action,
+        coalesce(last_authored_event = 'annotation_skipped', false) as was_cancelled,
+        updated_by,
+        final_labels,
+        object_count,
+        vertex_count,
+        guideline_version,
+        confidence,
+        is_ground_truth
+
+    from folded
+
+)
+
+select * from final
+);
+
+-- models/staging/label_studio/stg_label_studio__annotations.sql
+create or replace table staging.stg_label_studio__annotations as (
+with
+
+source as (
+
+    select * from raw.label_studio_annotations
+
+),
+
+latest_export as (
+
+    -- The same annotation in several exports (a newer export supersedes an older one):
+    -- keep the most recently updated copy.
+    select *
+    from source
+    qualify row_number() over (
+        partition by annotation_id
+        order by updated_at desc nulls last, _source_file desc, _record_number
+    ) = 1
+
+),
+
+renamed as (
+
+    select
+        'label_studio:' || coalesce(project_id::varchar, 'unknown') || ':'
+            || annotation_id::varchar as annotation_key,
+        'label_studio:' || coalesce(project_id::varchar, 'unknown') || ':' || task_id::varchar
+            as task_key,
+        'label_studio:' || coalesce(project_id::varchar, 'unknown') as project_key,
+        annotation_id::varchar as annotation_id,
+        completed_by_id,
+        lower(completed_by_email) as completed_by_email,
+        updated_by_id,
+        result,
+        was_cancelled,
+        ground_truth as is_ground_truth,
+        draft_created_at,
+        created_at,
+        updated_at,
+        lead_time as lead_time_s,
+        last_action,
+        parent_annotation::varchar as parent_annotation_id,
+        result_count,
+        _source_file as source_file
+
+    from latest_export
+
+)
+
+select * from renamed
+);
+
+-- models/intermediate/int_label_studio_users_resolved.sql
+create or replace table intermediate.int_label_studio_users_resolved as (
+-- Label Studio user id -> the identity the warehouse shows: email where any export carried
+-- it (the user-details export option), else the numeric id as text.
+with
+
+annotations as (
+
+    select completed_by_id, completed_by_email from staging.stg_label_studio__annotations
+
+),
+
+known_emails as (
+
+    select
+        completed_by_id as user_id,
+        min(completed_by_email) as email
+    from annotations
+    where completed_by_email is not null
+    group by completed_by_id
+
+),
+
+all_ids as (
+
+    select completed_by_id as user_id from annotations
+    union
+    select updated_by_id from staging.stg_label_studio__annotations
+    where updated_by_id is not null
+
+)
+
+select
+    all_ids.user_id,
+    coalesce(known_emails.email, all_ids.user_id::varchar) as actor
+
+from all_ids
+left join known_emails using (user_id)
+);
+
+-- models/intermediate/int_annotations_unioned.sql
+create or replace table intermediate.int_annotations_unioned as (
+-- Every annotation from every source in one shape: the grain of fct_annotations.
+with
+
+label_studio as (
+
+    select
+        annotations.annotation_key,
+        'label_studio' as source_system,
+        annotations.project_key,
+        annotations.task_key,
+        authors.actor as annotator,
+        annotations.draft_created_at as started_at,
+        annotations.created_at as completed_at,
+        greatest(annotations.created_at, annotations.updated_at) as last_event_at,
+        annotations.lead_time_s,
+        -- Label Studio leaves last_action empty on annotations created through its API and
+        -- on edits by another user: such an annotation is counted as submitted (or skipped).
+        coalesce(
+            annotations.last_action,
+            case when annotations.was_cancelled then 'skipped' else 'submitted' end
+        ) as last_action,
+        annotations.last_action is null as last_action_inferred,
+        annotations.was_cancelled,
+        editors.actor as updated_by,
+        annotations.result_count as object_count,
+        null::integer as vertex_count,
+        null::varchar as guideline_version,
+        null::double as confidence,
+        annotations.is_ground_truth
+
+    from staging.stg_label_studio__annotations as annotations
+    inner join intermediate.int_label_studio_users_resolved as authors
+        on annotations.completed_by_id = authors.user_id
+    left join intermediate.int_label_studio_users_resolved as editors
+        on annotations.updated_by_id = editors.user_id
+
+),
+
+event_log as (
+
+    select
+        annotation_key,
+        'event_log' as source_system,
+        project_key,
+        task_key,
+        annotator,
+        started_at,
+        completed_at,
+        last_event_at,
+        lead_time_s,
+        last_action,
+        false as last_action_inferred,
+        was_cancelled,
+        updated_by,
+        object_count,
+        vertex_count,
+        guideline_version,
+        confidence,
+        is_ground_truth
+
+    from intermediate.int_event_annotations_summarised
+
+)
+
+select * from label_studio
+union all
+select * from event_log
+);
+
+-- models/staging/label_studio/stg_label_studio__results.sql
+create or replace table staging.stg_label_studio__results as (
+-- One row per labeled object: each result[] item of each annotation, and one row per class
+-- when an item carries several (e.g. multi-choice).
+with
+
+annotations as (
+
+    select annotation_key, result from staging.stg_label_studio__annotations
+
+),
+
+items as (
+
+    select
+        annotation_key,
+        unnest(range(json_array_length(result)::bigint)) as item_index,
+        result
+    from annotations
+    where json_array_length(result) > 0
+
+),
+
+parsed as (
+
+    select
+        annotation_key,
+        item_index,
+        json_extract(result, '$[' || item_index || ']') as item
+    from items
+
+),
+
+typed as (
+
+    select
+        annotation_key,
+        item_index,
+        json_extract_string(item, '$.type') as result_type,
+        json_extract(item, '$.value') as value
+    from parsed
+
+),
+
+classes as (
+
+    select
+        annotation_key,
+        item_index,
+        result_type,
+        value,
+        coalesce(
+            json_extract_string(json_extract(value, '$.' || result_type), '$[*]'),
+            []::varchar[]
+        ) as class_names
+    from typed
+
+),
+
+exploded as (
+
+    select
+        annotation_key,
+        item_index,
+        result_type,
+        value,
+        unnest(case when len(class_names) = 0 then [null]::varchar[] else class_names end)
+            as class_name
+    from classes
+
+),
+
+final as (
+
+    select
+        annotation_key,
+        item_index::integer as item_index,
+        row_number() over (partition by annotation_key order by item_index, class_name)
+            as object_index,
+        result_type,
+        class_name,
+        case result_type
+            when 'rectanglelabels' then 'bbox'
+            when 'polygonlabels' then 'polygon'
+            when 'polylinelabels' then 'polyline'
+            when 'keypointlabels' then 'keypoint'
+            when 'ellipselabels' then 'ellipse'
+            when 'brushlabels' then 'mask'
+            when 'choices' then 'choice'
+            when 'labels' then 'span'
+            when 'taxonomy' then 'choice'
+            else coalesce(result_type, 'unknown')
+        end as shape_type,
+        case result_type
+            when 'rectanglelabels' then 4
+            when 'polygonlabels' then coalesce(json_array_length(value, '$.points'), 0)
+            when 'polylinelabels' then coalesce(json_array_length(value, '$.points'), 0)
+            when 'keypointlabels' then 1
+            else 0
+        end::integer as vertex_count,
+        case when result_type = 'rectanglelabels' then
+            [
+                json_extract(value, '$.x')::double,
+                json_extract(value, '$.y')::double,
+                json_extract(value, '$.width')::double,
+                json_extract(value, '$.height')::double
+            ]
+        end as bbox
+
+    from exploded
+
+)
+
+select * from final
+);
+
+-- models/intermediate/int_labels_unioned.sql
+create or replace table intermediate.int_labels_unioned as (
+-- Every labeled object of the final version of every annotation, from every source.
+with
+
+label_studio as (
+
+    select
+        annotation_key,
+        object_index::integer as object_index,
+        class_name,
+        shape_type,
+        vertex_count,
+        bbox,
+        null::double as confidence
+    from staging.stg_label_studio__results
+
+),
+
+event_objects as (
+
+    select
+        annotation_key,
+        unnest(range(json_array_length(final_labels)::bigint)) as position,
+        final_labels
+    from intermediate.int_event_annotations_summarised
+    where final_labels is not null and json_array_length(final_labels) > 0
+
+),
+
+event_log as (
+
+    select
+        annotation_key,
+        (position + 1)::integer as object_index,
+        json_extract_string(final_labels, '$[' || position || '].class') as class_name,
+        coalesce(json_extract_string(final_labels, '$[' || position || '].shape'), 'unknown')
+            as shape_type,
+        coalesce(json_extract(final_labels, '$[' || position || '].vertices')::integer, 0)
+            as vertex_count,
+        json_extract(final_labels, '$[' || position || '].bbox')::double[] as bbox,
+        json_extract(final_labels, '$[' || position || '].confidence')::double as confidence
+    from event_objects
+
+)
+
+select * from label_studio
+union all
+select * from event_log
+);
+
+-- models/marts/core/fct_annotations.sql
+create or replace table core.fct_annotations as (
+with
+
+annotations as (
+
+    select * from intermediate.int_annotations_unioned
+
+),
+
+objects as (
+
+    select
+        annotation_key,
+        count(*) filter (where class_name is not null) as object_count,
+        sum(vertex_count) as vertex_count
+    from intermediate.int_labels_unioned
+    group by annotation_key
+
+),
+
+final as (
+
+    select
+        annotations.annotation_key,
+        annotations.source_system,
+        annotations.project_key,
+        annotations.task_key,
+        annotations.annotator,
+        annotations.started_at,
+        annotations.completed_at,
+        annotations.completed_at::date as completed_day,
+        annotations.last_event_at,
+        annotations.lead_time_s,
+        annotations.lead_time_s > 86400 as is_lead_time_implausible,
+        annotations.last_action,
+        annotations.last_action_inferred,
+        annotations.was_cancelled,
+        (not annotations.was_cancelled
+        and annotations.last_action in ('submitted', 'updated', 'fixed_and_accepted', 'accepted'))
+            as is_submitted,
+        annotations.is_ground_truth,
+        annotations.updated_by,
+        coalesce(annotations.updated_by <> annotations.annotator, false) as is_edited_by_other,
+        coalesce(objects.object_count, 0) as object_count,
+        coalesce(objects.vertex_count, 0) as vertex_count,
+        annotations.guideline_version,
+        annotations.confidence
+
+    from annotations
+    left join objects using (annotation_key)
+
+)
+
+select * from final
+);
+
+-- models/marts/core/fct_corrections.sql
+create or replace table core.fct_corrections as (
+-- A correction is a change made to an annotation by someone other than its author.
+with
+
+annotations as (
+
+    select annotation_key, annotator from core.fct_annotations
+
+),
+
+event_corrections as (
+
+    select
+        events.event_key as correction_key,
+        'event_log' as source_system,
+        events.annotation_key,
+        events.task_key,
+        events.project_key,
+        events.actor as editor,
+        events.occurred_at as corrected_at,
+        case events.event_type when 'review_fixed' then 'review_fix' else 'edit' end as kind,
+        events.duration_s,
+        events.event_order as correction_order
+    from staging.stg_events__events as events
+    where events.event_type in ('review_fixed', 'annotation_updated')
+
+),
+
+label_studio_corrections as (
+
+    -- The export keeps only the last editor (updated_by): at most one correction per annotation.
+    select
+        annotations.annotation_key || ':edit' as correction_key,
+        'label_studio' as source_system,
+        annotations.annotation_key,
+        annotations.task_key,
+        annotations.project_key,
+        editors.actor as editor,
+        annotations.updated_at as corrected_at,
+        case when annotations.last_action = 'fixed_and_accepted' then 'review_fix' else 'edit' end
+            as kind,
+        null::double as duration_s,
+        0 as correction_order
+    from staging.stg_label_studio__annotations as annotations
+    inner join intermediate.int_label_studio_users_resolved as editors
+        on annotations.updated_by_id = editors.user_id
+    where annotations.updated_by_id <> annotations.completed_by_id
+
+),
+
+unioned as (
+
+    select * from event_corrections
+    union all
+    select * from label_studio_corrections
+
+),
+
+final as (
+
+    select
+        unioned.correction_key,
+        unioned.source_system,
+        unioned.annotation_key,
+        unioned.task_key,
+        unioned.project_key,
+        annotations.annotator as author,
+        unioned.editor,
+        unioned.corrected_at,
+        unioned.corrected_at::date as corrected_day,
+        unioned.kind,
+        unioned.duration_s
+
+    from unioned
+    inner join annotations using (annotation_key)
+    where unioned.editor <> annotations.annotator
+
+)
+
+select * from final
+);
+
+-- models/marts/core/fct_issues.sql
+create or replace table core.fct_issues as (
+-- One row per issue or comment (event log); an issue is resolved by a later issue_resolved.
+with
+
+events as (
+
+    select * from staging.stg_events__events
+
+),
+
+raised as (
+
+    select
+        coalesce(issue_key, event_key) as issue_key,
+        case event_type when 'comment_added' then 'comment' else 'issue' end as kind,
+        task_key,
+        project_key,
+        annotation_key,
+        actor as author,
+        occurred_at as raised_at,
+        issue_tag,
+        issue_text
+    from events
+    where event_type in ('issue_raised', 'comment_added')
+    qualify row_number() over (partition by coalesce(issue_key, event_key) order by event_order) = 1
+
+),
+
+resolved as (
+
+    select
+        issue_key,
+        min(occurred_at) as resolved_at,
+        arg_min(actor, event_order) as resolved_by
+    from events
+    where event_type = 'issue_resolved'
+    group by issue_key
+
+),
+
+final as (
+
+    select
+        raised.issue_key,
+        raised.kind,
+        raised.task_key,
+        raised.project_key,
+        raised.annotation_key,
+        raised.author,
+        raised.raised_at,
+        raised.raised_at::date as raised_day,
+        raised.issue_tag,
+        coalesce(
+        raised.issue_tag,
+        case
+            when regexp_matches(lower(raised.issue_text), 'blur|out of focus|can''?t see') then 'blurry_image'
+            when regexp_matches(lower(raised.issue_text), 'occlu|hidden|covered|behind') then 'occluded_object'
+            when regexp_matches(lower(raised.issue_text), 'too (big|large|loose)|past the object|(includes|covers)( a lot of)? background') then 'label_too_large'
+            when regexp_matches(lower(raised.issue_text), 'ontology|no class|nothing fits|missing (class|category)|label set|two classes') then 'ontology_mismatch'
+            when regexp_matches(lower(raised.issue_text), 'guideline|instruction|unclear|ambiguous|clarif') then 'unclear_guideline'
+            when regexp_matches(lower(raised.issue_text), 'wrong|mislabel|does not match|relabel') then 'wrong_label'
+            else 'other'
+        end
+    ) as category,
+        raised.issue_tag is null as is_category_inferred,
+        raised.issue_text,
+        resolved.resolved_at,
+        resolved.resolved_by,
+        resolved.resolved_at is not null as is_resolved,
+        date_diff('second', raised.raised_at, resolved.resolved_at) as time_to_resolve_s
+
+    from raised
+    left join resolved using (issue_key)
+
+)
+
+select * from final
+);
+
+-- models/marts/core/fct_reviews.sql
+create or replace table core.fct_reviews as (
+with
+
+annotations as (
+
+    select annotation_key, annotator from core.fct_annotations
+
+),
+
+event_reviews as (
+
+    select
+        events.event_key as review_key,
+        'event_log' as source_system,
+        events.annotation_key,
+        events.task_key,
+        events.project_key,
+        events.actor as reviewer,
+        events.occurred_at as reviewed_at,
+        case events.event_type
+            when 'review_accepted' then 'accepted'
+            when 'review_rejected' then 'rejected'
+            when 'review_fixed' then 'fixed'
+        end as outcome,
+        events.duration_s,
+        events.event_order as review_order
+    from staging.stg_events__events as events
+    where events.event_type in ('review_accepted', 'review_rejected', 'review_fixed')
+
+),
+
+label_studio_reviews as (
+
+    -- The open-source export keeps only the last review decision, in last_action.
+    select
+        annotations.annotation_key || ':review' as review_key,
+        'label_studio' as source_system,
+        annotations.annotation_key,
+        annotations.task_key,
+        annotations.project_key,
+        editors.actor as reviewer,
+        annotations.updated_at as reviewed_at,
+        case annotations.last_action
+            when 'accepted' then 'accepted'
+            when 'rejected' then 'rejected'
+            when 'fixed_and_accepted' then 'fixed'
+        end as outcome,
+        null::double as duration_s,
+        0 as review_order
+    from staging.stg_label_studio__annotations as annotations
+    left join intermediate.int_label_studio_users_resolved as editors
+        on annotations.updated_by_id = editors.user_id
+    where annotations.last_action in ('accepted', 'rejected', 'fixed_and_accepted')
+
+),
+
+unioned as (
+
+    select * from event_reviews
+    union all
+    select * from label_studio_reviews
+
+),
+
+final as (
+
+    select
+        unioned.review_key,
+        unioned.source_system,
+        unioned.annotation_key,
+        unioned.task_key,
+        unioned.project_key,
+        unioned.reviewer,
+        annotations.annotator as author,
+        unioned.reviewed_at,
+        unioned.reviewed_at::date as review_day,
+        unioned.outcome,
+        unioned.duration_s,
+        row_number() over (
+            partition by unioned.annotation_key order by unioned.reviewed_at, unioned.review_order
+        ) as review_round
+
+    from unioned
+    inner join annotations using (annotation_key)
+
+)
+
+select * from final
+);
+
+-- models/marts/core/dim_actors.sql
+create or replace table core.dim_actors as (
+-- Everyone who appears in the data: authors, reviewers, editors, issue authors, event actors.
+with
+
+appearances as (
+
+    select annotator as actor, completed_at as seen_at, 'annotator' as role
+    from core.fct_annotations
+    union all
+    select reviewer, reviewed_at, 'reviewer' from core.fct_reviews
+    where reviewer is not null
+    union all
+    select editor, corrected_at, 'editor' from core.fct_corrections
+    union all
+    select author, raised_at, 'issue_author' from core.fct_issues
+    union all
+    select actor, occurred_at, coalesce(actor_role, 'unknown') from staging.stg_events__events
+
+),
+
+final as (
+
+    select
+        actor,
+        actor = 'system' as is_system,
+        min(seen_at) as first_seen_at,
+        max(seen_at) as last_seen_at,
+        string_agg(distinct role, ', ' order by role) as roles
+
+    from appearances
+    where actor is not null
+    group by actor
+
+)
+
+select * from final
+);
+
+-- models/marts/core/fct_labels.sql
+create or replace table core.fct_labels as (
+with
+
+labels as (
+
+    select * from intermediate.int_labels_unioned
+
+),
+
+annotations as (
+
+    select annotation_key, task_key, project_key, annotator, completed_day, is_submitted
+    from core.fct_annotations
+
+),
+
+final as (
+
+    select
+        labels.annotation_key || ':' || labels.object_index as label_key,
+        labels.annotation_key,
+        annotations.task_key,
+        annotations.project_key,
+        annotations.annotator,
+        annotations.completed_day,
+        annotations.is_submitted,
+        labels.object_index,
+        case when labels.class_name is not null
+            then annotations.project_key || ':' || labels.class_name end as class_key,
+        labels.class_name,
+        labels.shape_type,
+        labels.vertex_count,
+        labels.bbox,
+        labels.confidence
+
+    from labels
+    inner join annotations using (annotation_key)
+
+)
+
+select * from final
+);
+
+-- models/marts/core/dim_classes.sql
+create or replace table core.dim_classes as (
+-- Label classes per project (the same name in two projects is two classes: ontologies differ).
+with
+
+labels as (
+
+    select * from core.fct_labels
+    where class_key is not null
+
+),
+
+final as (
+
+    select
+        class_key,
+        any_value(project_key) as project_key,
+        any_value(class_name) as class_name,
+        count(*) as objects,
+        string_agg(distinct shape_type, ', ' order by shape_type) as shape_types
+
+    from labels
+    group by class_key
+
+)
+
+select * from final
+);
+
+-- models/staging/label_studio/stg_label_studio__tasks.sql
+create or replace table staging.stg_label_studio__tasks as (
+with
+
+source as (
+
+    select * from raw.label_studio_tasks
+
+),
+
+latest_export as (
+
+    -- The same task in several exports: the latest state wins.
+    select *
+    from source
+    qualify row_number() over (
+        partition by task_id
+        order by updated_at desc nulls last, _source_file desc, _record_number
+    ) = 1
+
+),
+
+renamed as (
+
+    select
+        'label_studio:' || coalesce(project_id::varchar, 'unknown') || ':' || task_id::varchar
+            as task_key,
+        'label_studio:' || coalesce(project_id::varchar, 'unknown') as project_key,
+        task_id::varchar as task_id,
+        coalesce(project_id::varchar, 'unknown') as project_id,
+        data as task_data,
+        meta as task_meta,
+        created_at,
+        updated_at,
+        total_annotations,
+        cancelled_annotations,
+        coalesce(comment_count, 0) as comment_count,
+        coalesce(unresolved_comment_count, 0) as unresolved_comment_count,
+        _source_file as source_file
+
+    from latest_export
+
+)
+
+select * from renamed
+);
+
+-- models/marts/core/fct_tasks.sql
+create or replace table core.fct_tasks as (
+with
+
+label_studio_tasks as (
+
+    select
+        task_key,
+        'label_studio' as source_system,
+        project_key,
+        task_id,
+        created_at,
+        comment_count
+    from staging.stg_label_studio__tasks
+
+),
+
+event_log_tasks as (
+
+    select
+        task_key,
+        'event_log' as source_system,
+        any_value(project_key) as project_key,
+        split_part(any_value(task_key), ':', 3) as task_id,
+        coalesce(min(occurred_at) filter (where event_type = 'task_created'), min(occurred_at))
+            as created_at,
+        count(*) filter (where event_type in ('issue_raised', 'comment_added')) as comment_count
+    from staging.stg_events__events
+    group by task_key
+
+),
+
+tasks as (
+
+    select * from label_studio_tasks
+    union all
+    select * from event_log_tasks
+
+),
+
+annotations as (
+
+    select
+        task_key,
+        count(*) filter (where is_submitted) as submitted_annotations,
+        count(*) filter (where was_cancelled) as skipped_annotations,
+        count(distinct annotator) filter (where not was_cancelled) as annotators,
+        min(completed_at) filter (where not was_cancelled) as first_completed_at,
+        bool_or(is_ground_truth) as has_ground_truth
+    from core.fct_annotations
+    group by task_key
+
+),
+
+final as (
+
+    select
+        tasks.task_key,
+        tasks.source_system,
+        tasks.project_key,
+        tasks.task_id,
+        tasks.created_at,
+        annotations.first_completed_at,
+        coalesce(annotations.submitted_annotations, 0) as submitted_annotations,
+        coalesce(annotations.skipped_annotations, 0) as skipped_annotations,
+        coalesce(annotations.annotators, 0) as annotators,
+        coalesce(annotations.annotators, 0) >= 2 as is_overlap,
+        coalesce(annotations.has_ground_truth, false) as has_ground_truth,
+        tasks.comment_count
+
+    from tasks
+    left join annotations using (task_key)
+
+)
+
+select * from final
+);
+
+-- models/marts/core/dim_date.sql
+create or replace table core.dim_date as (
+-- One row per calendar day from the first to the last day with any activity.
+with
+
+bounds as (
+
+    select
+        least(
+            (select min(created_at) from core.fct_tasks),
+            (select min(completed_at) from core.fct_annotations)
+        )::date as first_day,
+        greatest(
+            (select max(created_at) from core.fct_tasks),
+            (select max(last_event_at) from core.fct_annotations)
+        )::date as last_day
+
+),
+
+days as (
+
+    select unnest(generate_series(first_day, last_day, interval 1 day))::date as day
+    from bounds
+    where first_day is not null
+
+),
+
+final as (
+
+    select
+        day,
+        date_trunc('week', day)::date as week_start,
+        isoyear(day) as iso_year,
+        week(day) as iso_week,
+        dayname(day) as weekday_name,
+        isodow(day) as iso_weekday,
+        isodow(day) >= 6 as is_weekend
+
+    from days
+
+)
+
+select * from final
+);
+
+-- models/marts/core/dim_projects.sql
+create or replace table core.dim_projects as (
+with
+
+tasks as (
+
+    select * from core.fct_tasks
+
+),
+
+final as (
+
+    select
+        project_key,
+        any_value(source_system) as source_system,
+        split_part(project_key, ':', 2) as project_id,
+        count(*) as tasks,
+        min(created_at) as first_task_created_at,
+        max(created_at) as last_task_created_at
+
+    from tasks
+    group by project_key
+
+)
+
+select * from final
+);
+
+-- models/marts/core/fct_stage_intervals.sql
+create or replace table core.fct_stage_intervals as (
+-- One row per visit of a task to a workflow stage (event log: stage_entered .. stage_left).
+-- The k-th entry into a stage pairs with the k-th exit from it; a visit still open has no exit.
+with
+
+events as (
+
+    select * from staging.stg_events__events
+
+),
+
+entries as (
+
+    select
+        task_key,
+        project_key,
+        stage,
+        occurred_at as entered_at,
+        event_key,
+        row_number() over (partition by task_key, stage order by event_order) as visit
+    from events
+    where event_type = 'stage_entered'
+
+),
+
+exits as (
+
+    select
+        task_key,
+        stage,
+        occurred_at as left_at,
+        actor as left_by,
+        row_number() over (partition by task_key, stage order by event_order) as visit
+    from events
+    where event_type = 'stage_left'
+
+),
+
+visits as (
+
+    select
+        entries.event_key as stage_interval_key,
+        entries.task_key,
+        entries.project_key,
+        entries.stage,
+        entries.visit,
+        entries.entered_at,
+        exits.left_at,
+        exits.left_by
+    from entries
+    left join exits using (task_key, stage, visit)
+
+),
+
+work as (
+
+    -- Active work inside each visit: durations of the task's events in that stage.
+    select
+        visits.stage_interval_key,
+        sum(events.duration_s) as work_s,
+        min(events.occurred_at - to_seconds(coalesce(events.duration_s, 0))) as first_work_started_at
+    from visits
+    inner join events
+        on events.task_key = visits.task_key
+        and events.stage = visits.stage
+        and events.occurred_at >= visits.entered_at
+        and (visits.left_at is null or events.occurred_at <= visits.left_at)
+        and events.duration_s is not null
+    group by visits.stage_interval_key
+
+),
+
+final as (
+
+    select
+        visits.stage_interval_key,
+        visits.task_key,
+        visits.project_key,
+        visits.stage,
+        visits.visit,
+        visits.entered_at,
+        visits.left_at,
+        visits.left_by,
+        visits.left_at is null as is_open,
+        date_diff('second', visits.entered_at, visits.left_at) as dwell_s,
+        coalesce(work.work_s, 0) as work_s,
+        greatest(
+            date_diff('second', visits.entered_at,
+                coalesce(work.first_work_started_at, visits.left_at)),
+            0
+        ) as wait_s
+
+    from visits
+    left join work using (stage_interval_key)
+
+)
+
+select * from final
+);
+
+-- models/intermediate/int_annotation_primary_classes.sql
+create or replace table intermediate.int_annotation_primary_classes as (
+-- The primary class of every annotation with objects: the class with most objects in it (ties
+-- by name). Rejection rates and times per class are attributed to it.
+with
+
+class_counts as (
+
+    select annotation_key, class_name, count(*) as objects
+    from core.fct_labels
+    where class_name is not null
+    group by annotation_key, class_name
+
+)
+
+select annotation_key, class_name as primary_class
+from class_counts
+qualify row_number() over (partition by annotation_key order by objects desc, class_name) = 1
+);
+
+-- models/intermediate/int_annotations_first_reviewed.sql
+create or replace table intermediate.int_annotations_first_reviewed as (
+-- One row per reviewed annotation: its first review decision and its primary class
+-- (int_annotation_primary_classes), the unit every rejection rate is computed on.
+with
+
+first_reviews as (
+
+    select annotation_key, outcome, reviewed_at, reviewer
+    from core.fct_reviews
+    where review_round = 1
+
+),
+
+final as (
+
+    select
+        annotations.annotation_key,
+        annotations.project_key,
+        annotations.annotator,
+        primary_class.primary_class,
+        first_reviews.reviewer,
+        first_reviews.reviewed_at,
+        date_trunc('week', first_reviews.reviewed_at)::date as review_week,
+        date_trunc('week', annotations.completed_at)::date as work_week,
+        first_reviews.outcome as first_outcome,
+        first_reviews.outcome in ('rejected', 'fixed') as is_rejected,
+        annotations.guideline_version
+
+    from first_reviews
+    inner join core.fct_annotations as annotations using (annotation_key)
+    left join intermediate.int_annotation_primary_classes as primary_class
+        using (annotation_key)
+
+)
+
+select * from final
+);
+
+-- models/intermediate/int_annotation_weeks.sql
+create or replace table intermediate.int_annotation_weeks as (
+-- One row per submitted (not ground-truth) annotation with the week it was completed, its time
+-- per label and first-review outcome: the weekly series mart_drift compares with a baseline.
+select
+    annotations.project_key,
+    annotations.annotation_key,
+    annotations.annotator,
+    primary_class.primary_class,
+    date_trunc('week', annotations.completed_at)::date as work_week,
+    case
+        when not annotations.is_lead_time_implausible and annotations.object_count > 0
+            then annotations.lead_time_s / annotations.object_count
+    end as time_per_label_s,
+    reviewed.is_rejected,
+    annotations.guideline_version
+from core.fct_annotations as annotations
+left join intermediate.int_annotation_primary_classes as primary_class using (annotation_key)
+left join intermediate.int_annotations_first_reviewed as reviewed using (annotation_key)
+where annotations.is_submitted and not annotations.is_ground_truth
+);
+
+-- models/intermediate/int_cost_rates_resolved.sql
+create or replace table intermediate.int_cost_rates_resolved as (
+-- Each person's pricing: their own rate card row, else the default row.
+with
+
+people as (
+
+    select actor from core.dim_actors
+
+),
+
+cards as (
+
+    select * from seeds.rate_card
+
+)
+
+select
+    people.actor,
+    coalesce(own.pricing, fallback.pricing) as pricing,
+    coalesce(own.rate, fallback.rate) as rate,
+    -- Time-based work (reviews, corrections) needs an hourly rate.
+    case when coalesce(own.pricing, fallback.pricing) = 'hourly'
+        then coalesce(own.rate, fallback.rate)
+        else (select rate from cards where match_type = 'default' and pricing = 'hourly')
+    end as hourly_rate
+from people
+left join cards as own on own.match_type = 'person' and own.match_value = people.actor
+left join cards as fallback on fallback.match_type = 'default'
+);
+
+-- models/intermediate/int_cost_lines.sql
+create or replace table intermediate.int_cost_lines as (
+-- Every priced piece of work: authoring an annotation (by the author's pricing), a review
+-- decision and an edit by someone else (by the worker's hourly rate). A reviewer's fix is a
+-- review decision, so its time is priced once, as review.
+with
+
+rates as (
+
+    select * from intermediate.int_cost_rates_resolved
+
+),
+
+reworked as (
+
+    select annotation_key from core.fct_reviews where outcome in ('rejected', 'fixed')
+    union
+    select annotation_key from core.fct_corrections
+
+),
+
+authoring as (
+
+    select
+        annotations.project_key,
+        annotations.annotator as person,
+        annotations.completed_day as day,
+        'annotation' as kind,
+        annotations.annotation_key,
+        case rates.pricing
+            when 'hourly' then coalesce(annotations.lead_time_s, 0) / 3600.0 * rates.rate
+            when 'per_task' then case when annotations.is_submitted then rates.rate else 0 end
+            when 'per_label' then
+                case when annotations.is_submitted then rates.rate * annotations.object_count
+                    else 0 end
+        end as cost,
+        reworked.annotation_key is not null as is_reworked
+    from core.fct_annotations as annotations
+    inner join rates on rates.actor = annotations.annotator
+    left join reworked using (annotation_key)
+
+),
+
+reviews as (
+
+    select
+        reviews.project_key,
+        reviews.reviewer,
+        reviews.review_day,
+        'review',
+        reviews.annotation_key,
+        coalesce(reviews.duration_s, 0) / 3600.0 * rates.hourly_rate,
+        false
+    from core.fct_reviews as reviews
+    inner join rates on rates.actor = reviews.reviewer
+
+),
+
+edits as (
+
+    select
+        corrections.project_key,
+        corrections.editor,
+        corrections.corrected_day,
+        'edit',
+        corrections.annotation_key,
+        coalesce(corrections.duration_s, 0) / 3600.0 * rates.hourly_rate,
+        true
+    from core.fct_corrections as corrections
+    inner join rates on rates.actor = corrections.editor
+    where corrections.kind = 'edit'
+
+)
+
+select * from authoring
+union all
+select * from reviews
+union all
+select * from edits
+);
+
+-- models/intermediate/int_overlap_labels.sql
+create or replace table intermediate.int_overlap_labels as (
+-- Objects of the submitted annotations on tasks two or more people annotated, one row per
+-- object (an annotation without objects appears once with a null class): agreement's input.
+select
+    annotations.project_key,
+    annotations.task_key,
+    annotations.annotator,
+    annotations.annotation_key,
+    labels.class_name,
+    labels.bbox
+from core.fct_annotations as annotations
+inner join core.fct_tasks as tasks using (task_key)
+left join core.fct_labels as labels using (annotation_key)
+where tasks.is_overlap and annotations.is_submitted and not annotations.is_ground_truth
+);
+
+-- models/intermediate/int_overlap_comparisons.sql
+create or replace table intermediate.int_overlap_comparisons as (
+-- Pairwise presence comparisons on overlap tasks: for every task two or more people annotated,
+-- every class anyone drew on it and every ordered pair of its annotators, whether the two agree
+-- that the class is present. Each unordered pair appears twice (once from each side) so a
+-- person's weekly disagreement rate reads their own rows; count a pair once with
+-- annotator < other_annotator.
+with
+
+annotations as (
+
+    select distinct project_key, task_key, annotator, annotation_key
+    from intermediate.int_overlap_labels
+
+),
+
+present as (
+
+    select distinct task_key, annotator, class_name
+    from intermediate.int_overlap_labels
+    where class_name is not null
+
+),
+
+task_classes as (
+
+    select distinct task_key, class_name from present
+
+),
+
+pairs as (
+
+    select
+        mine.project_key,
+        mine.task_key,
+        mine.annotator,
+        mine.annotation_key,
+        theirs.annotator as other_annotator
+    from annotations as mine
+    inner join annotations as theirs
+        on mine.task_key = theirs.task_key and mine.annotator <> theirs.annotator
+
+)
+
+select
+    pairs.project_key,
+    pairs.task_key,
+    task_classes.class_name,
+    pairs.annotator,
+    pairs.other_annotator,
+    date_trunc('week', authored.completed_at)::date as work_week,
+    authored.guideline_version,
+    (mine.class_name is null) <> (theirs.class_name is null) as disagrees
+from pairs
+inner join task_classes using (task_key)
+inner join core.fct_annotations as authored using (annotation_key)
+left join present as mine
+    on mine.task_key = pairs.task_key
+    and mine.annotator = pairs.annotator
+    and mine.class_name = task_classes.class_name
+left join present as theirs
+    on theirs.task_key = pairs.task_key
+    and theirs.annotator = pairs.other_annotator
+    and theirs.class_name = task_classes.class_name
+);
+
+-- models/intermediate/int_polygon_annotations.sql
+create or replace table intermediate.int_polygon_annotations as (
+-- Submitted annotations that drew polygons, with their polygon vertex counts and first review:
+-- the input of the label-fidelity cost (mart_fidelity_cost).
+with
+
+polygons as (
+
+    select
+        annotation_key,
+        count(*) as polygons,
+        sum(vertex_count) as polygon_vertices
+    from core.fct_labels
+    where shape_type = 'polygon' and vertex_count > 0
+    group by annotation_key
+
+)
+
+select
+    annotations.project_key,
+    annotations.annotation_key,
+    annotations.annotator,
+    annotations.lead_time_s,
+    annotations.object_count,
+    annotations.vertex_count,
+    polygons.polygons,
+    polygons.polygon_vertices,
+    reviewed.annotation_key is not null as is_reviewed,
+    coalesce(reviewed.is_rejected, false) as is_rejected
+from core.fct_annotations as annotations
+inner join polygons using (annotation_key)
+left join intermediate.int_annotations_first_reviewed as reviewed using (annotation_key)
+where annotations.is_submitted
+    and not annotations.is_ground_truth
+    and annotations.lead_time_s is not null
+    and not annotations.is_lead_time_implausible
+    and annotations.object_count > 0
+);
+
+-- models/marts/agreement/mart_agreement_ground_truth.sql
+create or replace table marts.mart_agreement_ground_truth as (
+-- Agreement with ground truth: on tasks where the source marked a gold annotation, does each
+-- annotator's submitted work agree with it on which classes are present? Per annotator and
+-- class, plus one all-classes row per annotator.
+with
+
+annotations as (
+
+    select * from core.fct_annotations
+    where is_submitted
+
+),
+
+gold_classes as (
+
+    select distinct annotations.task_key, labels.class_name
+    from annotations
+    inner join core.fct_labels as labels using (annotation_key)
+    where annotations.is_ground_truth and labels.class_name is not null
+
+),
+
+checked as (
+
+    select annotations.*
+    from annotations
+    where not annotations.is_ground_truth
+        and annotations.task_key in (
+            select task_key from annotations where is_ground_truth
+        )
+
+),
+
+checked_classes as (
+
+    select distinct checked.annotation_key, checked.task_key, labels.class_name
+    from checked
+    inner join core.fct_labels as labels using (annotation_key)
+    where labels.class_name is not null
+
+),
+
+-- Every class the gold or this annotator drew on the task (not what others drew).
+classes_in_play as (
+
+    select checked.annotation_key, gold_classes.class_name
+    from checked
+    inner join gold_classes using (task_key)
+    union
+    select annotation_key, class_name from checked_classes
+
+),
+
+comparisons as (
+
+    select
+        checked.project_key,
+        checked.annotator,
+        checked.annotation_key,
+        checked.task_key,
+        checked.confidence,
+        classes_in_play.class_name,
+        gold.class_name is not null as in_gold,
+        mine.class_name is not null as in_annotation
+    from checked
+    inner join classes_in_play using (annotation_key)
+    left join gold_classes as gold
+        on gold.task_key = checked.task_key and gold.class_name = classes_in_play.class_name
+    left join checked_classes as mine
+        on mine.annotation_key = checked.annotation_key
+        and mine.class_name = classes_in_play.class_name
+
+),
+
+aggregated as (
+
+    select
+        project_key,
+        annotator,
+        class_name,
+        grouping(class_name) = 1 as is_all_classes,
+        count(distinct task_key) as gold_tasks,
+        count(*) as comparisons,
+        count(*) filter (where in_gold = in_annotation) as agreements,
+        count(*) filter (where in_gold and not in_annotation) as missed,
+        count(*) filter (where in_annotation and not in_gold) as extra,
+        avg(confidence) filter (where in_gold = in_annotation) as mean_confidence_agreeing,
+        avg(confidence) filter (where in_gold <> in_annotation) as mean_confidence_disagreeing
+    from comparisons
+    group by grouping sets ((project_key, annotator, class_name), (project_key, annotator))
+
+)
+
+select
+    project_key::varchar as project_key,
+    annotator::varchar as annotator,
+    class_name::varchar as class_name,
+    is_all_classes::boolean as is_all_classes,
+    gold_tasks::bigint as gold_tasks,
+    comparisons::bigint as comparisons,
+    agreements::bigint as agreements,
+    (agreements / comparisons)::double as agreement_rate,
+    case when comparisons > 0 then
+        greatest(0.0, least(
+            agreements::double / comparisons,
+            (
+                (agreements::double / comparisons + 3.8414588206941254 / (2.0 * comparisons))
+                - 1.959963984540054 * sqrt(
+                    (agreements::double / comparisons)
+                    * (1 - agreements::double / comparisons) / comparisons
+                    + 3.8414588206941254 / (4.0 * comparisons * comparisons)
+                )
+            ) / (1 + 3.8414588206941254 / comparisons)
+        ))
+    end::double as agreement_rate_low,
+    case when comparisons > 0 then
+        least(1.0, greatest(
+            agreements::double / comparisons,
+            (
+                (agreements::double / comparisons + 3.8414588206941254 / (2.0 * comparisons))
+                + 1.959963984540054 * sqrt(
+                    (agreements::double / comparisons)
+                    * (1 - agreements::double / comparisons) / comparisons
+                    + 3.8414588206941254 / (4.0 * comparisons * comparisons)
+                )
+            ) / (1 + 3.8414588206941254 / comparisons)
+        ))
+    end::double as agreement_rate_high,
+    missed::bigint as missed,
+    extra::bigint as extra,
+    mean_confidence_agreeing::double as mean_confidence_agreeing,
+    mean_confidence_disagreeing::double as mean_confidence_disagreeing
+from aggregated
+);
+
+-- models/marts/stages/mart_backlog_daily.sql
+create or replace table marts.mart_backlog_daily as (
+-- Work in progress per project, stage and day (tasks in the stage at the end of the day), its
+-- 7-day change, and "reviewer drag": the review backlog grows while annotation keeps pace.
+with
+
+moves as (
+
+    select project_key, stage, entered_at::date as day, 1 as entered, 0 as left_stage
+    from core.fct_stage_intervals
+    union all
+    select project_key, stage, left_at::date, 0, 1
+    from core.fct_stage_intervals
+    where left_at is not null
+
+),
+
+per_day as (
+
+    select project_key, stage, day, sum(entered) as entered, sum(left_stage) as left_stage
+    from moves
+    group by project_key, stage, day
+
+),
+
+calendar as (
+
+    select stages.project_key, stages.stage, dates.day
+    from (select distinct project_key, stage from per_day) as stages
+    cross join core.dim_date as dates
+
+),
+
+wip as (
+
+    select
+        calendar.project_key,
+        calendar.stage,
+        calendar.day,
+        coalesce(per_day.entered, 0) as entered,
+        coalesce(per_day.left_stage, 0) as left_stage,
+        sum(coalesce(per_day.entered, 0) - coalesce(per_day.left_stage, 0)) over (
+            partition by calendar.project_key, calendar.stage order by calendar.day
+        ) as wip
+    from calendar
+    left join per_day using (project_key, stage, day)
+
+),
+
+trend as (
+
+    select
+        *,
+        wip - lag(wip, 7) over (partition by project_key, stage order by day) as wip_change_7d
+    from wip
+
+),
+
+annotation as (
+
+    select project_key, day, wip_change_7d as annotate_wip_change_7d
+    from trend
+    where stage = 'annotate'
+
+),
+
+final as (
+
+    select
+        trend.project_key::varchar as project_key,
+        trend.stage::varchar as stage,
+        trend.day,
+        trend.entered::bigint as entered,
+        trend.left_stage::bigint as left_stage,
+        trend.wip::bigint as wip,
+        trend.wip_change_7d::bigint as wip_change_7d,
+        (trend.stage = 'review'
+            and coalesce(trend.wip_change_7d >= 10, false)
+            and coalesce(annotation.annotate_wip_change_7d, 0) <= 0) as is_reviewer_drag
+    from trend
+    left join annotation using (project_key, day)
+
+)
+
+select * from final
+);
+
+-- models/marts/cost/mart_cost_projection.sql
+create or replace table marts.mart_cost_projection as (
+-- Per project: spend so far, the open backlog, and what finishing it costs at the recent pace
+-- (cost per completed task over the last var('cost_pace_days') days with activity).
+with
+
+lines as (
+
+    select * from intermediate.int_cost_lines where day is not null
+
+),
+
+last_day as (
+
+    select project_key, max(day) as last_day from lines group by project_key
+
+),
+
+recent as (
+
+    select
+        lines.project_key,
+        sum(lines.cost) as recent_cost
+    from lines
+    inner join last_day using (project_key)
+    where lines.day > last_day.last_day - 14
+    group by lines.project_key
+
+),
+
+completed as (
+
+    select
+        tasks.project_key,
+        count(*) filter (where tasks.first_completed_at is null) as open_tasks,
+        count(*) filter (
+            where tasks.first_completed_at::date > last_day.last_day - 14
+        ) as recent_completed_tasks
+    from core.fct_tasks as tasks
+    inner join last_day using (project_key)
+    group by tasks.project_key
+
+),
+
+spent as (
+
+    select project_key, sum(cost) as spend_to_date from lines group by project_key
+
+)
+
+select
+    spent.project_key::varchar as project_key,
+    round(spent.spend_to_date, 2)::double as spend_to_date,
+    budgets.budget::double as budget,
+    completed.open_tasks::bigint as open_tasks,
+    (recent.recent_cost / nullif(completed.recent_completed_tasks, 0))::double
+        as recent_cost_per_task,
+    round(completed.open_tasks * recent.recent_cost
+        / nullif(completed.recent_completed_tasks, 0), 2)::double as projected_cost_to_finish,
+    round(spent.spend_to_date + coalesce(completed.open_tasks * recent.recent_cost
+        / nullif(completed.recent_completed_tasks, 0), 0), 2)::double as projected_total,
+    (spent.spend_to_date + coalesce(completed.open_tasks * recent.recent_cost
+        / nullif(completed.recent_completed_tasks, 0), 0)) > budgets.budget as is_over_budget
+from spent
+left join recent using (project_key)
+left join completed using (project_key)
+left join seeds.project_budgets as budgets using (project_key)
+);
+
+-- models/marts/reworks/mart_review_concentration.sql
+create or replace table marts.mart_review_concentration as (
+-- Review load per project: the share of all corrections made by the busiest editor.
+with
+
+per_editor as (
+
+    select project_key, editor, count(*) as reworks
+    from core.fct_corrections
+    group by project_key, editor
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (partition by project_key order by reworks desc, editor) as position,
+        sum(reworks) over (partition by project_key) as project_reworks,
+        count(*) over (partition by project_key) as editors
+    from per_editor
+
+),
+
+final as (
+
+    select
+        project_key::varchar as project_key,
+        project_reworks::bigint as reworks,
+        editors::bigint as editors,
+        editor::varchar as top_editor,
+        reworks::bigint as top_editor_reworks,
+        (reworks / project_reworks)::double as top_editor_share,
+        (project_reworks >= 20
+            and reworks / project_reworks >= 0.8) as is_bottleneck
+    from ranked
+    where position = 1
+
+)
+
+select * from final
+);
+
+-- models/marts/reworks/mart_review_loops.sql
+create or replace table marts.mart_review_loops as (
+-- Annotations that went back and forth: rejections and review rounds per annotation.
+with
+
+reviews as (
+
+    select
+        annotation_key,
+        any_value(task_key) as task_key,
+        any_value(project_key) as project_key,
+        any_value(author) as author,
+        count(*) as review_rounds,
+        count(*) filter (where outcome = 'rejected') as rejections,
+        arg_max(outcome, review_round) as last_outcome
+    from core.fct_reviews
+    group by annotation_key
+
+),
+
+final as (
+
+    select
+        annotation_key::varchar as annotation_key,
+        task_key::varchar as task_key,
+        project_key::varchar as project_key,
+        author::varchar as author,
+        review_rounds::bigint as review_rounds,
+        rejections::bigint as rejections,
+        last_outcome::varchar as last_outcome,
+        last_outcome <> 'rejected' as is_resolved,
+        rejections > 2 as is_loop
+    from reviews
+    where rejections > 0
+
+)
+
+select * from final
+);
+
+-- models/marts/reworks/mart_reworks.sql
+create or replace table marts.mart_reworks as (
+-- Per person over the whole data set: corrections received on their work and made to others'
+-- work, and how much of their work anyone reviewed at all.
+with
+
+annotations as (
+
+    select annotation_key, annotator
+    from core.fct_annotations
+    where not was_cancelled
+
+),
+
+reviewed as (
+
+    select distinct annotation_key from core.fct_reviews
+    union
+    select distinct annotation_key from core.fct_corrections
+
+),
+
+authored as (
+
+    select
+        annotations.annotator as person,
+        count(*)::bigint as annotations_authored,
+        count(reviewed.annotation_key)::bigint as annotations_reviewed
+    from annotations
+    left join reviewed using (annotation_key)
+    group by annotations.annotator
+
+),
+
+received as (
+
+    select author as person, count(*)::bigint as reworks_received
+    from core.fct_corrections
+    group by author
+
+),
+
+done as (
+
+    select editor as person, count(*)::bigint as reworks_done
+    from core.fct_corrections
+    group by editor
+
+),
+
+reviews_done as (
+
+    select reviewer as person, count(*)::bigint as reviews_done
+    from core.fct_reviews
+    where reviewer is not null
+    group by reviewer
+
+),
+
+people as (
+
+    select person from authored
+    union select person from done
+    union select person from reviews_done
+
+),
+
+final as (
+
+    select
+        people.person::varchar as person,
+        coalesce(authored.annotations_authored, 0)::bigint as annotations_authored,
+        coalesce(authored.annotations_reviewed, 0)::bigint as annotations_reviewed,
+        (authored.annotations_reviewed / nullif(authored.annotations_authored, 0))::double
+            as reviewed_share,
+        coalesce(received.reworks_received, 0)::bigint as reworks_received,
+        coalesce(done.reworks_done, 0)::bigint as reworks_done,
+        coalesce(reviews_done.reviews_done, 0)::bigint as reviews_done,
+        (coalesce(authored.annotations_authored, 0) > 0
+            and coalesce(authored.annotations_reviewed, 0) = 0) as is_unreviewed,
+        rank() over (order by coalesce(received.reworks_received, 0) desc)::bigint
+            as received_rank
+
+    from people
+    left join authored using (person)
+    left join received using (person)
+    left join done using (person)
+    left join reviews_done using (person)
+
+)
+
+select * from final
+);
+
+-- models/marts/performance/mart_annotator_performance.sql
+create or replace table marts.mart_annotator_performance as (
+-- Per annotator over the whole data set, as Label Studio's annotator dashboard defines it
+-- (METRICS.md §2); see _performance__models.yml for each figure.
+with
+
+annotations as (
+
+    select * from core.fct_annotations
+
+),
+
+final as (
+
+    select
+        annotator,
+        count(*) filter (where is_submitted)::bigint as submitted,
+    count(*) filter (where was_cancelled)::bigint as skipped,
+    count(*) filter (where last_action = 'updated')::bigint as updated,
+    coalesce(sum(lead_time_s) filter (where is_submitted), 0)::double as total_time_s,
+    (median(lead_time_s) filter (where is_submitted))::double as median_time_s,
+    (avg(lead_time_s) filter (where is_submitted))::double as mean_time_s,
+    (
+        count(*) filter (where is_submitted)
+        * median(lead_time_s) filter (where is_submitted)
+    )::double as total_time_median_s,
+        min(completed_day) filter (where is_submitted) as first_day,
+        max(completed_day) filter (where is_submitted) as last_day
+
+    from annotations
+    group by annotator
+
+)
+
+select * from final
+);
+
+-- models/marts/performance/mart_annotator_performance_daily.sql
+create or replace table marts.mart_annotator_performance_daily as (
+-- mart_annotator_performance per completion day (the day the annotation was completed).
+with
+
+annotations as (
+
+    select * from core.fct_annotations
+    where completed_day is not null
+
+),
+
+final as (
+
+    select
+        annotator,
+        completed_day as day,
+        count(*) filter (where is_submitted)::bigint as submitted,
+    count(*) filter (where was_cancelled)::bigint as skipped,
+    count(*) filter (where last_action = 'updated')::bigint as updated,
+    coalesce(sum(lead_time_s) filter (where is_submitted), 0)::double as total_time_s,
+    (median(lead_time_s) filter (where is_submitted))::double as median_time_s,
+    (avg(lead_time_s) filter (where is_submitted))::double as mean_time_s,
+    (
+        count(*) filter (where is_submitted)
+        * median(lead_time_s) filter (where is_submitted)
+    )::double as total_time_median_s
+
+    from annotations
+    group by annotator, completed_day
+
+)
+
+select * from final
+);
+
+-- models/marts/quality/mart_approval_rates.sql
+create or replace table marts.mart_approval_rates as (
+-- Approval and rejection at first review per annotator, class and reviewer, for the whole
+-- period (week null) and per week of the work, with Wilson intervals and the week-on-week trend.
+with
+
+reviewed as (
+
+    select * from intermediate.int_annotations_first_reviewed
+
+),
+
+long as (
+
+    select project_key, 'annotator' as dimension, annotator as subject, work_week, is_rejected
+    from reviewed
+    union all
+    select project_key, 'class', primary_class, work_week, is_rejected
+    from reviewed where primary_class is not null
+    union all
+    select project_key, 'reviewer', reviewer, work_week, is_rejected
+    from reviewed where reviewer is not null
+
+),
+
+counted as (
+
+    select
+        project_key, dimension, subject, work_week as week,
+        count(*) as reviewed, count(*) filter (where is_rejected) as rejected
+    from long
+    group by grouping sets (
+        (project_key, dimension, subject, work_week), (project_key, dimension, subject)
+    )
+
+),
+
+final as (
+
+    select
+        project_key::varchar as project_key,
+        dimension::varchar as dimension,
+        subject::varchar as subject,
+        week::date as week,
+        reviewed::bigint as reviewed,
+        (reviewed - rejected)::bigint as accepted,
+        rejected::bigint as rejected,
+        (rejected / reviewed)::double as rejection_rate,
+        (case when reviewed > 0 then
+        greatest(0.0, least(
+            rejected::double / reviewed,
+            (
+                (rejected::double / reviewed + 3.8414588206941254 / (2.0 * reviewed))
+                - 1.959963984540054 * sqrt(
+                    (rejected::double / reviewed)
+                    * (1 - rejected::double / reviewed) / reviewed
+                    + 3.8414588206941254 / (4.0 * reviewed * reviewed)
+                )
+            ) / (1 + 3.8414588206941254 / reviewed)
+        ))
+    end)::double as rate_low,
+        (case when reviewed > 0 then
+        least(1.0, greatest(
+            rejected::double / reviewed,
+            (
+                (rejected::double / reviewed + 3.8414588206941254 / (2.0 * reviewed))
+                + 1.959963984540054 * sqrt(
+                    (rejected::double / reviewed)
+                    * (1 - rejected::double / reviewed) / reviewed
+                    + 3.8414588206941254 / (4.0 * reviewed * reviewed)
+                )
+            ) / (1 + 3.8414588206941254 / reviewed)
+        ))
+    end)::double as rate_high,
+        (rejected / reviewed - lag(rejected / reviewed) over (
+            partition by project_key, dimension, subject, week is null order by week
+        ))::double as change_vs_previous_week
+    from counted
+
+)
+
+select * from final
+);
+
+-- models/marts/performance/mart_complexity.sql
+create or replace table marts.mart_complexity as (
+-- Complexity-adjusted speed per annotator and project: time per task beside time per label
+-- and objects per task, so an annotator handed busier scenes is not mistaken for a slow one.
+with
+
+submitted as (
+
+    select * from core.fct_annotations
+    where is_submitted and lead_time_s is not null
+
+),
+
+per_annotator as (
+
+    select
+        project_key,
+        annotator,
+        count(*)::bigint as annotations,
+        sum(object_count)::bigint as objects,
+        sum(vertex_count)::bigint as vertices,
+        avg(object_count)::double as objects_per_task,
+        avg(lead_time_s)::double as mean_time_per_task_s,
+        median(lead_time_s)::double as median_time_per_task_s,
+        (sum(lead_time_s) / nullif(sum(object_count), 0))::double as time_per_label_s,
+        median(lead_time_s / nullif(object_count, 0))::double as median_time_per_label_s,
+        (sum(lead_time_s) / nullif(sum(vertex_count), 0))::double as time_per_vertex_s
+
+    from submitted
+    group by project_key, annotator
+
+),
+
+project_baseline as (
+
+    -- The project's typical annotator: the median over annotators of their medians, so neither
+    -- one forgotten open tab nor one outlying person can move it.
+    select
+        project_key,
+        median(median_time_per_task_s) as project_time_per_task_s,
+        median(median_time_per_label_s) as project_time_per_label_s,
+        median(objects_per_task) as project_objects_per_task
+    from per_annotator
+    group by project_key
+
+),
+
+final as (
+
+    select
+        per_annotator.project_key,
+        per_annotator.annotator,
+        per_annotator.annotations,
+        per_annotator.objects,
+        per_annotator.vertices,
+        per_annotator.objects_per_task,
+        per_annotator.mean_time_per_task_s,
+        per_annotator.median_time_per_task_s,
+        per_annotator.time_per_label_s,
+        per_annotator.median_time_per_label_s,
+        per_annotator.time_per_vertex_s,
+        (per_annotator.median_time_per_task_s
+            / nullif(project_baseline.project_time_per_task_s, 0))::double
+            as time_per_task_vs_project,
+        (per_annotator.median_time_per_label_s
+            / nullif(project_baseline.project_time_per_label_s, 0))::double
+            as time_per_label_vs_project,
+        (per_annotator.objects_per_task
+            / nullif(project_baseline.project_objects_per_task, 0))::double
+            as objects_per_task_vs_project,
+        case
+            when per_annotator.annotations < 20
+                then 'too little data'
+            when per_annotator.median_time_per_task_s
+                    >= 2.0 * project_baseline.project_time_per_task_s
+                and per_annotator.median_time_per_label_s
+                    < 2.0 * project_baseline.project_time_per_label_s
+                then 'busier scenes'
+            when per_annotator.median_time_per_label_s
+                    >= 2.0 * project_baseline.project_time_per_label_s
+                then 'slower per label'
+            else 'typical'
+        end::varchar as speed_verdict
+
+    from per_annotator
+    inner join project_baseline using (project_key)
+
+)
+
+select * from final
+);
+
+-- models/marts/reworks/mart_correction_matrix.sql
+create or replace table marts.mart_correction_matrix as (
+-- Who corrects whom: one row per project, author and editor with the number of corrections.
+select
+    project_key::varchar as project_key,
+    author::varchar as author,
+    editor::varchar as editor,
+    count(*)::bigint as corrections,
+    min(corrected_day) as first_day,
+    max(corrected_day) as last_day
+from core.fct_corrections
+group by project_key, author, editor
+);
+
+-- models/marts/cost/mart_cost_by_annotator.sql
+create or replace table marts.mart_cost_by_annotator as (
+-- Per project and annotator: what their annotations cost, per task, per label and per accepted
+-- label, and how much of it went to work later rejected or corrected.
+with
+
+authoring as (
+
+    select project_key, person as annotator, sum(cost) as authoring_cost,
+        sum(cost) filter (where is_reworked) as rework_cost
+    from intermediate.int_cost_lines
+    where kind = 'annotation'
+    group by project_key, person
+
+),
+
+output as (
+
+    select project_key, annotator,
+        count(*) filter (where is_submitted) as submitted,
+        sum(object_count) as labels,
+        sum(object_count) filter (where is_submitted) as accepted_labels
+    from core.fct_annotations
+    where not was_cancelled
+    group by project_key, annotator
+
+)
+
+select
+    authoring.project_key::varchar as project_key,
+    authoring.annotator::varchar as annotator,
+    round(authoring.authoring_cost, 2)::double as cost,
+    coalesce(output.submitted, 0)::bigint as submitted,
+    coalesce(output.labels, 0)::bigint as labels,
+    coalesce(output.accepted_labels, 0)::bigint as accepted_labels,
+    (authoring.authoring_cost / nullif(output.submitted, 0))::double as cost_per_task,
+    (authoring.authoring_cost / nullif(output.labels, 0))::double as cost_per_label,
+    (authoring.authoring_cost / nullif(output.accepted_labels, 0))::double
+        as cost_per_accepted_label,
+    round(coalesce(authoring.rework_cost, 0), 2)::double as rework_cost
+from authoring
+left join output using (project_key, annotator)
+);
+
+-- models/marts/cost/mart_cost_daily.sql
+create or replace table marts.mart_cost_daily as (
+-- Spend per project and day against the project's budget, cumulative.
+with
+
+spend as (
+
+    select project_key, day,
+        sum(cost) as spend,
+        sum(cost) filter (where is_reworked) as rework_spend
+    from intermediate.int_cost_lines
+    where day is not null
+    group by project_key, day
+
+)
+
+select
+    spend.project_key::varchar as project_key,
+    spend.day,
+    round(spend.spend, 2)::double as spend,
+    round(coalesce(spend.rework_spend, 0), 2)::double as rework_spend,
+    round(sum(spend.spend) over (partition by spend.project_key order by spend.day), 2)::double
+        as cumulative_spend,
+    budgets.budget::double as budget,
+    (sum(spend.spend) over (partition by spend.project_key order by spend.day)
+        / nullif(budgets.budget, 0))::double as budget_used_share
+from spend
+left join seeds.project_budgets as budgets using (project_key)
+);
+
+-- models/staging/events/stg_events__duplicate_records.sql
+create or replace table staging.stg_events__duplicate_records as (
+-- Event records dropped by stg_events__events because an earlier record (same event_id, first
+-- by file then line) was kept: counted and explained on the data-quality page, not lost.
+select
+    _source_file as source_file,
+    _record_number as record_number,
+    event_id,
+    first_value(_source_file) over by_event as kept_source_file,
+    first_value(_record_number) over by_event as kept_record_number
+from raw.events
+window by_event as (partition by event_id order by _source_file, _record_number)
+qualify row_number() over by_event > 1
+);
+
+-- models/staging/ingest/stg_ingest__files.sql
+create or replace table staging.stg_ingest__files as (
+select
+    source_file,
+    size_bytes,
+    content_hash,
+    adapter,
+    status,
+    duplicate_of,
+    rows_loaded,
+    rows_quarantined,
+    ingested_at
+from raw.ingest_manifest
+);
+
+-- models/staging/ingest/stg_ingest__quarantine.sql
+create or replace table staging.stg_ingest__quarantine as (
+select
+    _source_file as source_file,
+    _file_hash as file_hash,
+    record_number,
+    target_table,
+    field,
+    reason,
+    detected_by,
+    excerpt
+from raw.quarantine
+);
+
+-- models/staging/ingest/stg_ingest__validation_results.sql
+create or replace table staging.stg_ingest__validation_results as (
+select
+    _source_file as source_file,
+    suite,
+    expectation,
+    column_name,
+    on_failure,
+    success,
+    element_count,
+    unexpected_count
+from raw.validation_results
+);
+
+-- models/marts/data_quality/mart_input_issues.sql
+create or replace table marts.mart_input_issues as (
+-- Everything in the landed input that did not reach the marts as it was, or reached them with a
+-- caveat: one row per file, action, field and reason, with how many records and an example.
+with
+
+quarantined as (
+
+    select
+        source_file,
+        'quarantined' as action,
+        field,
+        reason,
+        detected_by,
+        count(*) as records,
+        min(record_number) as first_record_number,
+        arg_min(excerpt, record_number) as example
+    from staging.stg_ingest__quarantine
+    group by source_file, field, reason, detected_by
+
+),
+
+duplicates as (
+
+    select
+        source_file,
+        'dropped as duplicate' as action,
+        'event_id' as field,
+        'same event_id as a record kept from ' || kept_source_file as reason,
+        'staging' as detected_by,
+        count(*) as records,
+        min(record_number) as first_record_number,
+        arg_min(event_id, record_number) as example
+    from staging.stg_events__duplicate_records
+    group by source_file, kept_source_file
+
+),
+
+duplicate_files as (
+
+    select
+        source_file,
+        'skipped as duplicate file' as action,
+        null as field,
+        'same content as ' || duplicate_of as reason,
+        'manifest' as detected_by,
+        1 as records,
+        0 as first_record_number,
+        null as example
+    from staging.stg_ingest__files
+    where status = 'duplicate'
+
+),
+
+-- GX expectations that warn keep the rows but count them (an unknown event type, say).
+kept_with_warning as (
+
+    select
+        source_file,
+        'kept, counted' as action,
+        column_name as field,
+        'failed ' || expectation || ' (' || suite || ')' as reason,
+        'gx:' || suite as detected_by,
+        sum(unexpected_count) as records,
+        null as first_record_number,
+        null as example
+    from staging.stg_ingest__validation_results
+    where on_failure = 'warn' and not success
+    group by source_file, column_name, expectation, suite
+
+),
+
+unknown_shapes as (
+
+    select
+        null as source_file,
+        'kept, counted' as action,
+        'labels[].shape' as field,
+        'unknown shape type ' || shape_type || ' in ' || project_key as reason,
+        'staging' as detected_by,
+        count(*) as records,
+        null as first_record_number,
+        any_value(label_key) as example
+    from core.fct_labels
+    where shape_type not in ('bbox', 'polygon', 'polyline', 'keypoint', 'ellipse', 'mask', 'choice', 'span', 'textarea', 'rating', 'number', 'datetime', 'pairwise', 'ranker', 'relation', 'unknown')
+    group by shape_type, project_key
+
+),
+
+unioned as (
+
+    select * from quarantined
+    union all select * from duplicates
+    union all select * from duplicate_files
+    union all select * from kept_with_warning
+    union all select * from unknown_shapes
+
+)
+
+select
+    source_file::varchar as source_file,
+    action::varchar as action,
+    field::varchar as field,
+    reason::varchar as reason,
+    detected_by::varchar as detected_by,
+    records::bigint as records,
+    first_record_number::bigint as first_record_number,
+    example::varchar as example
+from unioned
+);
+
+-- models/marts/issues/mart_issues_breakdown.sql
+create or replace table marts.mart_issues_breakdown as (
+-- Issues and comments counted along each axis a manager asks about: by category, by label
+-- class, by author. One row per project, axis and value, with open vs resolved.
+with
+
+issues as (
+
+    select * from core.fct_issues
+
+),
+
+-- An issue is about the classes of the annotation it was raised on, or of every submitted
+-- annotation on its task when it names none: an issue on a task with a bus and a car counts
+-- once for "bus" and once for "car".
+annotation_classes as (
+
+    select distinct annotation_key, task_key, class_name
+    from core.fct_labels
+    where is_submitted and class_name is not null
+
+),
+
+issue_classes as (
+
+    select distinct issues.issue_key, annotation_classes.class_name
+    from issues
+    inner join annotation_classes
+        on issues.annotation_key = annotation_classes.annotation_key
+    union
+    select distinct issues.issue_key, annotation_classes.class_name
+    from issues
+    inner join annotation_classes
+        on issues.task_key = annotation_classes.task_key
+    where issues.annotation_key is null
+
+),
+
+along_axes as (
+
+    select 'category' as axis, category as value, issues.*
+    from issues
+    union all by name
+    select 'author' as axis, author as value, issues.*
+    from issues
+    union all by name
+    select 'class' as axis, issue_classes.class_name as value, issues.*
+    from issues
+    inner join issue_classes using (issue_key)
+
+)
+
+select
+    project_key::varchar as project_key,
+    axis::varchar as axis,
+    value::varchar as value,
+    count(*) filter (where kind = 'issue')::bigint as issues,
+    count(*) filter (where kind = 'comment')::bigint as comments,
+    count(*) filter (where kind = 'issue' and is_resolved)::bigint as resolved,
+    count(*) filter (where kind = 'issue' and not is_resolved)::bigint as still_open,
+    (median(time_to_resolve_s) filter (where is_resolved))::double as median_time_to_resolve_s,
+    min(raised_at)::timestamp as first_raised_at,
+    max(raised_at)::timestamp as last_raised_at
+from along_axes
+where value is not null
+group by all
+);
+
+-- models/marts/issues/mart_issues_weekly.sql
+create or replace table marts.mart_issues_weekly as (
+-- Issues and comments per project, week raised, kind and category; resolution figures.
+select
+    project_key::varchar as project_key,
+    date_trunc('week', raised_at)::date as week,
+    kind::varchar as kind,
+    category::varchar as category,
+    count(*)::bigint as raised,
+    count(*) filter (where is_resolved)::bigint as resolved,
+    count(*) filter (where not is_resolved)::bigint as still_open,
+    count(*) filter (where is_category_inferred)::bigint as inferred_from_text,
+    (median(time_to_resolve_s) filter (where is_resolved))::double as median_time_to_resolve_s
+from core.fct_issues
+group by all
+);
+
+-- models/marts/reworks/mart_review_edges.sql
+create or replace table marts.mart_review_edges as (
+-- The review hierarchy: an edge from each reviewer (or editor) to each annotator whose work they
+-- reviewed or corrected, per project. People with no incoming edge are unreviewed.
+with
+
+reviews as (
+
+    select project_key, reviewer, author, outcome
+    from core.fct_reviews
+    where reviewer is not null and reviewer <> author
+
+),
+
+corrections as (
+
+    select project_key, editor, author, count(*) as corrections
+    from core.fct_corrections
+    group by project_key, editor, author
+
+),
+
+review_counts as (
+
+    select
+        project_key,
+        reviewer,
+        author,
+        count(*) as reviews,
+        count(*) filter (where outcome = 'rejected') as rejections
+    from reviews
+    group by project_key, reviewer, author
+
+),
+
+final as (
+
+    select
+        coalesce(review_counts.project_key, corrections.project_key)::varchar as project_key,
+        coalesce(review_counts.reviewer, corrections.editor)::varchar as reviewer,
+        coalesce(review_counts.author, corrections.author)::varchar as annotator,
+        coalesce(review_counts.reviews, 0)::bigint as reviews,
+        coalesce(review_counts.rejections, 0)::bigint as rejections,
+        coalesce(corrections.corrections, 0)::bigint as corrections
+
+    from review_counts
+    full outer join corrections
+        on review_counts.project_key = corrections.project_key
+        and review_counts.reviewer = corrections.editor
+        and review_counts.author = corrections.author
+
+)
+
+select * from final
+);
+
+-- models/marts/stages/mart_stage_efficiency.sql
+create or replace table marts.mart_stage_efficiency as (
+-- Per project and workflow stage: work and waiting time, dwell percentiles, and how the
+-- project's annotation work compares with the work in each stage.
+with
+
+visits as (
+
+    select * from core.fct_stage_intervals
+
+),
+
+per_stage as (
+
+    select
+        project_key,
+        stage,
+        count(*) as visits,
+        count(*) filter (where not is_open) as closed_visits,
+        sum(work_s) as total_work_s,
+        median(work_s) filter (where not is_open) as median_work_s,
+        median(wait_s) filter (where not is_open) as median_wait_s,
+        quantile_cont(wait_s, 0.9) filter (where not is_open) as p90_wait_s,
+        median(dwell_s) filter (where not is_open) as median_dwell_s,
+        quantile_cont(dwell_s, 0.9) filter (where not is_open) as p90_dwell_s
+    from visits
+    group by project_key, stage
+
+),
+
+annotation_work as (
+
+    select project_key, total_work_s as annotate_work_s
+    from per_stage
+    where stage = 'annotate'
+
+),
+
+final as (
+
+    select
+        per_stage.project_key::varchar as project_key,
+        per_stage.stage::varchar as stage,
+        per_stage.visits::bigint as visits,
+        per_stage.closed_visits::bigint as closed_visits,
+        per_stage.total_work_s::double as total_work_s,
+        per_stage.median_work_s::double as median_work_s,
+        per_stage.median_wait_s::double as median_wait_s,
+        per_stage.p90_wait_s::double as p90_wait_s,
+        per_stage.median_dwell_s::double as median_dwell_s,
+        per_stage.p90_dwell_s::double as p90_dwell_s,
+        (annotation_work.annotate_work_s / nullif(per_stage.total_work_s, 0))::double
+            as annotation_to_stage_work_ratio
+    from per_stage
+    left join annotation_work using (project_key)
+
+)
+
+select * from final
+);
+
+-- models/marts/issues/mart_task_issues.sql
+create or replace table marts.mart_task_issues as (
+-- Tasks with issues beside their time and rejections: issues explain outliers.
+with
+
+issues as (
+
+    select
+        task_key,
+        count(*) filter (where kind = 'issue') as issues,
+        count(*) filter (where kind = 'issue' and not is_resolved) as open_issues,
+        count(*) filter (where kind = 'comment') as comments,
+        string_agg(distinct category, ', ' order by category) as categories
+    from core.fct_issues
+    group by task_key
+
+),
+
+work as (
+
+    select task_key, sum(lead_time_s) as lead_time_s, count(*) as annotations
+    from core.fct_annotations
+    where not was_cancelled
+    group by task_key
+
+),
+
+rejections as (
+
+    select task_key, count(*) filter (where outcome = 'rejected') as rejections
+    from core.fct_reviews
+    group by task_key
+
+)
+
+select
+    issues.task_key::varchar as task_key,
+    tasks.project_key::varchar as project_key,
+    issues.issues::bigint as issues,
+    issues.open_issues::bigint as open_issues,
+    issues.comments::bigint as comments,
+    issues.categories::varchar as categories,
+    coalesce(work.annotations, 0)::bigint as annotations,
+    work.lead_time_s::double as lead_time_s,
+    coalesce(rejections.rejections, 0)::bigint as rejections
+from issues
+inner join core.fct_tasks as tasks using (task_key)
+left join work using (task_key)
+left join rejections using (task_key)
+);
+
+-- models/marts/throughput/mart_throughput_daily.sql
+create or replace table marts.mart_throughput_daily as (
+-- Per annotator, project and completion day: tasks and labels done, time per task and per
+-- label (mean, median, p90), and tasks at >= var('expected_time_flag_ratio') x the project's
+-- expected time per task.
+with
+
+submitted as (
+
+    select
+        annotations.*,
+        annotations.lead_time_s / nullif(annotations.object_count, 0) as time_per_label_s,
+        expected.expected_time_per_task_s
+    from core.fct_annotations as annotations
+    left join seeds.project_expected_times as expected using (project_key)
+    where annotations.is_submitted and annotations.completed_day is not null
+
+),
+
+final as (
+
+    select
+        project_key::varchar as project_key,
+        annotator::varchar as annotator,
+        completed_day as day,
+        count(distinct task_key)::bigint as tasks,
+        sum(object_count)::bigint as labels,
+        avg(lead_time_s)::double as mean_time_per_task_s,
+        median(lead_time_s)::double as median_time_per_task_s,
+        quantile_cont(lead_time_s, 0.9)::double as p90_time_per_task_s,
+        avg(time_per_label_s)::double as mean_time_per_label_s,
+        median(time_per_label_s)::double as median_time_per_label_s,
+        quantile_cont(time_per_label_s, 0.9)::double as p90_time_per_label_s,
+        any_value(expected_time_per_task_s)::double as expected_time_per_task_s,
+        count(*) filter (
+            where lead_time_s >= 2 * expected_time_per_task_s
+        )::bigint as tasks_over_expected
+
+    from submitted
+    group by project_key, annotator, completed_day
+
+)
+
+select * from final
+);

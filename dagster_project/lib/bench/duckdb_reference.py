@@ -1,0 +1,34 @@
+"""Runs the bare-DuckDB reference (``benchmarks/reference/*.sql``) in one DuckDB process::
+
+python -m dagster_project.lib.bench.duckdb_reference LANDING DATABASE
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import duckdb
+
+from dagster_project.lib.raw_tables import BOOKKEEPING_DDL
+from dagster_project.lib.settings import DBT_PROJECT_DIR
+
+from .reference_sql import MARTS_SQL, RAW_SQL
+
+
+def script(landing: Path) -> str:
+    raw = RAW_SQL.read_text()
+    raw = raw.replace("__LANDING__", str(landing.resolve())).replace(
+        "__SEEDS__", str(DBT_PROJECT_DIR / "seeds")
+    )
+    # A bare script keeps no ingestion bookkeeping: the marts that report on it read empty tables.
+    return raw + "\n" + BOOKKEEPING_DDL + "\n" + MARTS_SQL.read_text()
+
+
+def run(landing: Path, database: Path) -> None:
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(script(landing))
+
+
+if __name__ == "__main__":
+    run(Path(sys.argv[1]), Path(sys.argv[2]))

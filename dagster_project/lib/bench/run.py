@@ -1,0 +1,210 @@
+"""`annolytics bench`: one table of what a night costs, against bare DuckDB, at one or more sizes.
+
+Per size, each stage runs as its own process (its whole process tree's peak RSS is sampled):
+
+- ``generate``: the synthetic history (bounded memory is one of the targets);
+- ``duckdb reference``: ``benchmarks/reference/*.sql`` in one DuckDB process on the same files;
+- ``pandas reference``: two marts by hand in pandas (``pandas_reference.py``);
+- ``full run``: ``annolytics run`` on the history, fresh warehouse;
+- ``incremental run``: 1 % more events land (mostly dated in the past), same warehouse.
+
+Once per invocation, ``fixed overhead``: a night with nothing new on a warehouse holding only
+the generator's minimum data set (the planted case studies), after one untimed first night.
+Targets are checked on the largest size; results go to ``benchmarks/results/`` and are compared
+with the committed baseline (``baseline.json``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import sys
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import psutil
+
+from dagster_project.lib.settings import REPO_ROOT
+
+from .data import write_increment
+from .measure import Measurement, measure
+
+WORK_DIR = REPO_ROOT / "benchmarks" / "work"
+RESULTS_DIR = REPO_ROOT / "benchmarks" / "results"
+BASELINE = RESULTS_DIR / "baseline.json"
+TARGETS = {
+    "full_ratio_vs_duckdb": 1.5,
+    "fixed_overhead_s": 15.0,
+    "incremental_share": 0.15,
+    "peak_rss_gb": 4.0,
+}
+GB = 1024**3
+
+
+@dataclass
+class Stage:
+    events: int
+    stage: str
+    wall_s: float
+    peak_rss_gb: float
+    ratio_vs_duckdb: float | None = None
+
+
+def _python(*args: str) -> list[str]:
+    return [sys.executable, *args]
+
+
+def _run(command: list[str], log: Path, what: str) -> Measurement:
+    print(f"  {what} ...", flush=True)
+    result = measure(command, log)
+    if result.exit_code != 0:
+        raise SystemExit(f"bench: {what} failed (exit {result.exit_code}); see {log}")
+    print(f"  {what}: {result.wall_s:.1f} s, peak {result.peak_rss_bytes / GB:.2f} GB", flush=True)
+    return result
+
+
+def _night(landing: Path, warehouse: Path, site: Path) -> list[str]:
+    return _python(
+        "-m", "dagster_project.cli", "run", "--landing", str(landing),
+        "--warehouse", str(warehouse), "--site", str(site),
+    )  # fmt: skip
+
+
+def _quarantined(warehouse: Path) -> int:
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        return connection.execute("select count(*) from raw.quarantine").fetchone()[0]
+
+
+def fixed_overhead(work: Path) -> Stage:
+    root = work / "fixed"
+    shutil.rmtree(root, ignore_errors=True)
+    landing = root / "landing"
+    _run(_python("-m", "dagster_project.cli", "generate", "--out", str(landing), "--events", "0"),
+         root / "generate.log", "generate minimum data set")  # fmt: skip
+    night = _night(landing, root / "warehouse.duckdb", root / "site")
+    _run(night, root / "first-night.log", "first night on the minimum data set (untimed)")
+    result = _run(night, root / "empty-night.log", "night with nothing new (fixed overhead)")
+    return Stage(0, "fixed overhead (nothing new)", result.wall_s, result.peak_rss_bytes / GB)
+
+
+def bench_size(events: int, seed: int, work: Path) -> list[Stage]:
+    root = work / f"{events}"
+    shutil.rmtree(root, ignore_errors=True)
+    landing, warehouse, site = root / "landing", root / "warehouse.duckdb", root / "site"
+    print(f"{events:,} events", flush=True)
+    generated = _run(
+        _python("-m", "dagster_project.cli", "generate", "--out", str(landing),
+                "--events", str(events), "--seed", str(seed)),
+        root / "generate.log", "generate",
+    )  # fmt: skip
+    late_events = write_increment(root / "increment", events, seed)
+    reference = _run(
+        _python("-m", "dagster_project.lib.bench.duckdb_reference", str(landing),
+                str(root / "reference.duckdb")),
+        root / "duckdb-reference.log", "duckdb reference",
+    )  # fmt: skip
+    pandas = _run(
+        _python("-m", "dagster_project.lib.bench.pandas_reference", str(landing),
+                str(root / "pandas")),
+        root / "pandas-reference.log", "pandas reference (2 marts)",
+    )  # fmt: skip
+    full = _run(_night(landing, warehouse, site), root / "full-run.log", "full run")
+    if _quarantined(warehouse):
+        raise SystemExit("bench: generated rows were quarantined; the reference assumes none")
+    shutil.copytree(root / "increment" / "late", landing / "late")
+    incremental = _run(
+        _night(landing, warehouse, site), root / "incremental-run.log",
+        f"incremental run (+{late_events:,} events)",
+    )  # fmt: skip
+    base = reference.wall_s
+
+    def stage(name: str, m: Measurement) -> Stage:
+        return Stage(events, name, m.wall_s, m.peak_rss_bytes / GB, m.wall_s / base)
+
+    return [
+        stage("generate", generated),
+        stage("duckdb reference", reference),
+        stage("pandas reference (2 marts)", pandas),
+        stage("full run", full),
+        stage(f"incremental run (+{late_events:,})", incremental),
+    ]
+
+
+def summary(stages: list[Stage], fixed: Stage) -> dict:
+    largest = max(s.events for s in stages)
+    at = {s.stage.split(" (")[0]: s for s in stages if s.events == largest}
+    full, reference, incremental = at["full run"], at["duckdb reference"], at["incremental run"]
+    pipeline = [full, incremental, fixed]
+    return {
+        "events": largest,
+        "full_run_s": round(full.wall_s, 1),
+        "duckdb_reference_s": round(reference.wall_s, 1),
+        "full_ratio_vs_duckdb": round(full.wall_s / reference.wall_s, 2),
+        "fixed_overhead_s": round(fixed.wall_s, 1),
+        "incremental_run_s": round(incremental.wall_s, 1),
+        "incremental_share": round(incremental.wall_s / full.wall_s, 3),
+        "peak_rss_gb": round(max(s.peak_rss_gb for s in pipeline), 2),
+        "generate_peak_rss_gb": round(at["generate"].peak_rss_gb, 3),
+        "pandas_reference_s": round(at["pandas reference"].wall_s, 1),
+    }
+
+
+def check_targets(result: dict) -> list[str]:
+    lines = []
+    for key, limit in TARGETS.items():
+        value = result[key]
+        verdict = "met" if value <= limit else "MISSED"
+        lines.append(f"{key} = {value} (target <= {limit}): {verdict}")
+    if BASELINE.exists():
+        baseline = json.loads(BASELINE.read_text())
+        for key in ("full_ratio_vs_duckdb", "incremental_share"):
+            if baseline.get("events") == result["events"] and key in baseline:
+                change = result[key] / baseline[key] if baseline[key] else 1.0
+                lines.append(
+                    f"{key} vs baseline {baseline[key]}: x{change:.2f}"
+                    + ("  (regression > 20 %)" if change > 1.2 else "")
+                )
+    return lines
+
+
+def print_table(stages: list[Stage]) -> None:
+    print(f"\n{'events':>12}  {'stage':<34} {'wall s':>8} {'peak RSS GB':>12} {'x DuckDB':>9}")
+    for s in stages:
+        ratio = f"{s.ratio_vs_duckdb:.2f}" if s.ratio_vs_duckdb is not None else "-"
+        print(f"{s.events:>12,}  {s.stage:<34} {s.wall_s:>8.1f} {s.peak_rss_gb:>12.2f} {ratio:>9}")
+
+
+def run(sizes: list[int], seed: int = 7, work: Path = WORK_DIR) -> dict:
+    started = time.monotonic()
+    work.mkdir(parents=True, exist_ok=True)
+    fixed = fixed_overhead(work)
+    stages: list[Stage] = []
+    for events in sorted(sizes):
+        stages += bench_size(events, seed, work)
+    print_table([fixed, *stages])
+    result = {
+        **summary(stages, fixed),
+        "machine": {
+            "cores": os.cpu_count(),
+            "memory_gb": round(psutil.virtual_memory().total / GB, 1),
+            "python": platform.python_version(),
+            "duckdb": duckdb.__version__,
+            "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+        },
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "bench_wall_s": round(time.monotonic() - started, 1),
+        "stages": [asdict(fixed), *(asdict(s) for s in stages)],
+    }
+    result["targets"] = check_targets(result)
+    print("\n" + "\n".join(result["targets"]))
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    for path in (RESULTS_DIR / f"bench-{stamp}.json", RESULTS_DIR / "latest.json"):
+        path.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"\nResults: {RESULTS_DIR / 'latest.json'}")
+    return result
