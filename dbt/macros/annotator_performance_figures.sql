@@ -4,9 +4,9 @@
     count(*) filter (where is_submitted)::bigint as submitted,
     count(*) filter (where was_cancelled)::bigint as skipped,
     count(*) filter (where last_action = 'updated')::bigint as updated,
-    coalesce(sum(lead_time_s) filter (where is_submitted), 0)::double as total_time_s,
+    coalesce({{ exact_sum('lead_time_s', "filter (where is_submitted)") }}, 0)::double as total_time_s,
     (median(lead_time_s) filter (where is_submitted))::double as median_time_s,
-    (avg(lead_time_s) filter (where is_submitted))::double as mean_time_s,
+    ({{ exact_avg('lead_time_s', "filter (where is_submitted)") }})::double as mean_time_s,
     (
         count(*) filter (where is_submitted)
         * median(lead_time_s) filter (where is_submitted)

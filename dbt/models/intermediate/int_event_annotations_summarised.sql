@@ -43,10 +43,10 @@ folded as (
         ) as completed_at,
         max(occurred_at) as last_event_at,
         -- Lead time: the author's own working time on the annotation, as in Label Studio.
-        sum(duration_s) filter (
+        {{ exact_sum('duration_s', "filter (
             where event_type in ('annotation_submitted', 'annotation_updated', 'annotation_skipped')
             and actor = author
-        ) as lead_time_s,
+        )") }} as lead_time_s,
         arg_max(event_type, event_order) filter (
             where event_type in (
                 'annotation_submitted', 'annotation_updated', 'annotation_skipped',

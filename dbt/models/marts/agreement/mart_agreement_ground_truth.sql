@@ -84,8 +84,8 @@ aggregated as (
         count(*) filter (where in_gold = in_annotation) as agreements,
         count(*) filter (where in_gold and not in_annotation) as missed,
         count(*) filter (where in_annotation and not in_gold) as extra,
-        avg(confidence) filter (where in_gold = in_annotation) as mean_confidence_agreeing,
-        avg(confidence) filter (where in_gold <> in_annotation) as mean_confidence_disagreeing
+        {{ exact_avg('confidence', "filter (where in_gold = in_annotation)") }} as mean_confidence_agreeing,
+        {{ exact_avg('confidence', "filter (where in_gold <> in_annotation)") }} as mean_confidence_disagreeing
     from comparisons
     group by grouping sets ((project_key, annotator, class_name), (project_key, annotator))
 

@@ -56,7 +56,7 @@ work as (
     -- Active work inside each visit: durations of the task's events in that stage.
     select
         visits.stage_interval_key,
-        sum(events.duration_s) as work_s,
+        {{ exact_sum('events.duration_s') }} as work_s,
         min(events.occurred_at - to_seconds(coalesce(events.duration_s, 0))) as first_work_started_at
     from visits
     inner join events

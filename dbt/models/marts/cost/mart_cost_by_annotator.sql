@@ -5,8 +5,8 @@ with
 
 authoring as (
 
-    select project_key, person as annotator, sum(cost) as authoring_cost,
-        sum(cost) filter (where is_reworked) as rework_cost
+    select project_key, person as annotator, {{ exact_sum('cost') }} as authoring_cost,
+        {{ exact_sum('cost', "filter (where is_reworked)") }} as rework_cost
     from {{ ref('int_cost_lines') }}
     where kind = 'annotation'
     group by project_key, person

@@ -19,7 +19,7 @@ recent as (
 
     select
         lines.project_key,
-        sum(lines.cost) as recent_cost
+        {{ exact_sum('lines.cost') }} as recent_cost
     from lines
     inner join last_day using (project_key)
     where lines.day > last_day.last_day - {{ var('cost_pace_days') }}
@@ -43,7 +43,7 @@ completed as (
 
 spent as (
 
-    select project_key, sum(cost) as spend_to_date from lines group by project_key
+    select project_key, {{ exact_sum('cost') }} as spend_to_date from lines group by project_key
 
 )
 

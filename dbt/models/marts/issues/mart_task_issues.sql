@@ -17,7 +17,7 @@ issues as (
 
 work as (
 
-    select task_key, sum(lead_time_s) as lead_time_s, count(*) as annotations
+    select task_key, {{ exact_sum('lead_time_s') }} as lead_time_s, count(*) as annotations
     from {{ ref('fct_annotations') }}
     where not was_cancelled
     group by task_key

@@ -19,11 +19,11 @@ per_annotator as (
         sum(object_count)::bigint as objects,
         sum(vertex_count)::bigint as vertices,
         avg(object_count)::double as objects_per_task,
-        avg(lead_time_s)::double as mean_time_per_task_s,
+        {{ exact_avg('lead_time_s') }}::double as mean_time_per_task_s,
         median(lead_time_s)::double as median_time_per_task_s,
-        (sum(lead_time_s) / nullif(sum(object_count), 0))::double as time_per_label_s,
+        ({{ exact_sum('lead_time_s') }} / nullif(sum(object_count), 0))::double as time_per_label_s,
         median(lead_time_s / nullif(object_count, 0))::double as median_time_per_label_s,
-        (sum(lead_time_s) / nullif(sum(vertex_count), 0))::double as time_per_vertex_s
+        ({{ exact_sum('lead_time_s') }} / nullif(sum(vertex_count), 0))::double as time_per_vertex_s
 
     from submitted
     group by project_key, annotator

@@ -12,7 +12,8 @@ from dagster_project.lib.rejection_stats import annotator_quality
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    reviewed = dbt.ref("int_annotations_first_reviewed").df()
+    # A total order of the input: the same rows in the same order give the same figures.
+    reviewed = dbt.ref("int_annotations_first_reviewed").order("all").df()
     return annotator_quality(
         reviewed, int(dbt.config.get("min_reviewed")), float(dbt.config.get("alpha"))
     )

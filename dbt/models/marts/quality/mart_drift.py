@@ -9,6 +9,7 @@ from dagster_project.lib.drift_stats import DriftRule, weekly_drift
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    # A total order of the input: the same rows in the same order give the same figures.
     rule = DriftRule(
         min_week_observations=int(dbt.config.get("min_week_observations")),
         min_baseline_observations=int(dbt.config.get("min_baseline_observations")),
@@ -17,5 +18,7 @@ def model(dbt, session):
         alpha=float(dbt.config.get("alpha")),
     )
     return weekly_drift(
-        dbt.ref("int_annotation_weeks").df(), dbt.ref("int_overlap_comparisons").df(), rule
+        dbt.ref("int_annotation_weeks").order("all").df(),
+        dbt.ref("int_overlap_comparisons").order("all").df(),
+        rule,
     )

@@ -16,7 +16,7 @@ per_stage as (
         stage,
         count(*) as visits,
         count(*) filter (where not is_open) as closed_visits,
-        sum(work_s) as total_work_s,
+        {{ exact_sum('work_s') }} as total_work_s,
         median(work_s) filter (where not is_open) as median_work_s,
         median(wait_s) filter (where not is_open) as median_wait_s,
         quantile_cont(wait_s, 0.9) filter (where not is_open) as p90_wait_s,
