@@ -24,6 +24,7 @@ from .adapters import Rejection, Row, adapter_for, unrecognised_reason
 from .adapters.base import excerpt
 from .adapters.event_log import EventLogJsonLines
 from .event_log_native import STAGED, stage_event_log
+from .failpoints import failpoint
 from .raw_tables import DATA_TABLES, RAW_SCHEMA, create_raw_tables_sql
 from .suite_sql import UnsupportedSuite, compile_suite
 from .validation import BatchReport, ExpectationOutcome, Validator
@@ -318,7 +319,7 @@ class _FileLoader:
             )
 
 
-def _forget_file(connection, source_file: str) -> None:
+def forget_file(connection, source_file: str) -> None:
     for table in (*DATA_TABLES, "quarantine", "validation_results"):
         connection.execute(
             f"delete from {RAW_SCHEMA}.{table} where _source_file = ?", [source_file]
@@ -379,7 +380,7 @@ def ingest_file(
             checks = None
     connection.execute("begin transaction")
     try:
-        _forget_file(connection, source_file)
+        forget_file(connection, source_file)
         if twin:
             outcome = FileOutcome(
                 source_file, "duplicate", warnings=[f"same content as {twin[0]}; not loaded twice"]
@@ -419,6 +420,7 @@ def ingest_file(
             if not o.success and o.on_failure == "warn"
         ]
         _record_manifest(connection, outcome, size, digest, None, now)
+        failpoint("ingest")  # rows written, not committed: a kill here must lose nothing
         connection.execute("commit")
         return outcome
     except BaseException:

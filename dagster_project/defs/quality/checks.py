@@ -4,6 +4,7 @@ import dagster as dg
 import duckdb
 
 from dagster_project.defs.resources import AnnolyticsPaths
+from dagster_project.lib.failpoints import failpoint
 from dagster_project.lib.settings import EXPECTATIONS_DIR
 from dagster_project.lib.validation import Validator
 
@@ -23,6 +24,7 @@ def _mart_check(mart: str) -> dg.AssetChecksDefinition:
         with duckdb.connect(str(paths.paths().warehouse), read_only=True) as connection:
             frame = connection.execute(f"select * from marts.{mart}").df()
         report = Validator().validate(mart, frame)
+        failpoint("validation")
         return dg.AssetCheckResult(
             passed=report.success,
             severity=dg.AssetCheckSeverity.ERROR,
