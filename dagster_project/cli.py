@@ -1,6 +1,7 @@
 """`annolytics`: run a night, generate demo data, or both.
 
-annolytics run [--landing DIR] [--warehouse FILE] [--site DIR]
+annolytics run [--landing DIR] [--warehouse FILE] [--site DIR] [--wait SECONDS]
+annolytics replay FILE... [--warehouse FILE]
 annolytics generate --out DIR [--events N] [--seed S]
 annolytics demo [--events N]
 """
@@ -52,7 +53,10 @@ def _failure_reason(result) -> str | None:
     return None
 
 
-def run_night(landing: Path, warehouse: Path, site: Path) -> int:
+EXIT_BUSY = 3
+
+
+def run_night(landing: Path, warehouse: Path, site: Path, wait_s: float = 0.0) -> int:
     paths = Paths(landing=landing.resolve(), warehouse=warehouse.resolve(), site=site.resolve())
     paths.export_to_env()
     if not paths.landing.is_dir():
@@ -62,6 +66,17 @@ def run_night(landing: Path, warehouse: Path, site: Path) -> int:
             file=sys.stderr,
         )
         return 2
+    from dagster_project.lib.run_lock import WarehouseBusy, warehouse_lock
+
+    try:
+        with warehouse_lock(paths.warehouse, wait_s=wait_s):
+            return _run_locked(paths)
+    except WarehouseBusy as busy:
+        print(f"annolytics run: {busy}", file=sys.stderr)
+        return EXIT_BUSY
+
+
+def _run_locked(paths: Paths) -> int:
     import dagster as dg
 
     from dagster_project.definitions import defs
@@ -81,6 +96,21 @@ def run_night(landing: Path, warehouse: Path, site: Path) -> int:
         print(f"annolytics run FAILED after {elapsed:.1f} s: {reason}", file=sys.stderr)
         return 1
     print(f"Nightly run finished in {elapsed:.1f} s. Report: {paths.site / 'index.html'}")
+    return 0
+
+
+def replay_files(warehouse: Path, files: list[str], wait_s: float = 0.0) -> int:
+    from dagster_project.lib.replay import replay
+    from dagster_project.lib.run_lock import WarehouseBusy, warehouse_lock
+
+    try:
+        with warehouse_lock(warehouse.resolve(), wait_s=wait_s):
+            forgotten = replay(warehouse.resolve(), files)
+    except (WarehouseBusy, ValueError) as error:
+        print(f"annolytics replay: {error}", file=sys.stderr)
+        return EXIT_BUSY if isinstance(error, WarehouseBusy) else 2
+    for name, rows in forgotten.items():
+        print(f"Forgot {name} ({rows:,} rows); the next run loads it again.")
     return 0
 
 
@@ -108,6 +138,20 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--landing", type=Path, default=DEFAULT_LANDING)
     run.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE)
     run.add_argument("--site", type=Path, default=DEFAULT_SITE)
+    run.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="when another run holds the warehouse, wait up to this long instead of refusing",
+    )
+
+    again = commands.add_parser(
+        "replay", help="forget landed files so the next run loads them again"
+    )
+    again.add_argument("files", nargs="+", help="paths relative to the landing folder")
+    again.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE)
+    again.add_argument("--wait", type=float, default=0.0, metavar="SECONDS")
 
     gen = commands.add_parser("generate", help="write synthetic event-log files")
     gen.add_argument("--out", type=Path, required=True)
@@ -127,7 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "bench":
         return bench_command(args)
     if args.command == "run":
-        return run_night(args.landing, args.warehouse, args.site)
+        return run_night(args.landing, args.warehouse, args.site, wait_s=args.wait)
+    if args.command == "replay":
+        return replay_files(args.warehouse, args.files, wait_s=args.wait)
     if args.command == "generate":
         return generate_data(args.out, args.events, args.seed)
     status = generate_data(args.landing, args.events, args.seed)
