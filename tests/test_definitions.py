@@ -65,15 +65,22 @@ def test_sensor_requests_a_run_only_when_landing_changes(tmp_path):
         site_dir=str(tmp_path / "site"),
     )
     (tmp_path / "a.jsonl").write_text("{}\n")
-    first = landing_folder_sensor(dg.build_sensor_context(resources={"paths": resource}))
+    instance = dg.DagsterInstance.ephemeral()
+    first = landing_folder_sensor(
+        dg.build_sensor_context(instance=instance, resources={"paths": resource})
+    )
     assert isinstance(first, dg.RunRequest)
     unchanged = landing_folder_sensor(
-        dg.build_sensor_context(cursor=first.run_key, resources={"paths": resource})
+        dg.build_sensor_context(
+            instance=instance, cursor=first.run_key, resources={"paths": resource}
+        )
     )
     assert isinstance(unchanged, dg.SkipReason)
     (tmp_path / "b.jsonl").write_text("{}\n")
     changed = landing_folder_sensor(
-        dg.build_sensor_context(cursor=first.run_key, resources={"paths": resource})
+        dg.build_sensor_context(
+            instance=instance, cursor=first.run_key, resources={"paths": resource}
+        )
     )
     assert isinstance(changed, dg.RunRequest) and changed.run_key != first.run_key
 
@@ -120,3 +127,29 @@ def test_an_edited_model_makes_the_manifest_stale(tmp_path):
     assert not manifest_is_stale(project)
     os.utime(model, (3_000_000, 3_000_000))  # an analytics engineer saves a model
     assert manifest_is_stale(project)
+
+
+def test_schedule_and_sensor_skip_while_a_nightly_run_is_in_progress(tmp_path):
+    from dagster_project.defs.jobs import nightly_schedule
+
+    resource = AnnolyticsPaths(
+        landing_dir=str(tmp_path),
+        warehouse_path=str(tmp_path / "w.duckdb"),
+        site_dir=str(tmp_path / "site"),
+    )
+    (tmp_path / "a.jsonl").write_text("{}\n")
+    with dg.instance_for_test() as instance:
+        assert isinstance(
+            nightly_schedule(dg.build_schedule_context(instance=instance)), dg.RunRequest
+        )
+        instance.add_run(
+            dg.DagsterRun(
+                job_name="nightly_job", run_id="busy-night", status=dg.DagsterRunStatus.STARTED
+            )
+        )
+        skipped = nightly_schedule(dg.build_schedule_context(instance=instance))
+        assert isinstance(skipped, dg.SkipReason) and "busy-night" in skipped.skip_message
+        sensed = landing_folder_sensor(
+            dg.build_sensor_context(instance=instance, resources={"paths": resource})
+        )
+        assert isinstance(sensed, dg.SkipReason) and "busy-night" in sensed.skip_message

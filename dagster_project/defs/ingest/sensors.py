@@ -7,7 +7,7 @@ import dagster as dg
 from dagster_project.lib.ingest import landed_files
 from dagster_project.lib.settings import Paths
 
-from ..jobs import nightly_job
+from ..jobs import nightly_job, nightly_run_in_progress
 from ..resources import AnnolyticsPaths
 
 
@@ -32,5 +32,8 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext, paths: Annolytics
     fingerprint = landing_fingerprint(paths.paths())
     if fingerprint == context.cursor:
         return dg.SkipReason("landing folder unchanged")
+    busy = nightly_run_in_progress(context.instance)
+    if busy:  # the cursor stays: the change is picked up once that run is over
+        return dg.SkipReason(f"nightly run {busy} is still in progress")
     context.update_cursor(fingerprint)
     return dg.RunRequest(run_key=fingerprint)
