@@ -6,6 +6,10 @@
 
 -- models/staging/events/stg_events__events.sql
 create or replace table staging.stg_events__events as (
+-- A table, not a view like the other staging models: seven facts read it, and as a view each
+-- of them would repeat the deduplication and the ordering window over every event.
+
+
 with
 
 source as (
@@ -110,10 +114,10 @@ folded as (
         ) as completed_at,
         max(occurred_at) as last_event_at,
         -- Lead time: the author's own working time on the annotation, as in Label Studio.
-        sum(duration_s) filter (
+        (sum((duration_s)::decimal(38, 6)) filter (
             where event_type in ('annotation_submitted', 'annotation_updated', 'annotation_skipped')
             and actor = author
-        ) as lead_time_s,
+        ))::double as lead_time_s,
         arg_max(event_type, event_order) filter (
             where event_type in (
                 'annotation_submitted', 'annotation_updated', 'annotation_skipped',
@@ -1191,7 +1195,7 @@ work as (
     -- Active work inside each visit: durations of the task's events in that stage.
     select
         visits.stage_interval_key,
-        sum(events.duration_s) as work_s,
+        (sum((events.duration_s)::decimal(38, 6)) )::double as work_s,
         min(events.occurred_at - to_seconds(coalesce(events.duration_s, 0))) as first_work_started_at
     from visits
     inner join events
@@ -1634,8 +1638,8 @@ aggregated as (
         count(*) filter (where in_gold = in_annotation) as agreements,
         count(*) filter (where in_gold and not in_annotation) as missed,
         count(*) filter (where in_annotation and not in_gold) as extra,
-        avg(confidence) filter (where in_gold = in_annotation) as mean_confidence_agreeing,
-        avg(confidence) filter (where in_gold <> in_annotation) as mean_confidence_disagreeing
+        (avg((confidence)::decimal(38, 6)) filter (where in_gold = in_annotation))::double as mean_confidence_agreeing,
+        (avg((confidence)::decimal(38, 6)) filter (where in_gold <> in_annotation))::double as mean_confidence_disagreeing
     from comparisons
     group by grouping sets ((project_key, annotator, class_name), (project_key, annotator))
 
@@ -1792,7 +1796,7 @@ recent as (
 
     select
         lines.project_key,
-        sum(lines.cost) as recent_cost
+        (sum((lines.cost)::decimal(38, 6)) )::double as recent_cost
     from lines
     inner join last_day using (project_key)
     where lines.day > last_day.last_day - 14
@@ -1816,7 +1820,7 @@ completed as (
 
 spent as (
 
-    select project_key, sum(cost) as spend_to_date from lines group by project_key
+    select project_key, (sum((cost)::decimal(38, 6)) )::double as spend_to_date from lines group by project_key
 
 )
 
@@ -2035,9 +2039,9 @@ final as (
         count(*) filter (where is_submitted)::bigint as submitted,
     count(*) filter (where was_cancelled)::bigint as skipped,
     count(*) filter (where last_action = 'updated')::bigint as updated,
-    coalesce(sum(lead_time_s) filter (where is_submitted), 0)::double as total_time_s,
+    coalesce((sum((lead_time_s)::decimal(38, 6)) filter (where is_submitted))::double, 0)::double as total_time_s,
     (median(lead_time_s) filter (where is_submitted))::double as median_time_s,
-    (avg(lead_time_s) filter (where is_submitted))::double as mean_time_s,
+    ((avg((lead_time_s)::decimal(38, 6)) filter (where is_submitted))::double)::double as mean_time_s,
     (
         count(*) filter (where is_submitted)
         * median(lead_time_s) filter (where is_submitted)
@@ -2073,9 +2077,9 @@ final as (
         count(*) filter (where is_submitted)::bigint as submitted,
     count(*) filter (where was_cancelled)::bigint as skipped,
     count(*) filter (where last_action = 'updated')::bigint as updated,
-    coalesce(sum(lead_time_s) filter (where is_submitted), 0)::double as total_time_s,
+    coalesce((sum((lead_time_s)::decimal(38, 6)) filter (where is_submitted))::double, 0)::double as total_time_s,
     (median(lead_time_s) filter (where is_submitted))::double as median_time_s,
-    (avg(lead_time_s) filter (where is_submitted))::double as mean_time_s,
+    ((avg((lead_time_s)::decimal(38, 6)) filter (where is_submitted))::double)::double as mean_time_s,
     (
         count(*) filter (where is_submitted)
         * median(lead_time_s) filter (where is_submitted)
@@ -2195,11 +2199,11 @@ per_annotator as (
         sum(object_count)::bigint as objects,
         sum(vertex_count)::bigint as vertices,
         avg(object_count)::double as objects_per_task,
-        avg(lead_time_s)::double as mean_time_per_task_s,
+        (avg((lead_time_s)::decimal(38, 6)) )::double::double as mean_time_per_task_s,
         median(lead_time_s)::double as median_time_per_task_s,
-        (sum(lead_time_s) / nullif(sum(object_count), 0))::double as time_per_label_s,
+        ((sum((lead_time_s)::decimal(38, 6)) )::double / nullif(sum(object_count), 0))::double as time_per_label_s,
         median(lead_time_s / nullif(object_count, 0))::double as median_time_per_label_s,
-        (sum(lead_time_s) / nullif(sum(vertex_count), 0))::double as time_per_vertex_s
+        ((sum((lead_time_s)::decimal(38, 6)) )::double / nullif(sum(vertex_count), 0))::double as time_per_vertex_s
 
     from submitted
     group by project_key, annotator
@@ -2287,8 +2291,8 @@ with
 
 authoring as (
 
-    select project_key, person as annotator, sum(cost) as authoring_cost,
-        sum(cost) filter (where is_reworked) as rework_cost
+    select project_key, person as annotator, (sum((cost)::decimal(38, 6)) )::double as authoring_cost,
+        (sum((cost)::decimal(38, 6)) filter (where is_reworked))::double as rework_cost
     from intermediate.int_cost_lines
     where kind = 'annotation'
     group by project_key, person
@@ -2331,8 +2335,8 @@ with
 spend as (
 
     select project_key, day,
-        sum(cost) as spend,
-        sum(cost) filter (where is_reworked) as rework_spend
+        (sum((cost)::decimal(38, 6)) )::double as spend,
+        (sum((cost)::decimal(38, 6)) filter (where is_reworked))::double as rework_spend
     from intermediate.int_cost_lines
     where day is not null
     group by project_key, day
@@ -2344,10 +2348,10 @@ select
     spend.day,
     round(spend.spend, 2)::double as spend,
     round(coalesce(spend.rework_spend, 0), 2)::double as rework_spend,
-    round(sum(spend.spend) over (partition by spend.project_key order by spend.day), 2)::double
+    round((sum((spend.spend)::decimal(38, 6)) over (partition by spend.project_key order by spend.day))::double, 2)::double
         as cumulative_spend,
     budgets.budget::double as budget,
-    (sum(spend.spend) over (partition by spend.project_key order by spend.day)
+    ((sum((spend.spend)::decimal(38, 6)) over (partition by spend.project_key order by spend.day))::double
         / nullif(budgets.budget, 0))::double as budget_used_share
 from spend
 left join seeds.project_budgets as budgets using (project_key)
@@ -2682,7 +2686,7 @@ per_stage as (
         stage,
         count(*) as visits,
         count(*) filter (where not is_open) as closed_visits,
-        sum(work_s) as total_work_s,
+        (sum((work_s)::decimal(38, 6)) )::double as total_work_s,
         median(work_s) filter (where not is_open) as median_work_s,
         median(wait_s) filter (where not is_open) as median_wait_s,
         quantile_cont(wait_s, 0.9) filter (where not is_open) as p90_wait_s,
@@ -2744,7 +2748,7 @@ issues as (
 
 work as (
 
-    select task_key, sum(lead_time_s) as lead_time_s, count(*) as annotations
+    select task_key, (sum((lead_time_s)::decimal(38, 6)) )::double as lead_time_s, count(*) as annotations
     from core.fct_annotations
     where not was_cancelled
     group by task_key
@@ -2802,10 +2806,10 @@ final as (
         completed_day as day,
         count(distinct task_key)::bigint as tasks,
         sum(object_count)::bigint as labels,
-        avg(lead_time_s)::double as mean_time_per_task_s,
+        (avg((lead_time_s)::decimal(38, 6)) )::double::double as mean_time_per_task_s,
         median(lead_time_s)::double as median_time_per_task_s,
         quantile_cont(lead_time_s, 0.9)::double as p90_time_per_task_s,
-        avg(time_per_label_s)::double as mean_time_per_label_s,
+        (avg((time_per_label_s)::decimal(38, 6)) )::double::double as mean_time_per_label_s,
         median(time_per_label_s)::double as median_time_per_label_s,
         quantile_cont(time_per_label_s, 0.9)::double as p90_time_per_label_s,
         any_value(expected_time_per_task_s)::double as expected_time_per_task_s,

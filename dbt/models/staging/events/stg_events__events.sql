@@ -1,3 +1,7 @@
+-- A table, not a view like the other staging models: seven facts read it, and as a view each
+-- of them would repeat the deduplication and the ordering window over every event.
+{{ config(materialized='table') }}
+
 with
 
 source as (
