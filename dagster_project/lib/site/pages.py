@@ -7,6 +7,20 @@ Adding a page is a YAML file and a template, no Python: ::
     nav_order: 10
     queries:
       performance: select * from marts.mart_annotator_performance order by annotator
+    evidence:                      # optional: alerts about this mart link to #performance here
+      mart_annotator_performance: performance
+
+One YAML can also stand for a page per row of a query (one page per person, per project): ::
+
+    title: "{person}"              # formatted with the row's published values
+    template: person.html.j2
+    each: select actor as person from core.dim_actors where not is_system order by actor
+    queries:
+      performance: select * from marts.mart_annotator_performance where annotator = $person
+
+The first column of ``each`` names the page; every column is a ``$parameter`` of the queries
+(bound by DuckDB, never pasted into the SQL). Such pages stay out of the navigation; templates
+link to them with ``page_for('<slug>', value)``.
 """
 
 from __future__ import annotations
@@ -21,6 +35,15 @@ from ..settings import REPORTS_DIR
 
 PAGES_DIR = REPORTS_DIR / "pages"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+# Relations a page reads: marts and facts from dbt, and the raw bookkeeping of the ingest.
+_RELATION = re.compile(r"\b(?:marts|core|raw)\.[a-z_][a-z0-9_]*", re.IGNORECASE)
+_PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)", re.IGNORECASE)
+_KEYS = {"title", "template", "nav_order", "queries", "each", "evidence"}
+
+
+def query_parameters(sql: str) -> set[str]:
+    """The ``$name`` parameters a query binds."""
+    return set(_PARAMETER.findall(sql))
 
 
 @dataclass(frozen=True)
@@ -31,46 +54,86 @@ class PageDefinition:
     nav_order: int = 100
     queries: dict[str, str] = field(default_factory=dict)
     reads: tuple[str, ...] = ()  # warehouse relations the page depends on (schema.name)
+    each: str | None = None  # a query whose rows each get a page
+    evidence: dict[str, str] = field(default_factory=dict)  # mart -> element id on the page
 
     @property
     def filename(self) -> str:
         return "index.html" if self.slug == "index" else f"{self.slug}.html"
 
+    @property
+    def in_nav(self) -> bool:
+        return self.each is None
+
+
+def _relations(sqls) -> tuple[str, ...]:
+    return tuple(sorted({match.lower() for sql in sqls for match in _RELATION.findall(sql)}))
+
+
+def _problems(slug: str, spec: dict) -> list[str]:
+    problems = [f"missing '{key}'" for key in ("title", "template") if key not in spec]
+    problems += [f"unknown key '{key}'" for key in spec if key not in _KEYS]
+    if not _SLUG.match(slug):
+        problems.append("file name must be lower-case letters, digits, - or _")
+    if not isinstance(spec.get("queries") or {}, dict):
+        problems.append("'queries' must map a name to one SQL query")
+    if not isinstance(spec.get("evidence") or {}, dict):
+        problems.append("'evidence' must map a mart to an element id on the page")
+    if "each" in spec and not isinstance(spec["each"], str):
+        problems.append("'each' must be one SQL query")
+    if slug == "index" and "each" in spec:
+        problems.append("the front page cannot be a page per row")
+    return problems
+
+
+def load_page(path: Path) -> PageDefinition:
+    spec = yaml.safe_load(path.read_text()) or {}
+    slug = path.stem
+    problems = _problems(slug, spec)
+    if problems:
+        raise ValueError(f"{path}: " + "; ".join(problems))
+    queries = {name: str(sql) for name, sql in (spec.get("queries") or {}).items()}
+    each = str(spec["each"]) if spec.get("each") else None
+    # A parameter only means something on a page per row; elsewhere it is a typo.
+    for name, sql in queries.items():
+        if query_parameters(sql) and each is None:
+            raise ValueError(
+                f"{path}: query '{name}' uses {sorted(query_parameters(sql))} "
+                "but the page has no 'each' query to bind them"
+            )
+    return PageDefinition(
+        slug=slug,
+        title=str(spec["title"]),
+        template=str(spec["template"]),
+        nav_order=int(spec.get("nav_order", 100)),
+        queries=queries,
+        reads=_relations([*queries.values(), *([each] if each else [])]),
+        each=each,
+        evidence={str(k): str(v) for k, v in (spec.get("evidence") or {}).items()},
+    )
+
+
+# Queries every page needs (the filters' choices, the people to pseudonymise), in one file.
+SITE_QUERIES_FILE = REPORTS_DIR / "site.yml"
+SITE_QUERIES = ("projects", "period", "people")
+
+
+def load_site_queries(path: Path = SITE_QUERIES_FILE) -> dict[str, str]:
+    spec = yaml.safe_load(path.read_text()) or {}
+    missing = [name for name in SITE_QUERIES if not isinstance(spec.get(name), str)]
+    if missing:
+        raise ValueError(f"{path}: needs one SQL query for each of {missing}")
+    return {name: spec[name] for name in SITE_QUERIES}
+
+
+def site_reads(pages: list[PageDefinition], site_queries: dict[str, str]) -> tuple[str, ...]:
+    """Every relation the site reads: its Dagster asset depends on all of them."""
+    from_pages = {relation for page in pages for relation in page.reads}
+    return tuple(sorted(from_pages | set(_relations(site_queries.values()))))
+
 
 def load_pages(pages_dir: Path = PAGES_DIR) -> list[PageDefinition]:
-    pages = []
-    for path in sorted(pages_dir.glob("*.yml")):
-        spec = yaml.safe_load(path.read_text()) or {}
-        slug = path.stem
-        problems = [f"missing '{key}'" for key in ("title", "template") if key not in spec]
-        if not _SLUG.match(slug):
-            problems.append("file name must be lower-case letters, digits, - or _")
-        if not isinstance(spec.get("queries", {}), dict):
-            problems.append("'queries' must map a name to one SQL query")
-        if problems:
-            raise ValueError(f"{path}: " + "; ".join(problems))
-        queries = {name: str(sql) for name, sql in (spec.get("queries") or {}).items()}
-        reads = tuple(
-            sorted(
-                {
-                    match.lower()
-                    for sql in queries.values()
-                    for match in re.findall(
-                        r"\b(?:marts|core)\.[a-z_][a-z0-9_]*", sql, re.IGNORECASE
-                    )
-                }
-            )
-        )
-        pages.append(
-            PageDefinition(
-                slug=slug,
-                title=str(spec["title"]),
-                template=str(spec["template"]),
-                nav_order=int(spec.get("nav_order", 100)),
-                queries=queries,
-                reads=reads,
-            )
-        )
+    pages = [load_page(path) for path in sorted(pages_dir.glob("*.yml"))]
     if not any(page.slug == "index" for page in pages):
         raise ValueError(f"{pages_dir}: no index.yml; the site needs a front page")
     return sorted(pages, key=lambda page: (page.nav_order, page.slug))

@@ -1,4 +1,4 @@
-"""Render every page from the warehouse into a folder that works offline (file:// included).
+"""Render pages into a folder that works offline (file:// included).
 
 Data reach the browser only through Jinja2's ``tojson`` inside ``<script type="application/json">``
 and autoescaped HTML, so no string from the data can run as code.
@@ -6,56 +6,113 @@ and autoescaped HTML, so no string from the data can run as code.
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
-import math
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import duckdb
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ..settings import REPORTS_DIR
-from .pages import PageDefinition, load_pages
+from .data import PageInstance, Rows
+from .run_info import RunInfo
 
 TEMPLATES_DIR = REPORTS_DIR / "templates"
 STATIC_DIR = REPORTS_DIR / "static"
+# Columns the client-side filters read: rows carrying them follow the project and date filters.
+FILTER_COLUMNS = ("project_key", "day", "week")
 
 
 @dataclass(frozen=True)
-class RunInfo:
-    generated_at: dt.datetime
-    rows_loaded: int = 0
-    rows_quarantined: int = 0
-    files_loaded: int = 0
+class Night:
+    """A kept snapshot of an earlier night, linked from the front page."""
+
+    date: str
+    href: str
 
 
-def _plain(value: Any) -> Any:
-    """Query values as JSON-friendly Python values."""
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return float(value)
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    return value
+@dataclass(frozen=True)
+class SiteContext:
+    projects: tuple[dict[str, str], ...] = ()  # {"key": project_key, "name": shown name}
+    first_day: str | None = None
+    data_through: str | None = None
+    nights: tuple[Night, ...] = ()  # newest first; empty inside a snapshot
+    snapshot_of: str | None = None  # set when rendering the dated copy of a night
+    previous_failures: tuple[dict, ...] = ()  # failed nights since the last report
+    pseudonymised: bool = False
+    published_at: str = ""
+    evidence: dict[str, str] = field(default_factory=dict)  # mart -> "page.html#id"
 
 
-def run_queries(connection: duckdb.DuckDBPyConnection, page: PageDefinition) -> dict[str, list]:
-    results = {}
-    for name, sql in page.queries.items():
-        try:
-            cursor = connection.execute(sql)
-        except duckdb.Error as error:
-            raise ValueError(f"reports/pages/{page.slug}.yml, query '{name}': {error}") from error
-        columns = [column[0] for column in cursor.description]
-        results[name] = [
-            dict(zip(columns, map(_plain, row), strict=True)) for row in cursor.fetchall()
-        ]
-    return results
+def project_names(rows: Rows) -> tuple[dict[str, str], ...]:
+    """Projects are shown by their id in the tool, with the tool added where two tools share
+    an id."""
+    ids = [row["project_id"] for row in rows]
+    return tuple(
+        {
+            "key": row["project_key"],
+            "name": row["project_id"]
+            if ids.count(row["project_id"]) == 1
+            else f"{row['project_id']} ({row['source_system']})",
+        }
+        for row in rows
+    )
+
+
+def evidence_links(pages: list[PageInstance]) -> dict[str, str]:
+    """Where the rows behind each mart are shown: the first page (in navigation order) whose
+    YAML names the mart under ``evidence``."""
+    links: dict[str, str] = {}
+    for page in pages:
+        for mart, anchor in page.definition.evidence.items():
+            links.setdefault(mart, f"{page.filename}#{anchor}")
+    return links
+
+
+def _format_seconds(value: float | None) -> str:
+    if value is None:
+        return "–"
+    value = float(value)
+    if abs(value) < 10:
+        return f"{value:.1f} s"
+    if abs(value) < 120:
+        return f"{value:.0f} s"
+    if abs(value) < 7200:
+        return f"{value / 60:.1f} min"
+    if abs(value) < 3 * 86400:
+        return f"{value / 3600:.1f} h"
+    return f"{value / 86400:.1f} d"
+
+
+def _format_pct(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{float(value) * 100:.{digits}f} %"
+
+
+def _format_num(value: float | None, digits: int = 0) -> str:
+    return "–" if value is None else f"{float(value):,.{digits}f}"
+
+
+def _chart_rows(rows: Rows, spec: dict[str, Any]) -> Rows:
+    """Only the columns a chart names (plus the filter columns): keeps pages small."""
+    if not rows:
+        return []
+    names: set[str] = set(FILTER_COLUMNS)
+
+    def collect(value: Any) -> None:
+        if isinstance(value, str):
+            names.add(value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                collect(key)
+                collect(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                collect(item)
+
+    collect(spec)
+    keep = [column for column in rows[0] if column in names]
+    return [{column: row[column] for column in keep} for row in rows]
 
 
 def environment() -> Environment:
@@ -67,20 +124,10 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["seconds"] = _format_seconds
+    env.filters["pct"] = _format_pct
+    env.filters["num"] = _format_num
+    env.filters["chart_rows"] = _chart_rows
     return env
-
-
-def _format_seconds(value: float | None) -> str:
-    if value is None:
-        return "–"
-    value = float(value)
-    if value < 10:
-        return f"{value:.1f} s"
-    if value < 120:
-        return f"{value:.0f} s"
-    if value < 7200:
-        return f"{value / 60:.1f} min"
-    return f"{value / 3600:.1f} h"
 
 
 def copy_assets(target: Path) -> None:
@@ -91,38 +138,39 @@ def copy_assets(target: Path) -> None:
         shutil.copyfile(source, assets / "plotly.min.js")
 
 
-def render_site(warehouse: Path, target: Path, run: RunInfo) -> list[Path]:
-    """Write every page into ``target`` (which must not exist yet); returns the written pages."""
-    pages = load_pages()
-    env = environment()
-    target.mkdir(parents=True)
-    copy_assets(target)
+def render_pages(
+    env: Environment,
+    target: Path,
+    pages: list[PageInstance],
+    run: RunInfo,
+    site: SiteContext,
+) -> list[Path]:
+    """Write every page into ``target``; returns the written files."""
+    nav = [page for page in pages if page.definition.in_nav]
+    by_key = {
+        (page.slug, str(next(iter(page.row.values())))): page.filename for page in pages if page.row
+    }
+    names = {project["key"]: project["name"] for project in site.projects}
+
+    def page_for(slug: str, value: Any) -> str | None:
+        return by_key.get((slug, str(value)))
+
+    def project_name(key: str | None) -> str:
+        return "all projects" if key is None else names.get(key, key)
+
     written = []
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        for page in pages:
-            html = env.get_template(page.template).render(
-                page=page, pages=pages, run=run, data=run_queries(connection, page)
-            )
-            path = target / page.filename
-            path.write_text(html, encoding="utf-8")
-            written.append(path)
+    for page in pages:
+        html = env.get_template(page.definition.template).render(
+            page=page,
+            nav=nav,
+            run=run,
+            site=site,
+            data=page.data,
+            page_for=page_for,
+            project_name=project_name,
+            evidence_href=lambda mart: site.evidence.get(mart),
+        )
+        path = target / page.filename
+        path.write_text(html, encoding="utf-8")
+        written.append(path)
     return written
-
-
-def publish_site(warehouse: Path, site: Path, run: RunInfo) -> list[Path]:
-    """Build beside ``site`` and swap it in only when complete: readers never see half a site."""
-    site.parent.mkdir(parents=True, exist_ok=True)
-    stamp = run.generated_at.strftime("%Y%m%dT%H%M%S%f")
-    staging = site.with_name(f"{site.name}.building-{stamp}")
-    previous = site.with_name(f"{site.name}.previous-{stamp}")
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        render_site(warehouse, staging, run)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    if site.exists():
-        site.rename(previous)
-    staging.rename(site)
-    shutil.rmtree(previous, ignore_errors=True)
-    return sorted(site.glob("*.html"))

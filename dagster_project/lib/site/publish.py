@@ -1,0 +1,191 @@
+"""Publish the site: build beside the live one and swap it in only when complete, keep dated
+snapshots of earlier nights, and mark the live site when a night fails.
+
+Layout of the published folder::
+
+    index.html, throughput.html, person-….html, …   tonight's report
+    assets/                                          css, js, plotly.min.js, status.js
+    nights/2026-11-23/index.html, …, assets/          a dated copy of each kept night
+
+Snapshot files are hard links where the file system allows: a night's copy costs no space
+until a later night changes the file, and nothing is ever rewritten in place (status.js is
+replaced, not edited), so a link never changes an older snapshot.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from .data import collect_pages, run_query
+from .pages import load_pages, load_site_queries
+from .pseudonyms import Pseudonyms, pseudonym_key
+from .render import (
+    Night,
+    SiteContext,
+    copy_assets,
+    environment,
+    evidence_links,
+    project_names,
+    render_pages,
+)
+from .run_info import RunInfo
+from .status import SiteStatus, failed_status, read_status, write_status
+
+NIGHTS_DIR = "nights"
+PSEUDONYMISE_ENV = "ANNOLYTICS_PSEUDONYMISE"
+RETENTION_ENV = "ANNOLYTICS_SNAPSHOT_RETENTION"
+_NIGHT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class PublishSettings:
+    pseudonymise: bool = False
+    snapshot_retention: int = 14  # dated snapshots kept, tonight's included; 0 keeps none
+
+    @classmethod
+    def from_env(cls) -> PublishSettings:
+        retention = os.environ.get(RETENTION_ENV, "").strip()
+        return cls(
+            pseudonymise=os.environ.get(PSEUDONYMISE_ENV, "").strip().lower()
+            in {"1", "true", "yes", "on"},
+            snapshot_retention=int(retention) if retention else cls.snapshot_retention,
+        )
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or links not allowed: a copy is as good
+        shutil.copy2(source, target)
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    shutil.copytree(source, target, copy_function=_link_or_copy)
+
+
+def kept_nights(site: Path, tonight: str, retention: int) -> list[str]:
+    """Nights whose snapshot the new site keeps, newest first (tonight's included)."""
+    if retention <= 0:
+        return []
+    folder = site / NIGHTS_DIR
+    existing = {
+        path.name
+        for path in (folder.iterdir() if folder.is_dir() else [])
+        if _NIGHT.match(path.name) and (path / "index.html").is_file()
+    }
+    return sorted(existing | {tonight}, reverse=True)[:retention]
+
+
+def _swap_in(staging: Path, site: Path, stamp: str) -> None:
+    previous = site.with_name(f"{site.name}.previous-{stamp}")
+    if site.exists():
+        site.rename(previous)
+    staging.rename(site)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def _build(
+    warehouse: Path, site: Path, staging: Path, run: RunInfo, settings: PublishSettings
+) -> list[Path]:
+    definitions = load_pages()
+    site_queries = load_site_queries()
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+
+        def site_query(name: str):
+            return run_query(connection, site_queries[name], f"reports/site.yml, query '{name}'")
+
+        projects = site_query("projects")
+        period = (site_query("period") or [{}])[0]
+        pseudonyms = None
+        if settings.pseudonymise:
+            people = [next(iter(row.values())) for row in site_query("people")]
+            pseudonyms = Pseudonyms(people, pseudonym_key(warehouse))
+        pages = collect_pages(connection, definitions, pseudonyms)
+
+    tonight = run.generated_at.date().isoformat()
+    nights = kept_nights(site, tonight, settings.snapshot_retention)
+    previous_status = read_status(site)
+    published_at = run.generated_at.isoformat(timespec="seconds")
+    context = SiteContext(
+        projects=project_names(projects),
+        first_day=period.get("first_day"),
+        data_through=period.get("data_through"),
+        pseudonymised=settings.pseudonymise,
+        published_at=published_at,
+        evidence=evidence_links(pages),
+    )
+    env = environment()
+    staging.mkdir(parents=True)
+    copy_assets(staging)
+    write_status(staging, SiteStatus(state="published", published_at=published_at))
+    live = dataclasses.replace(
+        context,
+        nights=tuple(
+            Night(night, f"{NIGHTS_DIR}/{night}/index.html") for night in nights if night != tonight
+        ),
+        previous_failures=tuple(previous_status.failures) if previous_status else (),
+    )
+    written = render_pages(env, staging, pages, run, live)
+    for night in nights:
+        copy = staging / NIGHTS_DIR / night
+        if night == tonight:
+            copy.mkdir(parents=True)
+            _link_tree(staging / "assets", copy / "assets")
+            render_pages(env, copy, pages, run, dataclasses.replace(context, snapshot_of=night))
+        else:
+            _link_tree(site / NIGHTS_DIR / night, copy)
+    return written
+
+
+def publish_site(
+    warehouse: Path, site: Path, run: RunInfo, settings: PublishSettings | None = None
+) -> list[Path]:
+    """Build beside ``site`` and swap it in only when complete: readers never see half a site."""
+    settings = settings or PublishSettings()
+    site.parent.mkdir(parents=True, exist_ok=True)
+    stamp = _now().strftime("%Y%m%dT%H%M%S%f")
+    staging = site.with_name(f"{site.name}.building-{stamp}")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        written = _build(warehouse, site, staging, run, settings)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap_in(staging, site, stamp)
+    return [site / path.name for path in written]
+
+
+def mark_site_failed(site: Path, reason: str, at: dt.datetime | None = None) -> None:
+    """Tonight failed: the published report stays as it is and every page says why.
+
+    With no report yet, a one-page site says that the first night failed and why."""
+    status = failed_status(read_status(site), reason, at or _now())
+    if (site / "index.html").is_file():
+        write_status(site, status)
+        return
+    stamp = _now().strftime("%Y%m%dT%H%M%S%f")
+    staging = site.with_name(f"{site.name}.building-{stamp}")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        staging.mkdir(parents=True)
+        copy_assets(staging)
+        write_status(staging, status)
+        html = environment().get_template("no_report.html.j2").render(status=status)
+        (staging / "index.html").write_text(html, encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    site.parent.mkdir(parents=True, exist_ok=True)
+    _swap_in(staging, site, stamp)
