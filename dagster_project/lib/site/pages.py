@@ -114,7 +114,7 @@ def load_page(path: Path) -> PageDefinition:
 
 
 # Queries every page needs (the filters' choices, the people to pseudonymise), in one file.
-SITE_QUERIES_FILE = REPORTS_DIR / "site.yml"
+SITE_QUERIES_FILE = REPORTS_DIR / "site_queries.yml"
 SITE_QUERIES = ("projects", "period", "people")
 
 

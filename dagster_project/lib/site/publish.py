@@ -104,7 +104,7 @@ def _build(
     with duckdb.connect(str(warehouse), read_only=True) as connection:
 
         def site_query(name: str):
-            return run_query(connection, site_queries[name], f"reports/site.yml, query '{name}'")
+            return run_query(connection, site_queries[name], f"reports/site_queries.yml, query '{name}'")
 
         projects = site_query("projects")
         period = (site_query("period") or [{}])[0]
