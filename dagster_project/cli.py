@@ -15,6 +15,7 @@ from pathlib import Path
 
 from dagster_project.lib.bench import add_bench_arguments, bench_command
 from dagster_project.lib.settings import REPO_ROOT, Paths
+from dagster_project.lib.site.publish import mark_site_failed
 
 DEFAULT_LANDING = REPO_ROOT / "data" / "landing"
 DEFAULT_WAREHOUSE = REPO_ROOT / "data" / "warehouse.duckdb"
@@ -94,6 +95,7 @@ def _run_locked(paths: Paths) -> int:
     elapsed = time.monotonic() - started
     if reason:
         print(f"annolytics run FAILED after {elapsed:.1f} s: {reason}", file=sys.stderr)
+        mark_site_failed(paths.site, reason)  # the last report stays, with a banner saying why
         return 1
     print(f"Nightly run finished in {elapsed:.1f} s. Report: {paths.site / 'index.html'}")
     return 0
