@@ -49,3 +49,53 @@ def test_the_later_night_added_events_dated_before_the_history_ended():
             "from staging.stg_events__events"
         ).fetchone()
     assert late > 0 and history_end is not None
+
+
+def _published(warehouse) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        tables = connection.execute(
+            "select schema_name || '.' || table_name from duckdb_tables() "
+            "where schema_name in ('core', 'marts') order by 1"
+        ).fetchall()
+        return {
+            t: connection.execute(f"select * from {t} order by all").fetchall() for (t,) in tables
+        }
+
+
+def _builds(warehouse) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        return connection.execute(
+            "select run_id, fingerprint, succeeded_at is not null from nightly.builds "
+            "order by started_at"
+        ).fetchall()
+
+
+def test_a_night_with_nothing_new_skips_the_build_and_a_forced_one_gives_the_same_bytes(
+    tmp_path, monkeypatch, capfd
+):
+    from conftest import FIXTURES, run_nightly
+
+    from dagster_project.lib.night_fingerprint import FORCE_ENV
+
+    files = {"hand_computed.jsonl": FIXTURES / "events" / "hand_computed.jsonl"}
+    first = run_nightly(tmp_path, files)
+    assert first.exit_code == 0
+    (built,) = _builds(first.warehouse)
+    assert built[2]  # the first night succeeded and said so
+    marts = _published(first.warehouse)
+    index = first.site / "index.html"
+    page, stamp = index.read_bytes(), index.stat().st_mtime_ns
+    capfd.readouterr()
+
+    quiet = run_nightly(tmp_path)
+    assert quiet.exit_code == 0
+    assert "Nothing new since the last successful night" in capfd.readouterr().err
+    assert _builds(quiet.warehouse) == [built]  # no build started
+    assert (index.read_bytes(), index.stat().st_mtime_ns) == (page, stamp)
+
+    monkeypatch.setenv(FORCE_ENV, "1")
+    forced = run_nightly(tmp_path)
+    assert forced.exit_code == 0
+    builds = _builds(forced.warehouse)
+    assert len(builds) == 2 and builds[1][1] == built[1] and builds[1][2]
+    assert _published(forced.warehouse) == marts  # the rebuilt night is byte-identical

@@ -14,6 +14,7 @@ from dagster_dbt import (
 )
 
 from dagster_project.defs.resources import AnnolyticsPaths
+from dagster_project.lib import night_fingerprint
 from dagster_project.lib.failpoints import failpoint
 
 from .project import dbt_project
@@ -44,12 +45,42 @@ class LayeredTranslator(DagsterDbtTranslator):
 def warehouse_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: AnnolyticsPaths
 ):
-    warehouse = paths.paths().warehouse  # also exports ANNOLYTICS_WAREHOUSE for dbt
+    locations = paths.paths()  # also exports ANNOLYTICS_WAREHOUSE for dbt
+    warehouse = locations.warehouse
+    whole_night = set(context.selected_asset_keys) == set(context.assets_def.keys)
+    unchanged, fingerprint = night_fingerprint.nothing_new(warehouse, locations.site)
+    if whole_night and unchanged:
+        # Nothing yielded: the marts, their checks and the site are skipped, and stay as the
+        # last successful night left them (the same files and code give the same bytes).
+        context.log.info(
+            "Nothing new since the last successful night (no file landed or changed; dbt "
+            "project, expectations and report unchanged): warehouse and report left as they "
+            f"are. Set {night_fingerprint.FORCE_ENV}=1 to build anyway."
+        )
+        return
+    night_fingerprint.record_started(warehouse, context.run.run_id, fingerprint)
+    # dbt unit tests pin model logic: they run in the test suite (tests/test_dbt_unit_tests.py),
+    # not every night against the same unchanged SQL.
     for event in dbt.cli(
-        ["build"], context=context, target_path=night_target_path(warehouse)
+        ["build", "--exclude-resource-type", "unit_test"],
+        context=context,
+        target_path=night_target_path(warehouse),
     ).stream():
         yield event
         failpoint("dbt")  # some models built, most not
+
+
+@dg.asset(
+    key=["nightly", "build_recorded"],
+    group_name="nightly",
+    deps=[dg.AssetKey(["reports", "site"])],
+    kinds={"duckdb"},
+    description="Marks tonight's build succeeded (nightly.builds) once the site is published, "
+    "so a later night with the same files and code can skip the build.",
+)
+def build_recorded(context: dg.AssetExecutionContext, paths: AnnolyticsPaths):
+    recorded = night_fingerprint.record_succeeded(paths.paths().warehouse, context.run.run_id)
+    return dg.MaterializeResult(metadata={"recorded": bool(recorded)})
 
 
 def night_target_path(warehouse: Path) -> Path:

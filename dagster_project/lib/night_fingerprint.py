@@ -1,0 +1,144 @@
+"""What a night is built from, as one hash: skip the dbt build, checks and site when it has not
+changed since the last night that succeeded end to end.
+
+The fingerprint covers the data (every line of ``raw.ingest_manifest``: a landed, replaced,
+replayed or forgotten file changes it) and the code (the dbt project, the GX suites, the report
+pages and templates, this package's Python, the versions of dbt, DuckDB and GX, the report
+settings and the site folder). A night starts by recording its fingerprint in
+``nightly.builds``; the last asset of the night marks it succeeded. A night whose fingerprint
+equals the last succeeded one has nothing new: the marts it would build are byte-identical to
+the ones in the warehouse (tested), and the published site already shows them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+import duckdb
+
+from .settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR, REPO_ROOT, REPORTS_DIR
+
+SCHEMA = "nightly"
+DBT_INPUTS = ("dbt_project.yml", "packages.yml", "profiles.yml", "models", "macros", "seeds",
+              "data-tests", "dbt_packages")  # fmt: skip
+PACKAGE_DIR = REPO_ROOT / "dagster_project"
+VERSIONED = ("dbt-core", "dbt-duckdb", "duckdb", "great-expectations", "dagster", "dagster-dbt")
+SETTINGS_ENV = ("ANNOLYTICS_PSEUDONYMISE", "ANNOLYTICS_SNAPSHOT_RETENTION")
+# Set to 1 to build every night whatever the fingerprint says.
+FORCE_ENV = "ANNOLYTICS_FORCE_BUILD"
+
+_DDL = f"""
+create schema if not exists {SCHEMA};
+create table if not exists {SCHEMA}.builds (
+    run_id varchar primary key,
+    fingerprint varchar not null,
+    started_at timestamp not null,
+    succeeded_at timestamp            -- null until the site is published
+);
+"""
+
+
+def _files(root: Path, skip_dirs: tuple[str, ...] = ()) -> list[Path]:
+    if root.is_file():
+        return [root]
+    if not root.is_dir():
+        return []
+    found = []
+    for path in root.rglob("*"):
+        relative = path.relative_to(root).parts
+        if "__pycache__" in relative or (relative and relative[0].startswith(skip_dirs)):
+            continue
+        if path.is_file() and path.suffix != ".pyc":
+            found.append(path)
+    return sorted(found)
+
+
+def code_files() -> list[Path]:
+    """Every file whose change can change a mart, a check or a page."""
+    files = [f for name in DBT_INPUTS for f in _files(DBT_PROJECT_DIR / name)]
+    files += _files(EXPECTATIONS_DIR)
+    files += _files(REPORTS_DIR, skip_dirs=("site",))  # reports/site* are build folders
+    files += [f for f in _files(PACKAGE_DIR) if f.suffix in {".py", ".json", ".sql", ".yml"}]
+    return files
+
+
+def _versions() -> list[str]:
+    out = []
+    for name in VERSIONED:
+        try:
+            out.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            out.append(f"{name}==?")
+    return out
+
+
+def fingerprint(connection: duckdb.DuckDBPyConnection, site: Path) -> str:
+    digest = hashlib.sha256()
+    for path in code_files():
+        digest.update(str(path.relative_to(REPO_ROOT)).encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for line in _versions() + [f"{k}={os.environ.get(k, '')}" for k in SETTINGS_ENV]:
+        digest.update(line.encode() + b"\0")
+    digest.update(f"site={site}".encode() + b"\0")
+    (manifest,) = connection.execute(
+        """
+        select coalesce(string_agg(
+            concat_ws('|', source_file, size_bytes, content_hash, adapter, status, duplicate_of,
+                      rows_loaded, rows_quarantined, ingested_at),
+            chr(10) order by source_file), '')
+        from raw.ingest_manifest
+        """
+    ).fetchone()
+    digest.update(manifest.encode())
+    return digest.hexdigest()
+
+
+def last_succeeded(connection: duckdb.DuckDBPyConnection) -> str | None:
+    exists = connection.execute(
+        "select count(*) from duckdb_tables() where schema_name = ? and table_name = 'builds'",
+        [SCHEMA],
+    ).fetchone()[0]
+    if not exists:
+        return None
+    row = connection.execute(
+        f"select fingerprint from {SCHEMA}.builds where succeeded_at is not null "
+        "order by succeeded_at desc limit 1"
+    ).fetchone()
+    return row[0] if row else None
+
+
+def nothing_new(warehouse: Path, site: Path) -> tuple[bool, str]:
+    """(True, fingerprint) when tonight's inputs and code equal those of the last night that
+    succeeded and its site is still there."""
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        current = fingerprint(connection, site)
+        previous = last_succeeded(connection)
+    forced = os.environ.get(FORCE_ENV, "").lower() in {"1", "true", "yes"}
+    unchanged = previous == current and (site / "index.html").is_file() and not forced
+    return unchanged, current
+
+
+def record_started(warehouse: Path, run_id: str, value: str) -> None:
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute(_DDL)
+        connection.execute(
+            f"insert or replace into {SCHEMA}.builds values (?, ?, ?, null)",
+            [run_id, value, datetime.now(UTC).replace(tzinfo=None)],
+        )
+
+
+def record_succeeded(warehouse: Path, run_id: str) -> int:
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute(_DDL)
+        return (
+            connection.execute(
+                f"update {SCHEMA}.builds set succeeded_at = ? where run_id = ? returning run_id",
+                [datetime.now(UTC).replace(tzinfo=None), run_id],
+            )
+            .fetchall()
+            .__len__()
+        )
