@@ -1,0 +1,177 @@
+"""The published site of a real night, in a real browser (Debian's chromium) served from
+localhost: every page loads cleanly, draws every chart, stays on localhost; a page per person;
+filters change what is shown; the site also works opened straight from disk (file://)."""
+
+from __future__ import annotations
+
+import urllib.parse
+
+import pytest
+from test_site_support import chromium, generated_night, people, screenshot_name, serve, visit
+
+from dagster_project.lib.site.pages import load_pages
+
+
+@pytest.fixture(scope="module")
+def night(tmp_path_factory):
+    return generated_night(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def served(night):
+    with serve(night.site) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="module")
+def browser(served):
+    with chromium() as context:
+        yield context
+
+
+@pytest.fixture
+def page(browser):
+    page = browser.new_page()
+    yield page
+    page.close()
+
+
+def test_every_page_loads_cleanly_and_draws_every_chart(night, served, page):
+    pages = sorted(path.name for path in night.site.glob("*.html"))
+    problems, charts = [], 0
+    for name in pages:
+        seen = visit(page, served + name, screenshot=screenshot_name("page", name))
+        problems += [f"{name}: {problem}" for problem in seen.problems]
+        problems += [
+            f"{name}: request left localhost: {url}"
+            for url in seen.requests
+            if not url.startswith(served)
+        ]
+        for chart in seen.charts:
+            charts += 1
+            if not (chart["rendered"] == "true" and chart["points"] > 0):
+                problems.append(f"{name}: chart {chart['id']} has no data: {chart}")
+            if not (chart["width"] > 100 and chart["marks"] > 0):
+                problems.append(f"{name}: chart {chart['id']} drew nothing: {chart}")
+    assert problems == []
+    # Every page of the navigation plus one per person; the topic pages are chart-heavy.
+    assert len(pages) == len([p for p in load_pages() if p.in_nav]) + len(people(night))
+    assert charts > 200
+
+
+def test_every_topic_page_has_charts(night, served, page):
+    """A page that lost its charts (a broken template or query) would pass the test above."""
+    without = []
+    for definition in load_pages():
+        topic = definition.in_nav and definition.slug != "data_quality"
+        if topic and not visit(page, served + definition.filename).charts:
+            without.append(definition.filename)
+    assert without == []
+
+
+def test_a_page_per_person_linked_from_the_collaborators_page(night, served, page):
+    page.goto(served + "people.html")
+    links = page.eval_on_selector_all(
+        "#people a[href^='person-']",
+        "links => links.map(a => [a.textContent, a.getAttribute('href')])",
+    )
+    assert sorted(name for name, _ in links) == sorted(people(night))
+    for _, href in links:
+        assert (night.site / href).is_file()
+    # Each person's page is about that person.
+    name, href = links[len(links) // 2]
+    page.goto(served + href)
+    assert page.inner_text("h1") == name
+    assert page.title().startswith(name)
+
+
+def _visible_rows(page, table: str) -> list[str | None]:
+    return page.eval_on_selector_all(
+        f"{table} tbody tr:not([hidden])",
+        "rows => rows.map(r => r.getAttribute('data-project-key'))",
+    )
+
+
+def _points(page, chart: str) -> int:
+    return int(page.get_attribute(f"#{chart}", "data-points"))
+
+
+def test_project_and_date_filters_change_what_is_shown(night, served, page):
+    page.goto(served + "throughput.html")
+    page.wait_for_selector("#tasks-per-day[data-rendered='true']")
+    all_points = _points(page, "tasks-per-day")
+    project = night.rows(
+        "select project_key from marts.mart_throughput_daily "
+        "group by 1 order by count(*) desc limit 1"
+    )[0][0]
+
+    page.select_option("select[name=project]", project)
+    page.wait_for_function(
+        f"document.querySelector('#tasks-per-day').dataset.points < {all_points}"
+    )
+    expected = night.rows(
+        "select count(*) from marts.mart_throughput_daily where project_key = ?", project
+    )[0][0]
+    assert _points(page, "tasks-per-day") == expected
+    assert set(_visible_rows(page, "#expected-time-outliers")) <= {project}
+    assert urllib.parse.parse_qs(page.evaluate("location.hash")[1:])["project"] == [project]
+
+    first, last = night.rows(
+        "select min(day), max(day) from marts.mart_throughput_daily where project_key = ?", project
+    )[0]
+    start, end = first.isoformat(), (first + (last - first) / 2).isoformat()
+    page.fill("input[name=from]", start)
+    page.fill("input[name=to]", end)
+    page.dispatch_event("input[name=to]", "change")
+    in_range = night.rows(
+        "select count(*) from marts.mart_throughput_daily "
+        "where project_key = ? and day between ? and ?",
+        project,
+        start,
+        end,
+    )[0][0]
+    page.wait_for_function(f"document.querySelector('#tasks-per-day').dataset.points == {in_range}")
+    days = page.eval_on_selector_all(
+        "#expected-time-outliers tbody tr:not([hidden])", "rows => rows.map(r => r.dataset.day)"
+    )
+    assert all(start <= day <= end for day in days)
+
+    # The filters follow the reader to the next page, through the navigation links.
+    page.click("nav a[href^='cost.html']")
+    page.wait_for_selector("#cumulative-spend[data-rendered='true']")
+    assert page.input_value("select[name=project]") == project
+    assert page.input_value("input[name=from]") == start
+    shown = page.eval_on_selector_all(
+        "#projection-table tbody tr:not([hidden])", "rows => rows.map(r => r.dataset.projectKey)"
+    )
+    assert shown == [project]
+
+    # Back to everything.
+    page.click("button[type=reset]")
+    page.wait_for_function("document.querySelector('#projection-table tbody tr[hidden]') === null")
+
+
+def test_headline_figures_follow_the_project_filter(night, served, page):
+    page.goto(served + "index.html")
+    page.wait_for_selector(".kpi[data-kpi=tasks] .kpi-value")
+    everyone = page.inner_text(".kpi[data-kpi=tasks] .kpi-value")
+    largest = "select project_key from core.dim_projects order by tasks desc limit 1"
+    project = night.rows(largest)[0][0]
+    page.select_option("select[name=project]", project)
+    page.wait_for_function(
+        f"document.querySelector('.kpi[data-kpi=tasks] .kpi-value').textContent != '{everyone}'"
+    )
+    assert int(page.inner_text(".kpi[data-kpi=tasks] .kpi-value").replace(",", "")) < int(
+        everyone.replace(",", "")
+    )
+
+
+def test_the_site_works_opened_from_disk(night, page):
+    """A manager opening index.html from a file share: file://, no server."""
+    seen = visit(page, (night.site / "index.html").as_uri(), screenshot="file-index.png")
+    assert seen.problems == []
+    assert seen.charts and all(c["rendered"] == "true" and c["marks"] for c in seen.charts)
+    assert all(url.startswith("file://") or url.startswith("data:") for url in seen.requests)
+    page.click("nav a[href^='reworks.html']")
+    page.wait_for_selector("#review-tree[data-rendered='true']")
+    assert page.url.startswith("file://") and "reworks.html" in page.url

@@ -1,0 +1,137 @@
+"""Page definitions (YAML, no Python) and the links of the built site: every link and asset
+resolves, every alert links to its evidence, every mart is on some page."""
+
+from __future__ import annotations
+
+import html.parser
+import urllib.parse
+from pathlib import Path
+
+import pytest
+from test_site_support import generated_night
+
+from dagster_project.lib.settings import DBT_PROJECT_DIR
+from dagster_project.lib.site.data import collect_pages, row_filename
+from dagster_project.lib.site.pages import load_page, load_pages, load_site_queries, site_reads
+
+
+class _Links(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if "id" in attributes:
+            self.ids.add(attributes["id"])
+        for name in ("href", "src"):
+            if attributes.get(name) is not None and tag in {"a", "link", "script", "img"}:
+                self.links.append(attributes[name])
+
+
+def _parse(path: Path) -> _Links:
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def broken_links(site: Path) -> list[str]:
+    """Every href/src of every page: local, and the file (and #id) it names exists."""
+    root = site.resolve()
+    parsed = {path.resolve(): _parse(path) for path in root.rglob("*.html")}
+    broken = []
+    for path, page in parsed.items():
+        where = path.relative_to(root)
+        for link in page.links:
+            if link.startswith("data:"):
+                continue
+            parts = urllib.parse.urlsplit(link)
+            if parts.scheme or parts.netloc or link.startswith("/"):
+                broken.append(f"{where}: not local: {link}")
+                continue
+            target = (
+                (path.parent / urllib.parse.unquote(parts.path)).resolve() if parts.path else path
+            )
+            if not target.is_file() or root not in target.parents:
+                broken.append(f"{where}: missing {link}")
+            elif parts.fragment and parts.fragment not in parsed[target].ids:
+                broken.append(f"{where}: no #{parts.fragment} in {link}")
+    return broken
+
+
+@pytest.fixture(scope="module")
+def night(tmp_path_factory):
+    return generated_night(tmp_path_factory)
+
+
+def test_every_link_and_asset_of_the_site_resolves(night):
+    assert broken_links(night.site) == []
+    # Snapshots are pages too, with their own links back to the latest report.
+    assert list((night.site / "nights").glob("*/index.html"))
+
+
+def test_every_alert_links_to_the_rows_behind_it(night):
+    overview = _parse(night.site / "index.html")
+    evidence = [link for link in overview.links if "#" in link and not link.startswith("#")]
+    alerts = night.rows("select count(*) from marts.mart_alerts")[0][0]
+    assert alerts > 0
+    index = (night.site / "index.html").read_text()
+    assert index.count('class="evidence"') == alerts
+    assert evidence and broken_links(night.site) == []
+
+
+def test_every_mart_is_shown_on_some_page():
+    """METRICS.md: every figure is shown somewhere in the report."""
+    marts = {
+        f"marts.{path.stem}"
+        for folder in (DBT_PROJECT_DIR / "models" / "marts").iterdir()
+        if folder.is_dir() and folder.name != "core"
+        for path in folder.iterdir()
+        if path.suffix in {".sql", ".py"}
+    }
+    assert marts - set(site_reads(load_pages(), load_site_queries())) == set()
+
+
+def test_a_page_definition_is_yaml_with_a_query_per_row(tmp_path, night):
+    import duckdb
+
+    (tmp_path / "project.yml").write_text(
+        'title: "Project {project}"\n'
+        "template: base.html.j2\n"
+        "each: select project_id as project, project_key as key from core.dim_projects\n"
+        "queries:\n"
+        "  tasks: select tasks from core.dim_projects where project_key = $key\n"
+    )
+    definition = load_page(tmp_path / "project.yml")
+    assert definition.reads == ("core.dim_projects",) and not definition.in_nav
+    with duckdb.connect(str(night.warehouse), read_only=True) as connection:
+        pages = collect_pages(connection, [definition])
+        tasks = connection.execute("select project_id, tasks from core.dim_projects").fetchall()
+    projects = dict(tasks)
+    assert {page.title for page in pages} == {f"Project {p}" for p in projects}
+    for page in pages:
+        assert page.data["tasks"] == [{"tasks": projects[page.row["project"]]}]
+        assert page.filename == row_filename("project", page.row["project"])
+
+
+def test_page_definitions_are_checked(tmp_path):
+    def problem(text: str) -> str:
+        path = tmp_path / "page.yml"
+        path.write_text(text)
+        with pytest.raises(ValueError) as error:
+            load_page(path)
+        return str(error.value)
+
+    assert "missing 'template'" in problem("title: T\n")
+    assert "unknown key 'querys'" in problem("title: T\ntemplate: t\nquerys: {}\n")
+    assert "no 'each' query" in problem(
+        "title: T\ntemplate: t\nqueries:\n  a: select 1 where 1 = $person\n"
+    )
+
+
+def test_row_pages_have_distinct_file_names_even_when_names_look_alike():
+    names = ["ann@example.com", "ann.example.com", "Ann@Example.com", "<ann>@example.com"]
+    files = {row_filename("person", name) for name in names}
+    assert len(files) == len(names)
+    assert all(f.startswith("person-ann-example-com-") and f.endswith(".html") for f in files)

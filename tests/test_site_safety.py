@@ -1,0 +1,103 @@
+"""Hostile strings from the data (names, class names, comments, tags, project and file names)
+reach the browser as text, never as code: checked in chromium with the page's Content Security
+Policy switched off, so that escaping alone has to hold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_site_support import (
+    HOSTILE_CLASS,
+    HOSTILE_COMMENT,
+    HOSTILE_FILE,
+    HOSTILE_NAME,
+    HOSTILE_PROJECT,
+    HOSTILE_TAG,
+    chromium,
+    generated_night,
+    serve,
+    visit,
+)
+
+from dagster_project.lib.settings import REPO_ROOT
+from dagster_project.lib.site.data import row_filename
+
+
+@pytest.fixture(scope="module")
+def night(tmp_path_factory):
+    return generated_night(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def page(night):
+    with serve(night.site) as base_url, chromium(bypass_csp=True) as context:
+        page = context.new_page()
+        page.base_url = base_url
+        yield page
+
+
+# Where each payload must show, as the literal text it was written as.
+SHOWN = {
+    row_filename("person", HOSTILE_NAME): [HOSTILE_NAME, HOSTILE_PROJECT],
+    "issues.html": [HOSTILE_COMMENT, HOSTILE_TAG, HOSTILE_CLASS, HOSTILE_NAME],
+    "quality.html": [HOSTILE_CLASS, HOSTILE_NAME],
+    "reworks.html": [HOSTILE_NAME],
+    "people.html": [HOSTILE_NAME],
+    "data_quality.html": [HOSTILE_FILE],
+}
+# Charts whose labels carry a payload: the drawn SVG text must hold it literally.
+CHART_TEXT = {
+    "issues.html": {"issues-by-class": HOSTILE_CLASS, "issues-by-category": HOSTILE_TAG},
+    "quality.html": {"class-rejection": HOSTILE_CLASS},
+    "reworks.html": {"review-tree": HOSTILE_NAME.split(" ")[0]},
+}
+
+
+@pytest.mark.parametrize("name", sorted(SHOWN))
+def test_hostile_strings_show_literally_and_never_run(page, name):
+    seen = visit(page, page.base_url + name, screenshot=f"hostile-{name[:60]}.png")
+    assert seen.problems == []
+    assert page.evaluate("window.__xss") is None  # no payload ran
+    assert page.locator("script:not([src]):not([type='application/json'])").count() == 0
+    while page.locator("button.more-rows:visible").count():
+        page.locator("button.more-rows:visible").first.click()  # long tables show 25 rows first
+    text = page.inner_text("body")
+    for payload in SHOWN[name]:
+        assert payload in text, payload
+    for chart, payload in CHART_TEXT.get(name, {}).items():
+        drawn = page.eval_on_selector(f"#{chart} svg.main-svg", "svg => svg.textContent")
+        assert payload in drawn, (chart, payload)
+    # Clicking and hovering everything gives an injected handler its chance.
+    page.hover("h1")
+    page.locator("td:visible").first.click()
+    assert page.evaluate("window.__xss") is None
+
+
+def test_the_project_filter_takes_a_hostile_project_name_as_text(page):
+    page.goto(page.base_url + "index.html")
+    options = page.eval_on_selector_all("select[name=project] option", "os => os.map(o => o.text)")
+    assert HOSTILE_PROJECT in options
+    page.select_option("select[name=project]", label=HOSTILE_PROJECT)
+    page.wait_for_function("location.hash.includes('project=')")
+    assert page.evaluate("window.__xss") is None
+
+
+def test_payloads_are_escaped_in_the_html_itself(night):
+    """The raw files never hold a payload unescaped: not in HTML, not in the JSON islands."""
+    for path in night.site.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        for payload in (HOSTILE_CLASS, HOSTILE_COMMENT, HOSTILE_TAG, HOSTILE_NAME, "<img src=x"):
+            assert payload not in text, f"{path.name}: {payload}"
+
+
+def test_no_local_path_in_the_published_site(night, tmp_path_factory):
+    forbidden = {str(tmp_path_factory.getbasetemp()), str(REPO_ROOT), str(Path.home()) + "/"}
+    leaks = [
+        f"{path.relative_to(night.site)}: {needle}"
+        for path in night.site.rglob("*")
+        if path.is_file()
+        for needle in forbidden
+        if needle in path.read_bytes().decode("utf-8", "ignore")
+    ]
+    assert leaks == []
