@@ -18,6 +18,8 @@ def failure_reason(instance: dg.DagsterInstance, run_id: str, fallback: str) -> 
         return fallback.strip().splitlines()[0] if fallback.strip() else "the run failed"
     event = records[0].event_log_entry.dagster_event
     error = event.step_failure_data.error
+    while error is not None and error.cause is not None:  # the user code's own error says most
+        error = error.cause
     message = (error.message if error else "unknown error").strip().splitlines()[0]
     return f"step {event.step_key} failed: {message}"
 

@@ -14,16 +14,19 @@ replaced, not edited), so a link never changes an older snapshot.
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import datetime as dt
 import os
 import re
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from ..failpoints import failpoint
 from .data import collect_pages, run_query
 from .pages import load_pages, load_site_queries
 from .pseudonyms import Pseudonyms, pseudonym_key
@@ -75,20 +78,55 @@ def _link_tree(source: Path, target: Path) -> None:
     shutil.copytree(source, target, copy_function=_link_or_copy)
 
 
-def kept_nights(site: Path, tonight: str, retention: int) -> list[str]:
-    """Nights whose snapshot the new site keeps, newest first (tonight's included)."""
-    if retention <= 0:
+def kept_nights(site: Path, tonight: str, settings: PublishSettings) -> list[str]:
+    """Nights whose snapshot the new site keeps, newest first (tonight's included). A site
+    published under pseudonyms keeps no snapshot that shows real names."""
+    if settings.snapshot_retention <= 0:
         return []
     folder = site / NIGHTS_DIR
     existing = {
         path.name
         for path in (folder.iterdir() if folder.is_dir() else [])
-        if _NIGHT.match(path.name) and (path / "index.html").is_file()
+        if _NIGHT.match(path.name)
+        and (path / "index.html").is_file()
+        and (not settings.pseudonymise or _is_pseudonymised(path))
     }
-    return sorted(existing | {tonight}, reverse=True)[:retention]
+    return sorted(existing | {tonight}, reverse=True)[: settings.snapshot_retention]
+
+
+def _is_pseudonymised(snapshot: Path) -> bool:
+    status = read_status(snapshot)
+    return bool(status and status.pseudonymised)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    if sys.platform != "linux":
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    done = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
+    return done == 0
+
+
+def remove_leftovers(site: Path) -> None:
+    """Half-built or half-swapped folders of a night that was killed: never published."""
+    for pattern in (f"{site.name}.building-*", f"{site.name}.previous-*"):
+        for leftover in site.parent.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _swap_in(staging: Path, site: Path, stamp: str) -> None:
+    """Put the complete new site in place. With an atomic exchange readers (and a night killed
+    at any moment) always find a whole site at ``site``; elsewhere two renames leave it absent
+    for an instant."""
+    failpoint("publish")  # the new site is complete beside the old one, not yet swapped
+    if site.exists() and _exchange(staging, site):
+        shutil.rmtree(staging, ignore_errors=True)  # now the old site
+        return
     previous = site.with_name(f"{site.name}.previous-{stamp}")
     if site.exists():
         site.rename(previous)
@@ -104,7 +142,9 @@ def _build(
     with duckdb.connect(str(warehouse), read_only=True) as connection:
 
         def site_query(name: str):
-            return run_query(connection, site_queries[name], f"reports/site_queries.yml, query '{name}'")
+            return run_query(
+                connection, site_queries[name], f"reports/site_queries.yml, query '{name}'"
+            )
 
         projects = site_query("projects")
         period = (site_query("period") or [{}])[0]
@@ -115,7 +155,7 @@ def _build(
         pages = collect_pages(connection, definitions, pseudonyms)
 
     tonight = run.generated_at.date().isoformat()
-    nights = kept_nights(site, tonight, settings.snapshot_retention)
+    nights = kept_nights(site, tonight, settings)
     previous_status = read_status(site)
     published_at = run.generated_at.isoformat(timespec="seconds")
     context = SiteContext(
@@ -129,7 +169,12 @@ def _build(
     env = environment()
     staging.mkdir(parents=True)
     copy_assets(staging)
-    write_status(staging, SiteStatus(state="published", published_at=published_at))
+    write_status(
+        staging,
+        SiteStatus(
+            state="published", published_at=published_at, pseudonymised=settings.pseudonymise
+        ),
+    )
     live = dataclasses.replace(
         context,
         nights=tuple(
@@ -157,7 +202,7 @@ def publish_site(
     site.parent.mkdir(parents=True, exist_ok=True)
     stamp = _now().strftime("%Y%m%dT%H%M%S%f")
     staging = site.with_name(f"{site.name}.building-{stamp}")
-    shutil.rmtree(staging, ignore_errors=True)
+    remove_leftovers(site)
     try:
         written = _build(warehouse, site, staging, run, settings)
     except BaseException:

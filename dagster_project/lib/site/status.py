@@ -28,6 +28,7 @@ class SiteStatus:
     failed_at: str | None = None
     reason: str | None = None
     failures: list[dict] = field(default_factory=list)  # failed nights since published_at
+    pseudonymised: bool = False  # people in the report on show are pseudonyms
 
 
 def scrub_paths(text: str) -> str:
@@ -87,4 +88,5 @@ def failed_status(previous: SiteStatus | None, reason: str, at: dt.datetime) -> 
         failed_at=failure["at"],
         reason=failure["reason"],
         failures=[*(previous.failures if previous else []), failure],
+        pseudonymised=previous.pseudonymised if previous else False,
     )
