@@ -12,7 +12,7 @@
 //   hierarchy  parent, child, value, people (rows), person, detached (true = nobody reviews)
 //   interval   category, estimate, low, high, label (word), compare {estimate, low, high, label}
 //   scatter    x, y, label, group     box  group, y {column: legend}
-//   every kind xTitle, yTitle, percent
+//   every kind xTitle, yTitle, percent; bar, line and box: log (a logarithmic value axis)
 (function () {
   "use strict";
   var A = window.Annolytics;
@@ -120,7 +120,8 @@
     }
     var categoryCount = unique(xs).length;
     var layout = { barmode: spec.stack ? "stack" : "group", showlegend: traces.length > 1 };
-    var valueAxis = { title: { text: esc(spec.yTitle || "") }, tickformat: spec.percent ? ".0%" : undefined, rangemode: "tozero" };
+    var valueAxis = { title: { text: esc(spec.yTitle || "") }, tickformat: spec.percent ? ".0%" : undefined,
+      type: spec.log ? "log" : "linear", rangemode: spec.log ? undefined : "tozero" };
     var categoryAxis = { title: { text: esc(spec.xTitle || "") }, automargin: true };
     if (spec.horizontal) {
       layout.xaxis = valueAxis; layout.yaxis = Object.assign(categoryAxis, { autorange: "reversed" });
@@ -323,7 +324,7 @@
         return { type: "box", name: esc(spec.y[column]), x: rows.map(function (r) { return shown(spec.group, r[spec.group]); }),
           y: rows.map(function (r) { return r[column]; }), marker: { color: COLORS[index % COLORS.length] }, boxpoints: false };
       }),
-      layout: { boxmode: "group", yaxis: { title: { text: esc(spec.yTitle || "") }, rangemode: "tozero" } }
+      layout: { boxmode: "group", yaxis: { title: { text: esc(spec.yTitle || "") }, type: spec.log ? "log" : "linear" } }
     };
   }
 
@@ -352,7 +353,7 @@
     var rows = chart.spec.rows.filter(function (row) { return A.passes(row); });
     var figure = rows.length ? BUILDERS[chart.spec.kind](rows, chart.spec) : nothingToShow();
     var layout = Object.assign({ autosize: true, height: 360, margin: { t: 40, r: 16, b: 48, l: 56 },
-      font: { family: "system-ui, sans-serif", size: 12 }, legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom" } }, figure.layout);
+      font: { family: "system-ui, sans-serif", size: 12 }, legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom", traceorder: "normal" } }, figure.layout);
     chart.figure.setAttribute("data-points", String(rows.length));
     return Plotly.react(chart.target, figure.data, layout, { displaylogo: false, responsive: true })
       .then(function () { chart.figure.setAttribute("data-rendered", "true"); });
