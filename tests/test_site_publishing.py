@@ -16,7 +16,12 @@ from test_site_support import chromium, generated_night, serve, visit
 
 from dagster_project.lib.site import publish
 from dagster_project.lib.site.pages import PageDefinition
-from dagster_project.lib.site.publish import PublishSettings, mark_site_failed, publish_site
+from dagster_project.lib.site.publish import (
+    PublishSettings,
+    mark_site_failed,
+    publish_site,
+    remove_leftovers,
+)
 from dagster_project.lib.site.run_info import RunInfo
 from dagster_project.lib.site.status import read_status, scrub_paths
 
@@ -95,6 +100,18 @@ def test_a_failed_build_leaves_the_published_site_untouched(night, tmp_path, mon
     after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     assert after == before
     assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no half-built folder left
+
+
+def test_a_swap_killed_half_way_gives_the_previous_site_back(tmp_path):
+    """Without an atomic exchange a swap is two renames; a kill between them leaves the old
+    site under its temporary name and no live one."""
+    site = tmp_path / "site"
+    (tmp_path / "site.previous-20261123T020000000000").mkdir()
+    (tmp_path / "site.previous-20261123T020000000000" / "index.html").write_text("last good")
+    (tmp_path / "site.building-20261124T020000000000").mkdir()
+    remove_leftovers(site)
+    assert (site / "index.html").read_text() == "last good"
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
 
 
 # ---- a failed night, end to end ------------------------------------------------------------

@@ -113,10 +113,16 @@ def _exchange(first: Path, second: Path) -> bool:
 
 
 def remove_leftovers(site: Path) -> None:
-    """Half-built or half-swapped folders of a night that was killed: never published."""
-    for pattern in (f"{site.name}.building-*", f"{site.name}.previous-*"):
-        for leftover in site.parent.glob(pattern):
-            shutil.rmtree(leftover, ignore_errors=True)
+    """Half-built or half-swapped folders of a night that was killed: never published. A kill
+    between the two renames of a swap (where there is no atomic exchange) leaves no live site:
+    the previous one comes back."""
+    for leftover in site.parent.glob(f"{site.name}.building-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    previous = sorted(site.parent.glob(f"{site.name}.previous-*"))
+    if previous and not site.exists():
+        previous.pop().rename(site)
+    for leftover in previous:
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _swap_in(staging: Path, site: Path, stamp: str) -> None:
@@ -216,13 +222,14 @@ def mark_site_failed(site: Path, reason: str, at: dt.datetime | None = None) -> 
     """Tonight failed: the published report stays as it is and every page says why.
 
     With no report yet, a one-page site says that the first night failed and why."""
+    if site.parent.is_dir():
+        remove_leftovers(site)
     status = failed_status(read_status(site), reason, at or _now())
     if (site / "index.html").is_file():
         write_status(site, status)
         return
     stamp = _now().strftime("%Y%m%dT%H%M%S%f")
     staging = site.with_name(f"{site.name}.building-{stamp}")
-    shutil.rmtree(staging, ignore_errors=True)
     try:
         staging.mkdir(parents=True)
         copy_assets(staging)
