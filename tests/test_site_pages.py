@@ -4,6 +4,7 @@ resolves, every alert links to its evidence, every mart is on some page."""
 from __future__ import annotations
 
 import html.parser
+import re
 import urllib.parse
 from pathlib import Path
 
@@ -79,6 +80,18 @@ def test_every_alert_links_to_the_rows_behind_it(night):
     index = (night.site / "index.html").read_text()
     assert index.count('class="evidence"') == alerts
     assert evidence and broken_links(night.site) == []
+
+
+def test_the_report_states_the_checks_of_its_own_run(night):
+    """The counts come from the Dagster run's event log: dbt tests, GX suites, ingest checks."""
+    overview = (night.site / "index.html").read_text()
+    quality = (night.site / "data_quality.html").read_text()
+    checks = int(re.search(r"<p>(\d+) checks ran", quality).group(1))
+    dbt_tests = len(list((DBT_PROJECT_DIR / "models").rglob("*.yml")))  # at least one per YAML
+    assert checks > 100 and checks > dbt_tests
+    for kind in ("dbt tests", "GX suites", "ingest checks"):
+        assert f"<dt>{kind}</dt>" in overview
+    assert re.search(r"<dt>GX suites</dt><dd>(\d+) of \1 passed</dd>", overview)
 
 
 def test_every_mart_is_shown_on_some_page():

@@ -79,7 +79,7 @@ def test_the_project_filter_takes_a_hostile_project_name_as_text(page):
     options = page.eval_on_selector_all("select[name=project] option", "os => os.map(o => o.text)")
     assert HOSTILE_PROJECT in options
     page.select_option("select[name=project]", label=HOSTILE_PROJECT)
-    page.wait_for_function("location.hash.includes('project=')")
+    page.wait_for_function("() => location.hash.includes('project=')")
     assert page.evaluate("window.__xss") is None
 
 

@@ -149,8 +149,8 @@ def visit(page, url: str, screenshot: str | None = None) -> PageVisit:
         page.on(event, listener)
     try:
         page.goto(url)
-        page.wait_for_function(
-            "document.querySelectorAll('script[data-chart]').length === "
+        page.wait_for_function(  # a function: a string expression would need eval()
+            "() => document.querySelectorAll('script[data-chart]').length === "
             "document.querySelectorAll('figure[data-rendered=\"true\"]').length",
             timeout=30_000,
         )

@@ -25,7 +25,7 @@ def _check_kind(check_name: str) -> str:
     if check_name.startswith("gx_"):
         return "GX suite"
     if check_name == "quarantine_share":
-        return "ingest"
+        return "ingest check"
     return "dbt test"
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 class CheckOutcome:
     asset: str  # "marts/mart_reworks"
     name: str
-    kind: str  # "GX suite", "dbt test" or "ingest"
+    kind: str  # "GX suite", "dbt test" or "ingest check"
     passed: bool
     severity: str  # "ERROR" blocks the site, "WARN" is counted
     description: str = ""
