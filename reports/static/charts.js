@@ -120,9 +120,12 @@
     }
     var categoryCount = unique(xs).length;
     var layout = { barmode: spec.stack ? "stack" : "group", showlegend: traces.length > 1 };
-    var valueAxis = { title: { text: esc(spec.yTitle || "") }, tickformat: spec.percent ? ".0%" : undefined,
+    // xTitle and yTitle name the axes as drawn: in a horizontal chart x carries the values.
+    var valueTitle = spec.horizontal ? spec.xTitle : spec.yTitle;
+    var categoryTitle = spec.horizontal ? spec.yTitle : spec.xTitle;
+    var valueAxis = { title: { text: esc(valueTitle || "") }, tickformat: spec.percent ? ".0%" : undefined,
       type: spec.log ? "log" : "linear", rangemode: spec.log ? undefined : "tozero" };
-    var categoryAxis = { title: { text: esc(spec.xTitle || "") }, automargin: true };
+    var categoryAxis = { title: { text: esc(categoryTitle || "") }, automargin: true };
     if (spec.horizontal) {
       layout.xaxis = valueAxis; layout.yaxis = Object.assign(categoryAxis, { autorange: "reversed" });
       layout.height = Math.max(320, 22 * categoryCount + 120);
