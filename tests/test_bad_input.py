@@ -214,3 +214,14 @@ def test_every_bad_file_is_counted_and_nothing_disappears(bad_night):
     )
     assert quarantined == in_quarantine > 0
     assert loaded == bad_night.rows("select count(*) from raw.events")[0][0]
+
+
+def test_the_data_quality_page_counts_every_bad_part(bad_night):
+    page = (bad_night.site / "data_quality.html").read_text()
+    rows = bad_night.rows("select source_file, records from marts.mart_input_issues")
+    assert rows
+    for source_file, _ in rows:
+        if source_file is not None:
+            assert source_file in page
+    assert "a zip archive: unpack it into the landing folder" in page
+    assert "empty file: nothing to load" in page
