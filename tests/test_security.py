@@ -45,11 +45,11 @@ def test_the_repository_holds_no_credentials():
 
 
 def test_tokens_and_local_paths_stay_out_of_logs_and_site(tmp_path):
-    token = "ls-token-" + os.urandom(12).hex()
+    secret = "ls-" + os.urandom(12).hex()
     root = tmp_path / "night"
     (root / "landing").mkdir(parents=True)
     shutil.copy(FIXTURES / "events" / "hand_computed.jsonl", root / "landing")
-    env = {**os.environ, "LABEL_STUDIO_API_TOKEN": token, "ANNOLYTICS_API_TOKEN": token}
+    env = {**os.environ, "LABEL_STUDIO_API_TOKEN": secret, "ANNOLYTICS_API_TOKEN": secret}
     run = subprocess.run(
         [
             sys.executable,
@@ -69,8 +69,8 @@ def test_tokens_and_local_paths_stay_out_of_logs_and_site(tmp_path):
         timeout=600,
     )
     assert run.returncode == 0, run.stderr[-2000:]
-    assert token not in run.stdout + run.stderr
-    forbidden = {token, str(tmp_path), str(REPO_ROOT), str(Path.home()) + "/"}
+    assert secret not in run.stdout + run.stderr
+    forbidden = {secret, str(tmp_path), str(REPO_ROOT), str(Path.home()) + "/"}
     published = [path for path in (root / "site").rglob("*") if path.is_file()]
     assert any(path.suffix == ".html" for path in published)
     leaks = [

@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from .settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR, REPO_ROOT, REPORTS_DIR
+from .site.status import read_status
 
 SCHEMA = "nightly"
 DBT_INPUTS = ("dbt_project.yml", "packages.yml", "profiles.yml", "models", "macros", "seeds",
@@ -118,7 +119,10 @@ def nothing_new(warehouse: Path, site: Path) -> tuple[bool, str]:
         current = fingerprint(connection, site)
         previous = last_succeeded(connection)
     forced = os.environ.get(FORCE_ENV, "").lower() in {"1", "true", "yes"}
-    unchanged = previous == current and (site / "index.html").is_file() and not forced
+    # A banner from a failed night since must be cleared by a real build.
+    status = read_status(site)
+    published = status is None or status.state == "published"
+    unchanged = previous == current and (site / "index.html").is_file() and published and not forced
     return unchanged, current
 
 
