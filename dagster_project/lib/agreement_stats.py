@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.inter_rater import cohens_kappa
 
+from .box_matching import box_ious, greedy_matches
+
 AGREEMENT_COLUMNS = [
     "project_key",
     "scope",
@@ -31,28 +33,46 @@ AGREEMENT_COLUMNS = [
 
 def presence_items(labels: pd.DataFrame) -> pd.DataFrame:
     """labels: project_key, task_key, annotator, class_name (one row per object) ->
-    one row per (project, task, class, annotator) with present 0/1 over the project's classes."""
+    one row per (project, task, class, annotator) with present 0/1 over the project's classes,
+    ordered by project, task and annotator, then by class in order of first appearance."""
+    keys = ["project_key", "task_key", "annotator"]
     classes = labels.dropna(subset=["class_name"]).groupby("project_key")["class_name"].unique()
+    project_classes = pd.DataFrame(
+        [
+            (project, klass, position)
+            for project, names in classes.items()
+            for position, klass in enumerate(names)
+        ],
+        columns=["project_key", "class_name", "class_position"],
+    )
     # An annotation with no objects still counts: every class absent.
-    seen = labels.groupby(["project_key", "task_key", "annotator"])["class_name"].agg(
-        lambda names: {name for name in names if isinstance(name, str)}
+    annotations = labels.dropna(subset=keys)[keys].drop_duplicates()
+    annotations = annotations.sort_values(keys, ignore_index=True)
+    annotations["annotation_position"] = np.arange(len(annotations))
+    present = labels.dropna(subset=[*keys, "class_name"])[[*keys, "class_name"]]
+    present = present.drop_duplicates().assign(present=1)
+    items = annotations.merge(project_classes, on="project_key").merge(
+        present, on=[*keys, "class_name"], how="left"
     )
-    rows = []
-    for (project, task, annotator), present in seen.items():
-        for klass in classes.get(project, ()):
-            rows.append((project, task, klass, annotator, int(klass in present)))
-    return pd.DataFrame(
-        rows, columns=["project_key", "task_key", "class_name", "annotator", "present"]
-    )
+    items = items.sort_values(["annotation_position", "class_position"], ignore_index=True)
+    items["present"] = items["present"].fillna(0).astype(int)
+    return items[["project_key", "task_key", "class_name", "annotator", "present"]]
 
 
-def reliability_matrix(items: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """(raters x items matrix of 0/1 with NaN where a rater did not see the task, the task of
-    each item column)."""
-    matrix = items.pivot_table(
-        index="annotator", columns=["task_key", "class_name"], values="present", aggfunc="first"
+def reliability_matrix(items: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(raters x items matrix of 0/1 with NaN where a rater did not see the task, the task and
+    the class of each item column); raters and items sorted as ``pivot_table`` sorts them."""
+    rater_of_row = items.groupby("annotator", sort=True).ngroup().to_numpy()
+    item_groups = items.groupby(["task_key", "class_name"], sort=True)
+    item_of_row = item_groups.ngroup().to_numpy()
+    item_keys = item_groups.size().index
+    values = np.full((rater_of_row.max() + 1, len(item_keys)), np.nan)
+    values[rater_of_row, item_of_row] = items["present"].to_numpy(dtype=float)
+    return (
+        values,
+        item_keys.get_level_values(0).to_numpy(),
+        item_keys.get_level_values(1).to_numpy(),
     )
-    return matrix.to_numpy(dtype=float), matrix.columns.get_level_values(0).to_numpy()
 
 
 def alpha_of(values: np.ndarray) -> float | None:
@@ -67,12 +87,9 @@ def alpha_of(values: np.ndarray) -> float | None:
     return float(krippendorff.alpha(reliability_data=values, level_of_measurement="nominal"))
 
 
-def alpha(items: pd.DataFrame) -> float | None:
-    return alpha_of(reliability_matrix(items)[0])
-
-
-def bootstrap_alpha(items: pd.DataFrame, resamples: int, seed: int) -> tuple:
-    """2.5th and 97.5th percentiles of alpha over resamples of whole tasks.
+def bootstrap_alpha(values: np.ndarray, item_task: np.ndarray, resamples: int, seed: int) -> tuple:
+    """2.5th and 97.5th percentiles of alpha over resamples of whole tasks, for a reliability
+    matrix and the task of each of its item columns.
 
     Nominal alpha only needs, per task, sums over its items of the 0 and 1 counts and of
     n0 * n1 / (m - 1) (m = raters of the item); a resample is the drawn tasks' counts times
@@ -81,7 +98,6 @@ def bootstrap_alpha(items: pd.DataFrame, resamples: int, seed: int) -> tuple:
     as before (``rng.integers`` per resample), same estimates as ``alpha_of`` on the resampled
     matrix (tests/test_bench_agreement_bootstrap.py).
     """
-    values, item_task = reliability_matrix(items)
     tasks, task_index = np.unique(item_task, return_inverse=True)
     if len(tasks) < 5:
         return None, None
@@ -142,41 +158,23 @@ def box_iou(a, b) -> float:
     return min(inter / union, 1.0) if union > 0 else 0.0
 
 
-def matched_ious(first: pd.DataFrame, second: pd.DataFrame) -> list[float]:
-    """Greedy one-to-one matching of same-class boxes by IoU (pairs with IoU > 0)."""
-    ious = []
-    for klass, boxes_a in first.groupby("class_name"):
-        boxes_b = second[second.class_name == klass]
-        candidates = sorted(
-            (
-                (box_iou(a, b), i, j)
-                for i, a in enumerate(boxes_a.bbox)
-                for j, b in enumerate(boxes_b.bbox)
-            ),
-            reverse=True,
-        )
-        used_a, used_b = set(), set()
-        for iou, i, j in candidates:
-            if iou > 0 and i not in used_a and j not in used_b:
-                used_a.add(i)
-                used_b.add(j)
-                ious.append(iou)
-    return ious
-
-
 def agreement(labels: pd.DataFrame, resamples: int = 200, seed: int = 7) -> pd.DataFrame:
     """labels: one row per object on overlap tasks (project_key, task_key, annotator,
     class_name, bbox or None)."""
     items = presence_items(labels)
     rows = []
     for project, project_items in items.groupby("project_key"):
-        low, high = bootstrap_alpha(project_items, resamples, seed)
-        rows.append(
-            _row(project, "project", project, project_items, alpha(project_items), low, high)
-        )
-        for klass, class_items in project_items.groupby("class_name"):
-            low, high = bootstrap_alpha(class_items, resamples, seed)
-            rows.append(_row(project, "class", klass, class_items, alpha(class_items), low, high))
+        values, item_task, item_class = reliability_matrix(project_items)
+        rows.append(_alpha_row(project, "project", project, values, item_task, resamples, seed))
+        for klass in np.unique(item_class):
+            # A class's items are the project matrix's columns of that class (every rater of the
+            # project rates every class of a task she saw), less raters without any of them.
+            class_values = values[:, item_class == klass]
+            class_values = class_values[~np.all(np.isnan(class_values), axis=1)]
+            class_task = item_task[item_class == klass]
+            rows.append(
+                _alpha_row(project, "class", klass, class_values, class_task, resamples, seed)
+            )
         rows += _pair_rows(project, project_items, labels[labels.project_key == project])
     return pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
 
@@ -184,55 +182,117 @@ def agreement(labels: pd.DataFrame, resamples: int = 200, seed: int = 7) -> pd.D
 def _pair_rows(project: str, items: pd.DataFrame, labels: pd.DataFrame) -> list[dict]:
     """Cohen's kappa and box IoU for every pair of annotators who share at least one task.
     Pairs come from a self-join on the shared items, so cost grows with overlap, not with the
-    square of the team."""
+    square of the team; counts and box matches are computed for all pairs at once."""
     pairs = items.merge(items, on=["task_key", "class_name"], suffixes=("_a", "_b"))
     pairs = pairs[pairs.annotator_a < pairs.annotator_b]
-    boxes = labels[labels.bbox.notna()][["task_key", "annotator", "class_name", "bbox"]]
-    box_groups = {key: frame for key, frame in boxes.groupby(["task_key", "annotator"])}
+    pair_groups = pairs.groupby(["annotator_a", "annotator_b"], sort=True)
+    pair_of_row = pair_groups.ngroup().to_numpy()
+    pair_keys = pair_groups.size().index
+    pair_count = len(pair_keys)
+    # 2 x 2 tables flattened as (a absent, b absent), (absent, present), (present, absent), ...
+    cell = 2 * pairs.present_a.to_numpy() + pairs.present_b.to_numpy()
+    tables = np.bincount(4 * pair_of_row + cell, minlength=4 * pair_count).reshape(-1, 2, 2)
+    tables = tables.astype(float)
+    task_of_row = pd.factorize(pairs.task_key)[0]
+    shared_tasks = np.bincount(np.unique(np.stack([pair_of_row, task_of_row]), axis=1)[0])
+    mean_ious, matched = _pair_box_ious(labels, pair_keys)
+    # Integer counts: these sums and products are exact, so all pairs at once give the same
+    # floats as the trace and row-by-column product of each table.
+    items_shared = tables.sum(axis=(1, 2))
+    observed_agreement = (tables[:, 0, 0] + tables[:, 1, 1]) / items_shared
+    row_sums, column_sums = tables.sum(axis=2), tables.sum(axis=1)
+    chance_agreement = (row_sums * column_sums).sum(axis=1) / items_shared**2
+    kappa_of_table: dict = {}
     rows = []
-    for (first, second), shared in pairs.groupby(["annotator_a", "annotator_b"], sort=True):
-        table = np.zeros((2, 2))
-        np.add.at(table, (shared.present_a.to_numpy(), shared.present_b.to_numpy()), 1)
-        observed = float(np.trace(table) / table.sum())
-        expected = (table.sum(1) @ table.sum(0)) / table.sum() ** 2
-        kappa = None if expected >= 1.0 else float(cohens_kappa(table).kappa)
-        ious = []
-        for task in sorted(shared.task_key.unique()):
-            if (task, first) in box_groups and (task, second) in box_groups:
-                ious += matched_ious(box_groups[(task, first)], box_groups[(task, second)])
+    for number, (first, second) in enumerate(pair_keys):
+        table = tables[number]
+        kappa = None
+        if chance_agreement[number] < 1.0:
+            # Many pairs have the same table; the variance terms are not needed.
+            key = tuple(table.ravel())
+            if key not in kappa_of_table:
+                kappa_of_table[key] = float(cohens_kappa(table, return_results=False))
+            kappa = kappa_of_table[key]
         rows.append(
             {
                 "project_key": project,
                 "scope": "pair",
                 "subject": f"{first} | {second}",
-                "tasks": int(shared.task_key.nunique()),
+                "tasks": int(shared_tasks[number]),
                 "raters": 2,
-                "items": len(shared),
-                "observed_agreement": observed,
+                "items": int(items_shared[number]),
+                "observed_agreement": float(observed_agreement[number]),
                 "cohen_kappa": kappa,
                 "krippendorff_alpha": None,
                 "alpha_low": None,
                 "alpha_high": None,
-                "mean_box_iou": float(np.mean(ious)) if ious else None,
-                "matched_boxes": len(ious),
+                "mean_box_iou": mean_ious[number],
+                "matched_boxes": matched[number],
             }
         )
     return rows
 
 
-def _row(project, scope, subject, items, value, low, high) -> dict:
-    per_item = items.groupby(["task_key", "class_name"])["present"]
-    agreeing = (per_item.nunique() == 1).mean() if len(items) else None
+def _pair_box_ious(labels: pd.DataFrame, pair_keys: pd.MultiIndex) -> tuple[list, list]:
+    """Per annotator pair (in ``pair_keys`` order): the mean IoU of the boxes matched greedily
+    by class on their shared tasks (None without a match) and the number of matches.
+
+    The IoUs are averaged in the order tasks, then classes, then greedy acceptance, as a scan
+    of ``box_iou`` over sorted tasks and classes would list them."""
+    has_box = labels.bbox.notna() & labels.class_name.notna()
+    if not has_box.any():
+        return [None] * len(pair_keys), [0] * len(pair_keys)
+    boxes = labels[has_box]
+    boxes = boxes[["task_key", "annotator", "class_name"]].assign(
+        # Box number within the annotator's boxes of the class on the task, in input order:
+        # the greedy rule breaks IoU ties on it.
+        box=boxes.groupby(["task_key", "annotator", "class_name"], sort=False).cumcount(),
+        row=np.arange(len(boxes)),
+    )
+    coordinates = np.stack(labels.loc[has_box, "bbox"].to_list()).astype(float)
+    candidates = boxes.merge(boxes, on=["task_key", "class_name"], suffixes=("_a", "_b"))
+    candidates = candidates[candidates.annotator_a < candidates.annotator_b]
+    ious = box_ious(
+        coordinates[candidates.row_a.to_numpy()], coordinates[candidates.row_b.to_numpy()]
+    )
+    match_groups = candidates.groupby(
+        ["annotator_a", "annotator_b", "task_key", "class_name"], sort=True
+    )
+    accepted = greedy_matches(
+        match_groups.ngroup().to_numpy(),
+        ious,
+        candidates.box_a.to_numpy(),
+        candidates.box_b.to_numpy(),
+    )
+    accepted_pairs = pd.MultiIndex.from_arrays(
+        [candidates.annotator_a.to_numpy()[accepted], candidates.annotator_b.to_numpy()[accepted]]
+    )
+    pair_of_match = pair_keys.get_indexer(accepted_pairs)
+    # Matches are sorted by pair (its group order), so each pair's IoUs are one slice.
+    bounds = np.searchsorted(pair_of_match, np.arange(len(pair_keys) + 1))
+    accepted_ious = ious[accepted]
+    means, counts = [], []
+    for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
+        counts.append(int(stop - start))
+        means.append(float(np.mean(accepted_ious[start:stop])) if stop > start else None)
+    return means, counts
+
+
+def _alpha_row(project, scope, subject, values, item_task, resamples, seed) -> dict:
+    low, high = bootstrap_alpha(values, item_task, resamples, seed)
+    seen = ~np.isnan(values)
+    # An item agrees when every rater who saw it gave the same value.
+    agreeing = np.nanmin(values, axis=0) == np.nanmax(values, axis=0)
     return {
         "project_key": project,
         "scope": scope,
         "subject": subject,
-        "tasks": int(items.task_key.nunique()),
-        "raters": int(items.annotator.nunique()),
-        "items": int(per_item.ngroups),
-        "observed_agreement": float(agreeing),
+        "tasks": len(np.unique(item_task)),
+        "raters": int(np.any(seen, axis=1).sum()),
+        "items": values.shape[1],
+        "observed_agreement": float(agreeing.mean()),
         "cohen_kappa": None,
-        "krippendorff_alpha": value,
+        "krippendorff_alpha": alpha_of(values),
         "alpha_low": low,
         "alpha_high": high,
         "mean_box_iou": None,

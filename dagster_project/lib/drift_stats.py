@@ -16,14 +16,14 @@ enough (``min_change`` for rates, ``min_relative_change`` for time) and p < ``al
 week of the run of elevated weeks leading into a flagged week is where the drift began.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy.stats import mannwhitneyu
 
-from .rejection_stats import fisher_greater
+from .rejection_stats import fisher_greater, fisher_greater_many
 
 DRIFT_COLUMNS = [
     "project_key",
@@ -66,20 +66,21 @@ class _Week:
     observations: int
     numerator: int | None = None
     times: np.ndarray | None = None
+    # Rates: the test against every earlier week, the baseline while none was flagged (computed
+    # for all subject-weeks at once).
+    p_value_against_all_earlier: float | None = None
 
 
-def _dominant(values: pd.Series) -> str | None:
-    counts = values.dropna().value_counts()
-    if counts.empty:
-        return None
-    return sorted(counts[counts == counts.max()].index)[0]
-
-
-def _compare_rates(week: _Week, base_n: int, base_k: int, rule: DriftRule) -> dict:
+def _compare_rates(
+    week: _Week, base_n: int, base_k: int, rule: DriftRule, baseline_is_all_earlier: bool
+) -> dict:
     rate = week.numerator / week.observations
     base_rate = base_k / base_n if base_n else None
     change = None if base_rate is None else rate - base_rate
-    p_value = fisher_greater(week.numerator, week.observations, base_k, base_n)
+    if baseline_is_all_earlier:
+        p_value = week.p_value_against_all_earlier
+    else:
+        p_value = fisher_greater(week.numerator, week.observations, base_k, base_n)
     return {
         "numerator": week.numerator,
         "value": rate,
@@ -120,11 +121,12 @@ def _walk(weeks: list[_Week], is_time: bool, rule: DriftRule) -> list[dict]:
     base_n = base_k = 0
     base_times: list[np.ndarray] = []
     previous_flagged, previous_version = False, None
+    any_flagged = False
     for week in weeks:
         if is_time:
             figures = _compare_times(week, base_times, rule)
         else:
-            figures = _compare_rates(week, base_n, base_k, rule)
+            figures = _compare_rates(week, base_n, base_k, rule, not any_flagged)
         flagged = bool(
             week.observations >= rule.min_week_observations
             and base_n >= rule.min_baseline_observations
@@ -153,6 +155,7 @@ def _walk(weeks: list[_Week], is_time: bool, rule: DriftRule) -> list[dict]:
             else:
                 base_k += week.numerator
         previous_flagged = flagged
+        any_flagged = any_flagged or flagged
         previous_version = week.guideline_version or previous_version
     return _date_drift_starts(rows)
 
@@ -173,37 +176,81 @@ def _date_drift_starts(rows: list[dict]) -> list[dict]:
 
 
 def _subject_weeks(
-    frame: pd.DataFrame, subject_column: str, week_column: str, to_week: Callable
+    frame: pd.DataFrame, subject_column: str, value_column: str, is_time: bool
 ) -> Iterator[tuple[str, str, list[_Week]]]:
+    """Per project and subject (sorted), its weeks (sorted): observations, the dominant
+    guideline version (most frequent, ties to the first in sort order), and the count of
+    flagged rows (rates) or the rows' times in input order (time). All groups at once."""
     frame = frame[frame[subject_column].notna()]
-    for (project, subject), series in frame.groupby(["project_key", subject_column], sort=True):
-        weeks = [
-            to_week(week, rows)
-            for week, rows in series.groupby(week_column, sort=True)
-            if len(rows)
-        ]
-        yield project, subject, weeks
-
-
-def _rate_week(flag_column: str):
-    def to_week(week, rows: pd.DataFrame) -> _Week:
-        return _Week(
-            week=week,
-            guideline_version=_dominant(rows["guideline_version"]),
-            observations=len(rows),
-            numerator=int(rows[flag_column].astype(bool).sum()),
+    keys = ["project_key", subject_column, "work_week"]
+    week_groups = frame.groupby(keys, sort=True)
+    week_of_row = week_groups.ngroup().to_numpy()
+    week_keys = week_groups.size()
+    week_count = len(week_keys)
+    in_a_week = week_of_row >= 0  # rows with a null key are in no group, as in groupby
+    rows_by_week = np.flatnonzero(in_a_week)[np.argsort(week_of_row[in_a_week], kind="stable")]
+    bounds = np.searchsorted(week_of_row[rows_by_week], np.arange(week_count + 1))
+    observations = np.diff(bounds)
+    versions = _dominant_versions(frame["guideline_version"], week_of_row, week_count)
+    if is_time:
+        values = frame[value_column].to_numpy(dtype=float)[rows_by_week]
+    else:
+        flagged_rows = frame[value_column].astype(bool).to_numpy()
+        numerators = np.bincount(week_of_row[in_a_week & flagged_rows], minlength=week_count)
+        p_values = _p_values_against_all_earlier(week_keys.index, observations, numerators)
+    projects = week_keys.index.get_level_values(0).tolist()
+    subjects = week_keys.index.get_level_values(1).tolist()
+    week_starts = week_keys.index.get_level_values(2).tolist()
+    weeks: list[_Week] = []
+    for number in range(week_count):
+        week = _Week(
+            week=week_starts[number],
+            guideline_version=versions[number],
+            observations=int(observations[number]),
         )
+        if is_time:
+            week.times = values[bounds[number] : bounds[number + 1]]
+        else:
+            week.numerator = int(numerators[number])
+            p_value = p_values[number]
+            week.p_value_against_all_earlier = None if np.isnan(p_value) else float(p_value)
+        weeks.append(week)
+        is_last_of_subject = number + 1 == week_count or (
+            (projects[number + 1], subjects[number + 1]) != (projects[number], subjects[number])
+        )
+        if is_last_of_subject:
+            yield projects[number], subjects[number], weeks
+            weeks = []
 
-    return to_week
+
+def _dominant_versions(versions: pd.Series, week_of_row: np.ndarray, week_count: int) -> list:
+    """The most frequent non-null guideline version of each week group, ties to the first in
+    sort order; None for a week without any."""
+    counted = pd.DataFrame({"week": week_of_row, "version": versions.to_numpy()})
+    counted = counted[(counted["week"] >= 0) & counted["version"].notna()]
+    counts = counted.groupby(["week", "version"], sort=True).size().reset_index(name="rows")
+    # Stable sort by count descending keeps versions in sort order within a count.
+    counts = counts.sort_values(["week", "rows"], ascending=[True, False], kind="stable")
+    dominant = counts.drop_duplicates("week")
+    by_week: list = [None] * week_count
+    for week, version in zip(dominant["week"], dominant["version"], strict=True):
+        by_week[week] = version
+    return by_week
 
 
-def _time_week(week, rows: pd.DataFrame) -> _Week:
-    times = rows["time_per_label_s"].to_numpy(dtype=float)
-    return _Week(
-        week=week,
-        guideline_version=_dominant(rows["guideline_version"]),
-        observations=len(times),
-        times=times,
+def _p_values_against_all_earlier(
+    week_keys: pd.MultiIndex, observations: np.ndarray, numerators: np.ndarray
+) -> np.ndarray:
+    """For each subject-week (sorted by subject, then week), the one-sided Fisher p-value of
+    its rate against all earlier weeks of the subject pooled; NaN without earlier weeks."""
+    subject = pd.MultiIndex.from_arrays(
+        [week_keys.get_level_values(0), week_keys.get_level_values(1)]
+    )
+    subject_number = pd.factorize(subject)[0]
+    earlier_n = pd.Series(observations).groupby(subject_number).cumsum().to_numpy()
+    earlier_k = pd.Series(numerators).groupby(subject_number).cumsum().to_numpy()
+    return fisher_greater_many(
+        numerators, observations, earlier_k - numerators, earlier_n - observations
     )
 
 
@@ -219,17 +266,18 @@ def weekly_drift(
     # A class's comparisons count each pair once; a person's count their own side.
     pairs_once = comparisons[comparisons["annotator"] < comparisons["other_annotator"]]
     series = [
-        ("rejection_rate", "annotator", reviewed, "annotator", _rate_week("is_rejected")),
-        ("rejection_rate", "class", reviewed, "primary_class", _rate_week("is_rejected")),
-        ("time_per_label", "annotator", timed, "annotator", _time_week),
-        ("time_per_label", "class", timed, "primary_class", _time_week),
-        ("disagreement_rate", "annotator", comparisons, "annotator", _rate_week("disagrees")),
-        ("disagreement_rate", "class", pairs_once, "class_name", _rate_week("disagrees")),
+        ("rejection_rate", "annotator", reviewed, "annotator", "is_rejected"),
+        ("rejection_rate", "class", reviewed, "primary_class", "is_rejected"),
+        ("time_per_label", "annotator", timed, "annotator", "time_per_label_s"),
+        ("time_per_label", "class", timed, "primary_class", "time_per_label_s"),
+        ("disagreement_rate", "annotator", comparisons, "annotator", "disagrees"),
+        ("disagreement_rate", "class", pairs_once, "class_name", "disagrees"),
     ]
     rows = []
-    for metric, subject_type, frame, subject_column, to_week in series:
-        for project, subject, weeks in _subject_weeks(frame, subject_column, "work_week", to_week):
-            for row in _walk(weeks, metric == "time_per_label", rule):
+    for metric, subject_type, frame, subject_column, value_column in series:
+        is_time = metric == "time_per_label"
+        for project, subject, weeks in _subject_weeks(frame, subject_column, value_column, is_time):
+            for row in _walk(weeks, is_time, rule):
                 row.pop("is_elevated")
                 rows.append(
                     {

@@ -4,8 +4,11 @@ Input for both: one row per reviewed annotation with ``project_key``, ``annotato
 ``primary_class`` and ``is_rejected`` (dbt model ``int_annotations_first_reviewed``).
 """
 
+import math
+
+import numpy as np
 import pandas as pd
-from scipy.stats import binomtest, fisher_exact
+from scipy.stats import binomtest, fisher_exact, hypergeom
 from statsmodels.stats.proportion import proportion_confint
 
 PERSON_VS_CLASS_COLUMNS = [
@@ -55,6 +58,23 @@ def wilson(rejected: int, reviewed: int) -> tuple[float | None, float | None]:
     return float(min(max(low, 0.0), rate)), float(max(min(high, 1.0), rate))
 
 
+def wilson_many(rejected, reviewed) -> tuple[np.ndarray, np.ndarray]:
+    """``wilson`` of many proportions at once, NaN where it is None: statsmodels computes the
+    Wilson interval element by element, so the bounds are the same floats."""
+    rejected, reviewed = np.asarray(rejected, dtype=np.int64), np.asarray(reviewed, dtype=np.int64)
+    low, high = np.full(reviewed.shape, np.nan), np.full(reviewed.shape, np.nan)
+    seen = reviewed > 0
+    if seen.any():
+        cell_low, cell_high = proportion_confint(
+            rejected[seen], reviewed[seen], alpha=0.05, method="wilson"
+        )
+        rate = rejected[seen] / reviewed[seen]
+        # As wilson: the interval contains its estimate.
+        low[seen] = np.minimum(np.maximum(cell_low, 0.0), rate)
+        high[seen] = np.maximum(np.minimum(cell_high, 1.0), rate)
+    return low, high
+
+
 def fisher_greater(a_rejected: int, a_total: int, b_rejected: int, b_total: int) -> float | None:
     """One-sided Fisher exact p-value that group a is rejected more often than group b."""
     if a_total == 0 or b_total == 0:
@@ -63,11 +83,40 @@ def fisher_greater(a_rejected: int, a_total: int, b_rejected: int, b_total: int)
     return float(fisher_exact(table, alternative="greater")[1])
 
 
+def fisher_greater_many(a_rejected, a_total, b_rejected, b_total) -> np.ndarray:
+    """``fisher_greater`` of many tables at once, NaN where it is None.
+
+    scipy's ``fisher_exact(alternative="greater")`` on [[a, c], [b, d]] is 1.0 when a row or a
+    column of the table is empty, else ``hypergeom.cdf(c, a + b + c + d, a + c, c + d)``
+    capped at 1; the same call on arrays evaluates that element by element, so the p-values
+    are the same floats (tests/test_rejection_stats.py compares them table by table)."""
+    a_rejected, a_total, b_rejected, b_total = (
+        np.asarray(counts, dtype=np.int64) for counts in (a_rejected, a_total, b_rejected, b_total)
+    )
+    a_accepted, b_accepted = a_total - a_rejected, b_total - b_rejected
+    p_values = np.full(np.broadcast(a_rejected, a_total, b_rejected, b_total).shape, np.nan)
+    defined = (a_total > 0) & (b_total > 0)
+    one_side_empty = (a_rejected + b_rejected == 0) | (a_accepted + b_accepted == 0)
+    p_values[defined & one_side_empty] = 1.0
+    tested = defined & ~one_side_empty
+    if tested.any():
+        accepted = (a_accepted + b_accepted)[tested]
+        tails = hypergeom.cdf(
+            a_accepted[tested], (a_total + b_total)[tested], a_total[tested], accepted
+        )
+        p_values[tested] = np.minimum(tails, 1.0)
+    return p_values
+
+
 def binomial_greater(rejected: int, reviewed: int, rate: float | None) -> float | None:
     """One-sided binomial p-value of at least ``rejected`` of ``reviewed`` at ``rate``."""
     if rate is None or not 0.0 < rate < 1.0 or reviewed == 0:
         return None
     return float(binomtest(rejected, reviewed, rate, alternative="greater").pvalue)
+
+
+def _none_if_nan(value: float) -> float | None:
+    return None if math.isnan(value) else value
 
 
 def _cell_verdict(reviewed, p_annotator, p_class, min_reviewed, alpha):
@@ -101,16 +150,39 @@ def person_vs_class(reviewed: pd.DataFrame, min_reviewed: int, alpha: float) -> 
     cells = cells.merge(classes, on=["project_key", "primary_class"]).merge(
         projects, on="project_key"
     )
+    # Both tests for every cell at once (the same p-values as fisher_greater cell by cell).
+    others_reviewed = cells["class_reviewed"] - cells["reviewed"]
+    others_rejected = cells["class_rejected"] - cells["rejected"]
+    p_annotators = fisher_greater_many(
+        cells["rejected"], cells["reviewed"], others_rejected, others_reviewed
+    )
+    p_classes = fisher_greater_many(
+        cells["class_rejected"],
+        cells["class_reviewed"],
+        cells["project_rejected"] - cells["class_rejected"],
+        cells["project_reviewed"] - cells["class_reviewed"],
+    )
+    lows, highs = wilson_many(cells["rejected"], cells["reviewed"])
+    cohort_lows, cohort_highs = wilson_many(others_rejected, others_reviewed)
     rows = []
-    for cell in cells.itertuples(index=False):
+    for cell, p_annotator, p_class, cell_low, cell_high, cohort_low, cohort_high in zip(
+        cells.itertuples(index=False),
+        p_annotators.tolist(),
+        p_classes.tolist(),
+        lows.tolist(),
+        highs.tolist(),
+        cohort_lows.tolist(),
+        cohort_highs.tolist(),
+        strict=True,
+    ):
         n, r = int(cell.reviewed), int(cell.rejected)
         others_n, others_r = int(cell.class_reviewed) - n, int(cell.class_rejected) - r
         rest_n = int(cell.project_reviewed) - int(cell.class_reviewed)
         rest_r = int(cell.project_rejected) - int(cell.class_rejected)
-        p_annotator = fisher_greater(r, n, others_r, others_n)
-        p_class = fisher_greater(int(cell.class_rejected), int(cell.class_reviewed), rest_r, rest_n)
-        low, high = wilson(r, n)
-        cohort_low, cohort_high = wilson(others_r, others_n)
+        p_annotator = _none_if_nan(p_annotator)
+        p_class = _none_if_nan(p_class)
+        low, high = _none_if_nan(cell_low), _none_if_nan(cell_high)
+        cohort_low, cohort_high = _none_if_nan(cohort_low), _none_if_nan(cohort_high)
         rows.append(
             {
                 "project_key": cell.project_key,
