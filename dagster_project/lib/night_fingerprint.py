@@ -40,6 +40,14 @@ create table if not exists {SCHEMA}.builds (
     started_at timestamp not null,
     succeeded_at timestamp            -- null until the site is published
 );
+-- Added with incremental builds; older warehouses get it here.
+alter table {SCHEMA}.builds add column if not exists code_fingerprint varchar;
+create table if not exists {SCHEMA}.build_files (
+    run_id varchar not null,
+    source_file varchar not null,
+    content_hash varchar not null,
+    ingested_at timestamp not null
+);
 """
 
 
@@ -77,7 +85,8 @@ def _versions() -> list[str]:
     return out
 
 
-def fingerprint(connection: duckdb.DuckDBPyConnection, site: Path) -> str:
+def code_fingerprint(site: Path) -> str:
+    """Hash of the code and settings a night is built with (no data)."""
     digest = hashlib.sha256()
     for path in code_files():
         digest.update(str(path.relative_to(REPO_ROOT)).encode() + b"\0")
@@ -85,6 +94,12 @@ def fingerprint(connection: duckdb.DuckDBPyConnection, site: Path) -> str:
     for line in _versions() + [f"{k}={os.environ.get(k, '')}" for k in SETTINGS_ENV]:
         digest.update(line.encode() + b"\0")
     digest.update(f"site={site}".encode() + b"\0")
+    return digest.hexdigest()
+
+
+def fingerprint(connection: duckdb.DuckDBPyConnection, code: str) -> str:
+    """Hash of the code (``code_fingerprint``) and of every line of the ingest manifest."""
+    digest = hashlib.sha256(code.encode())
     (manifest,) = connection.execute(
         """
         select coalesce(string_agg(
@@ -112,11 +127,11 @@ def last_succeeded(connection: duckdb.DuckDBPyConnection) -> str | None:
     return row[0] if row else None
 
 
-def nothing_new(warehouse: Path, site: Path) -> tuple[bool, str]:
+def nothing_new(warehouse: Path, site: Path, code: str) -> tuple[bool, str]:
     """(True, fingerprint) when tonight's inputs and code equal those of the last night that
     succeeded and its site is still there."""
     with duckdb.connect(str(warehouse), read_only=True) as connection:
-        current = fingerprint(connection, site)
+        current = fingerprint(connection, code)
         previous = last_succeeded(connection)
     forced = os.environ.get(FORCE_ENV, "").lower() in {"1", "true", "yes"}
     # A banner from a failed night since must be cleared by a real build.
@@ -126,13 +141,25 @@ def nothing_new(warehouse: Path, site: Path) -> tuple[bool, str]:
     return unchanged, current
 
 
-def record_started(warehouse: Path, run_id: str, value: str) -> None:
+def record_started(warehouse: Path, run_id: str, value: str, code: str) -> None:
+    """Record tonight's build and the files it is built from (the next night's increment is
+    what landed after them)."""
     with duckdb.connect(str(warehouse)) as connection:
         connection.execute(_DDL)
+        connection.execute("begin")
         connection.execute(
-            f"insert or replace into {SCHEMA}.builds values (?, ?, ?, null)",
-            [run_id, value, datetime.now(UTC).replace(tzinfo=None)],
+            f"insert or replace into {SCHEMA}.builds "
+            "(run_id, fingerprint, started_at, succeeded_at, code_fingerprint) "
+            "values (?, ?, ?, null, ?)",
+            [run_id, value, datetime.now(UTC).replace(tzinfo=None), code],
         )
+        connection.execute(f"delete from {SCHEMA}.build_files where run_id = ?", [run_id])
+        connection.execute(
+            f"insert into {SCHEMA}.build_files select ?, source_file, content_hash, ingested_at "
+            "from raw.ingest_manifest",
+            [run_id],
+        )
+        connection.execute("commit")
 
 
 def record_succeeded(warehouse: Path, run_id: str) -> int:

@@ -14,7 +14,7 @@ from dagster_dbt import (
 )
 
 from dagster_project.defs.resources import AnnolyticsPaths
-from dagster_project.lib import night_fingerprint
+from dagster_project.lib import build_plan, night_fingerprint
 from dagster_project.lib.failpoints import failpoint
 
 from .project import dbt_project
@@ -48,7 +48,8 @@ def warehouse_models(
     locations = paths.paths()  # also exports ANNOLYTICS_WAREHOUSE for dbt
     warehouse = locations.warehouse
     whole_night = set(context.selected_asset_keys) == set(context.assets_def.keys)
-    unchanged, fingerprint = night_fingerprint.nothing_new(warehouse, locations.site)
+    code = night_fingerprint.code_fingerprint(locations.site)
+    unchanged, fingerprint = night_fingerprint.nothing_new(warehouse, locations.site, code)
     if whole_night and unchanged:
         # Nothing yielded: the marts, their checks and the site are skipped, and stay as the
         # last successful night left them (the same files and code give the same bytes).
@@ -58,11 +59,16 @@ def warehouse_models(
             f"are. Set {night_fingerprint.FORCE_ENV}=1 to build anyway."
         )
         return
-    night_fingerprint.record_started(warehouse, context.run.run_id, fingerprint)
+    plan = build_plan.plan_and_record(warehouse, code)
+    context.log.info(plan.describe())
+    night_fingerprint.record_started(warehouse, context.run.run_id, fingerprint, code)
     # dbt unit tests pin model logic: they run in the test suite (tests/test_dbt_unit_tests.py),
     # not every night against the same unchanged SQL.
+    arguments = ["build", "--exclude-resource-type", "unit_test"]
+    if plan.full_refresh:
+        arguments.append("--full-refresh")
     for event in dbt.cli(
-        ["build", "--exclude-resource-type", "unit_test"],
+        arguments,
         context=context,
         target_path=night_target_path(warehouse),
     ).stream():

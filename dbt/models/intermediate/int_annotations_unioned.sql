@@ -1,4 +1,10 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_increment_tasks() }}",
+) }}
+-- depends_on: {{ ref('stg_events__increment_tasks') }}
+-- Incremental by task (macros/incremental_tasks.sql).
 -- Every annotation from every source in one shape: the grain of fct_annotations.
 with
 
@@ -34,6 +40,7 @@ label_studio as (
         on annotations.completed_by_id = authors.user_id
     left join {{ ref('int_label_studio_users_resolved') }} as editors
         on annotations.updated_by_id = editors.user_id
+    where {{ in_increment_tasks('annotations.task_key') }}
 
 ),
 
@@ -60,6 +67,7 @@ event_log as (
         is_ground_truth
 
     from {{ ref('int_event_annotations_summarised') }}
+    where {{ in_increment_tasks('task_key') }}
 
 )
 

@@ -1,4 +1,9 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_increment_tasks() }}",
+) }}
+-- depends_on: {{ ref('stg_events__increment_tasks') }}
 -- The event log folded to one row per annotation, in the same terms as Label Studio's export:
 -- author, completion time, lead time, last action, cancelled, final labels.
 with
@@ -6,7 +11,7 @@ with
 events as (
 
     select * from {{ ref('stg_events__events') }}
-    where annotation_key is not null
+    where annotation_key is not null and {{ in_increment_tasks('task_key') }}
 
 ),
 

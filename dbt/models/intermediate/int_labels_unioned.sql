@@ -1,17 +1,27 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_increment_tasks() }}",
+) }}
+-- depends_on: {{ ref('stg_events__increment_tasks') }}
+-- Incremental by task (macros/incremental_tasks.sql).
 -- Every labeled object of the final version of every annotation, from every source.
 with
 
 label_studio as (
 
     select
-        annotation_key,
-        object_index::integer as object_index,
-        class_name,
-        shape_type,
-        vertex_count,
-        bbox,
+        results.annotation_key,
+        annotations.task_key,
+        results.object_index::integer as object_index,
+        results.class_name,
+        results.shape_type,
+        results.vertex_count,
+        results.bbox,
         null::double as confidence
-    from {{ ref('stg_label_studio__results') }}
+    from {{ ref('stg_label_studio__results') }} as results
+    inner join {{ ref('stg_label_studio__annotations') }} as annotations using (annotation_key)
+    where {{ in_increment_tasks('annotations.task_key') }}
 
 ),
 
@@ -19,10 +29,12 @@ event_objects as (
 
     select
         annotation_key,
+        task_key,
         unnest(range(json_array_length(final_labels)::bigint)) as position,
         final_labels
     from {{ ref('int_event_annotations_summarised') }}
     where final_labels is not null and json_array_length(final_labels) > 0
+        and {{ in_increment_tasks('task_key') }}
 
 ),
 
@@ -30,6 +42,7 @@ event_log as (
 
     select
         annotation_key,
+        task_key,
         (position + 1)::integer as object_index,
         json_extract_string(final_labels, '$[' || position || '].class') as class_name,
         coalesce(json_extract_string(final_labels, '$[' || position || '].shape'), 'unknown')

@@ -1,8 +1,16 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_increment_tasks() }}",
+) }}
+-- depends_on: {{ ref('stg_events__increment_tasks') }}
+-- Incremental by task (macros/incremental_tasks.sql).
 with
 
 annotations as (
 
     select * from {{ ref('int_annotations_unioned') }}
+    where {{ in_increment_tasks('task_key') }}
 
 ),
 
@@ -13,6 +21,7 @@ objects as (
         count(*) filter (where class_name is not null) as object_count,
         sum(vertex_count) as vertex_count
     from {{ ref('int_labels_unioned') }}
+    where {{ in_increment_tasks('task_key') }}
     group by annotation_key
 
 ),

@@ -1,9 +1,17 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_increment_tasks() }}",
+) }}
+-- depends_on: {{ ref('stg_events__increment_tasks') }}
+-- Incremental by task (macros/incremental_tasks.sql).
 -- A correction is a change made to an annotation by someone other than its author.
 with
 
 annotations as (
 
     select annotation_key, annotator from {{ ref('fct_annotations') }}
+    where {{ in_increment_tasks('task_key') }}
 
 ),
 
@@ -21,7 +29,7 @@ event_corrections as (
         events.duration_s,
         events.event_order as correction_order
     from {{ ref('stg_events__events') }} as events
-    where events.event_type in ('review_fixed', 'annotation_updated')
+    where {{ in_increment_tasks('events.task_key') }} and events.event_type in ('review_fixed', 'annotation_updated')
 
 ),
 
@@ -44,6 +52,7 @@ label_studio_corrections as (
     inner join {{ ref('int_label_studio_users_resolved') }} as editors
         on annotations.updated_by_id = editors.user_id
     where annotations.updated_by_id <> annotations.completed_by_id
+        and {{ in_increment_tasks('annotations.task_key') }}
 
 ),
 

@@ -1,9 +1,17 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_increment_tasks() }}",
+) }}
+-- depends_on: {{ ref('stg_events__increment_tasks') }}
+-- Incremental by task (macros/incremental_tasks.sql).
 -- One row per issue or comment (event log); an issue is resolved by a later issue_resolved.
 with
 
 events as (
 
     select * from {{ ref('stg_events__events') }}
+    where {{ in_increment_tasks('task_key') }}
 
 ),
 
@@ -21,7 +29,11 @@ raised as (
         issue_text
     from events
     where event_type in ('issue_raised', 'comment_added')
-    qualify row_number() over (partition by coalesce(issue_key, event_key) order by event_order) = 1
+    -- An issue key is per project, not per task: ordered as event_order orders within a task.
+    qualify row_number() over (
+        partition by coalesce(issue_key, event_key)
+        order by occurred_at, source_file, record_number
+    ) = 1
 
 ),
 
@@ -30,7 +42,7 @@ resolved as (
     select
         issue_key,
         min(occurred_at) as resolved_at,
-        arg_min(actor, event_order) as resolved_by
+        arg_min(actor, (occurred_at, source_file, record_number)) as resolved_by
     from events
     where event_type = 'issue_resolved'
     group by issue_key

@@ -1,8 +1,16 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_increment_tasks() }}",
+) }}
+-- depends_on: {{ ref('stg_events__increment_tasks') }}
+-- Incremental by task (macros/incremental_tasks.sql).
 with
 
 labels as (
 
-    select * from {{ ref('int_labels_unioned') }}
+    select * exclude (task_key) from {{ ref('int_labels_unioned') }}
+    where {{ in_increment_tasks('task_key') }}
 
 ),
 
@@ -10,6 +18,7 @@ annotations as (
 
     select annotation_key, task_key, project_key, annotator, completed_day, is_submitted
     from {{ ref('fct_annotations') }}
+    where {{ in_increment_tasks('task_key') }}
 
 ),
 

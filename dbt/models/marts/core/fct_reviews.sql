@@ -1,8 +1,16 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_increment_tasks() }}",
+) }}
+-- depends_on: {{ ref('stg_events__increment_tasks') }}
+-- Incremental by task (macros/incremental_tasks.sql).
 with
 
 annotations as (
 
     select annotation_key, annotator from {{ ref('fct_annotations') }}
+    where {{ in_increment_tasks('task_key') }}
 
 ),
 
@@ -24,7 +32,7 @@ event_reviews as (
         events.duration_s,
         events.event_order as review_order
     from {{ ref('stg_events__events') }} as events
-    where events.event_type in ('review_accepted', 'review_rejected', 'review_fixed')
+    where {{ in_increment_tasks('events.task_key') }} and events.event_type in ('review_accepted', 'review_rejected', 'review_fixed')
 
 ),
 
@@ -50,6 +58,7 @@ label_studio_reviews as (
     left join {{ ref('int_label_studio_users_resolved') }} as editors
         on annotations.updated_by_id = editors.user_id
     where annotations.last_action in ('accepted', 'rejected', 'fixed_and_accepted')
+        and {{ in_increment_tasks('annotations.task_key') }}
 
 ),
 

@@ -1,3 +1,10 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_increment_tasks() }}",
+) }}
+-- depends_on: {{ ref('stg_events__increment_tasks') }}
+-- Incremental by task (macros/incremental_tasks.sql).
 -- One row per visit of a task to a workflow stage (event log: stage_entered .. stage_left).
 -- The k-th entry into a stage pairs with the k-th exit from it; a visit still open has no exit.
 with
@@ -5,6 +12,7 @@ with
 events as (
 
     select * from {{ ref('stg_events__events') }}
+    where {{ in_increment_tasks('task_key') }}
 
 ),
 

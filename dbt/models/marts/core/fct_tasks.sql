@@ -1,3 +1,10 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_increment_tasks() }}",
+) }}
+-- depends_on: {{ ref('stg_events__increment_tasks') }}
+-- Incremental by task (macros/incremental_tasks.sql).
 with
 
 label_studio_tasks as (
@@ -10,6 +17,7 @@ label_studio_tasks as (
         created_at,
         comment_count
     from {{ ref('stg_label_studio__tasks') }}
+    where {{ in_increment_tasks('task_key') }}
 
 ),
 
@@ -24,6 +32,7 @@ event_log_tasks as (
             as created_at,
         count(*) filter (where event_type in ('issue_raised', 'comment_added')) as comment_count
     from {{ ref('stg_events__events') }}
+    where {{ in_increment_tasks('task_key') }}
     group by task_key
 
 ),
@@ -46,6 +55,7 @@ annotations as (
         min(completed_at) filter (where not was_cancelled) as first_completed_at,
         bool_or(is_ground_truth) as has_ground_truth
     from {{ ref('fct_annotations') }}
+    where {{ in_increment_tasks('task_key') }}
     group by task_key
 
 ),

@@ -1,6 +1,13 @@
--- A table, not a view like the other staging models: seven facts read it, and as a view each
--- of them would repeat the deduplication and the ordering window over every event.
-{{ config(materialized='table') }}
+-- Materialised, not a view like the other staging models: seven facts read it, and as a view
+-- each of them would repeat the deduplication and the ordering window over every event.
+-- Incremental by task (macros/incremental_tasks.sql): a night that lands a few files rebuilds
+-- only the tasks their records touch.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_increment_tasks() }}",
+) }}
+-- depends_on: {{ ref('stg_events__increment_tasks') }}
 
 with
 
@@ -10,10 +17,32 @@ source as (
 
 ),
 
-deduplicated as (
+{% if is_incremental() %}
+increment_event_ids as (
+
+    -- Every event with a record in a touched task: all copies of each are compared below, so
+    -- the deduplication is the one a full rebuild makes.
+    select distinct event_id
+    from source
+    where {{ in_increment_tasks(event_log_task_key('project_id', 'task_id')) }}
+
+),
+{% endif %}
+
+candidates as (
 
     select *
     from source
+    {% if is_incremental() %}
+    where event_id in (select event_id from increment_event_ids)
+    {% endif %}
+
+),
+
+deduplicated as (
+
+    select *
+    from candidates
     qualify row_number() over (
         partition by event_id order by _source_file, _record_number
     ) = 1
@@ -27,11 +56,14 @@ renamed as (
         event_id,
         event_type,
         occurred_at,
-        row_number() over (order by occurred_at, _source_file, _record_number) as event_order,
+        -- Within the task, so an event landing late for one task leaves the others' as they are.
+        row_number() over (
+            partition by project_id, task_id order by occurred_at, _source_file, _record_number
+        ) as event_order,
         source_tool,
         'event_log:' || project_id as project_key,
         project_id,
-        'event_log:' || project_id || ':' || task_id as task_key,
+        {{ event_log_task_key('project_id', 'task_id') }} as task_key,
         case
             when annotation_id is not null
                 then 'event_log:' || project_id || ':' || annotation_id
@@ -58,3 +90,4 @@ renamed as (
 )
 
 select * from renamed
+where {{ in_increment_tasks('task_key') }}
