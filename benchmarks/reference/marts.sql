@@ -6,9 +6,12 @@
 
 -- models/staging/events/stg_events__events.sql
 create or replace table staging.stg_events__events as (
--- A table, not a view like the other staging models: seven facts read it, and as a view each
--- of them would repeat the deduplication and the ordering window over every event.
+-- Materialised, not a view like the other staging models: seven facts read it, and as a view
+-- each of them would repeat the deduplication and the ordering window over every event.
+-- Incremental by task (macros/incremental_tasks.sql): a night that lands a few files rebuilds
+-- only the tasks their records touch.
 
+-- depends_on: staging.stg_events__increment_tasks
 
 with
 
@@ -18,10 +21,20 @@ source as (
 
 ),
 
-deduplicated as (
+
+
+candidates as (
 
     select *
     from source
+    
+
+),
+
+deduplicated as (
+
+    select *
+    from candidates
     qualify row_number() over (
         partition by event_id order by _source_file, _record_number
     ) = 1
@@ -35,7 +48,10 @@ renamed as (
         event_id,
         event_type,
         occurred_at,
-        row_number() over (order by occurred_at, _source_file, _record_number) as event_order,
+        -- Within the task, so an event landing late for one task leaves the others' as they are.
+        row_number() over (
+            partition by project_id, task_id order by occurred_at, _source_file, _record_number
+        ) as event_order,
         source_tool,
         'event_log:' || project_id as project_key,
         project_id,
@@ -66,10 +82,12 @@ renamed as (
 )
 
 select * from renamed
+where true
 );
 
 -- models/intermediate/int_event_annotations_summarised.sql
 create or replace table intermediate.int_event_annotations_summarised as (
+-- depends_on: staging.stg_events__increment_tasks
 -- The event log folded to one row per annotation, in the same terms as Label Studio's export:
 -- author, completion time, lead time, last action, cancelled, final labels.
 with
@@ -77,7 +95,7 @@ with
 events as (
 
     select * from staging.stg_events__events
-    where annotation_key is not null
+    where annotation_key is not null and true
 
 ),
 
@@ -278,6 +296,8 @@ left join known_emails using (user_id)
 
 -- models/intermediate/int_annotations_unioned.sql
 create or replace table intermediate.int_annotations_unioned as (
+-- depends_on: staging.stg_events__increment_tasks
+-- Incremental by task (macros/incremental_tasks.sql).
 -- Every annotation from every source in one shape: the grain of fct_annotations.
 with
 
@@ -313,6 +333,7 @@ label_studio as (
         on annotations.completed_by_id = authors.user_id
     left join intermediate.int_label_studio_users_resolved as editors
         on annotations.updated_by_id = editors.user_id
+    where true
 
 ),
 
@@ -339,6 +360,7 @@ event_log as (
         is_ground_truth
 
     from intermediate.int_event_annotations_summarised
+    where true
 
 )
 
@@ -465,20 +487,25 @@ select * from final
 
 -- models/intermediate/int_labels_unioned.sql
 create or replace table intermediate.int_labels_unioned as (
+-- depends_on: staging.stg_events__increment_tasks
+-- Incremental by task (macros/incremental_tasks.sql).
 -- Every labeled object of the final version of every annotation, from every source.
 with
 
 label_studio as (
 
     select
-        annotation_key,
-        object_index::integer as object_index,
-        class_name,
-        shape_type,
-        vertex_count,
-        bbox,
+        results.annotation_key,
+        annotations.task_key,
+        results.object_index::integer as object_index,
+        results.class_name,
+        results.shape_type,
+        results.vertex_count,
+        results.bbox,
         null::double as confidence
-    from staging.stg_label_studio__results
+    from staging.stg_label_studio__results as results
+    inner join staging.stg_label_studio__annotations as annotations using (annotation_key)
+    where true
 
 ),
 
@@ -486,10 +513,12 @@ event_objects as (
 
     select
         annotation_key,
+        task_key,
         unnest(range(json_array_length(final_labels)::bigint)) as position,
         final_labels
     from intermediate.int_event_annotations_summarised
     where final_labels is not null and json_array_length(final_labels) > 0
+        and true
 
 ),
 
@@ -497,6 +526,7 @@ event_log as (
 
     select
         annotation_key,
+        task_key,
         (position + 1)::integer as object_index,
         json_extract_string(final_labels, '$[' || position || '].class') as class_name,
         coalesce(json_extract_string(final_labels, '$[' || position || '].shape'), 'unknown')
@@ -516,11 +546,14 @@ select * from event_log
 
 -- models/marts/core/fct_annotations.sql
 create or replace table core.fct_annotations as (
+-- depends_on: staging.stg_events__increment_tasks
+-- Incremental by task (macros/incremental_tasks.sql).
 with
 
 annotations as (
 
     select * from intermediate.int_annotations_unioned
+    where true
 
 ),
 
@@ -531,6 +564,7 @@ objects as (
         count(*) filter (where class_name is not null) as object_count,
         sum(vertex_count) as vertex_count
     from intermediate.int_labels_unioned
+    where true
     group by annotation_key
 
 ),
@@ -573,12 +607,15 @@ select * from final
 
 -- models/marts/core/fct_corrections.sql
 create or replace table core.fct_corrections as (
+-- depends_on: staging.stg_events__increment_tasks
+-- Incremental by task (macros/incremental_tasks.sql).
 -- A correction is a change made to an annotation by someone other than its author.
 with
 
 annotations as (
 
     select annotation_key, annotator from core.fct_annotations
+    where true
 
 ),
 
@@ -596,7 +633,7 @@ event_corrections as (
         events.duration_s,
         events.event_order as correction_order
     from staging.stg_events__events as events
-    where events.event_type in ('review_fixed', 'annotation_updated')
+    where true and events.event_type in ('review_fixed', 'annotation_updated')
 
 ),
 
@@ -619,6 +656,7 @@ label_studio_corrections as (
     inner join intermediate.int_label_studio_users_resolved as editors
         on annotations.updated_by_id = editors.user_id
     where annotations.updated_by_id <> annotations.completed_by_id
+        and true
 
 ),
 
@@ -656,12 +694,15 @@ select * from final
 
 -- models/marts/core/fct_issues.sql
 create or replace table core.fct_issues as (
+-- depends_on: staging.stg_events__increment_tasks
+-- Incremental by task (macros/incremental_tasks.sql).
 -- One row per issue or comment (event log); an issue is resolved by a later issue_resolved.
 with
 
 events as (
 
     select * from staging.stg_events__events
+    where true
 
 ),
 
@@ -679,7 +720,11 @@ raised as (
         issue_text
     from events
     where event_type in ('issue_raised', 'comment_added')
-    qualify row_number() over (partition by coalesce(issue_key, event_key) order by event_order) = 1
+    -- An issue key is per project, not per task: ordered as event_order orders within a task.
+    qualify row_number() over (
+        partition by coalesce(issue_key, event_key)
+        order by occurred_at, source_file, record_number
+    ) = 1
 
 ),
 
@@ -688,7 +733,7 @@ resolved as (
     select
         issue_key,
         min(occurred_at) as resolved_at,
-        arg_min(actor, event_order) as resolved_by
+        arg_min(actor, (occurred_at, source_file, record_number)) as resolved_by
     from events
     where event_type = 'issue_resolved'
     group by issue_key
@@ -736,11 +781,14 @@ select * from final
 
 -- models/marts/core/fct_reviews.sql
 create or replace table core.fct_reviews as (
+-- depends_on: staging.stg_events__increment_tasks
+-- Incremental by task (macros/incremental_tasks.sql).
 with
 
 annotations as (
 
     select annotation_key, annotator from core.fct_annotations
+    where true
 
 ),
 
@@ -762,7 +810,7 @@ event_reviews as (
         events.duration_s,
         events.event_order as review_order
     from staging.stg_events__events as events
-    where events.event_type in ('review_accepted', 'review_rejected', 'review_fixed')
+    where true and events.event_type in ('review_accepted', 'review_rejected', 'review_fixed')
 
 ),
 
@@ -788,6 +836,7 @@ label_studio_reviews as (
     left join intermediate.int_label_studio_users_resolved as editors
         on annotations.updated_by_id = editors.user_id
     where annotations.last_action in ('accepted', 'rejected', 'fixed_and_accepted')
+        and true
 
 ),
 
@@ -866,11 +915,14 @@ select * from final
 
 -- models/marts/core/fct_labels.sql
 create or replace table core.fct_labels as (
+-- depends_on: staging.stg_events__increment_tasks
+-- Incremental by task (macros/incremental_tasks.sql).
 with
 
 labels as (
 
-    select * from intermediate.int_labels_unioned
+    select * exclude (task_key) from intermediate.int_labels_unioned
+    where true
 
 ),
 
@@ -878,6 +930,7 @@ annotations as (
 
     select annotation_key, task_key, project_key, annotator, completed_day, is_submitted
     from core.fct_annotations
+    where true
 
 ),
 
@@ -986,6 +1039,8 @@ select * from renamed
 
 -- models/marts/core/fct_tasks.sql
 create or replace table core.fct_tasks as (
+-- depends_on: staging.stg_events__increment_tasks
+-- Incremental by task (macros/incremental_tasks.sql).
 with
 
 label_studio_tasks as (
@@ -998,6 +1053,7 @@ label_studio_tasks as (
         created_at,
         comment_count
     from staging.stg_label_studio__tasks
+    where true
 
 ),
 
@@ -1012,6 +1068,7 @@ event_log_tasks as (
             as created_at,
         count(*) filter (where event_type in ('issue_raised', 'comment_added')) as comment_count
     from staging.stg_events__events
+    where true
     group by task_key
 
 ),
@@ -1034,6 +1091,7 @@ annotations as (
         min(completed_at) filter (where not was_cancelled) as first_completed_at,
         bool_or(is_ground_truth) as has_ground_truth
     from core.fct_annotations
+    where true
     group by task_key
 
 ),
@@ -1137,6 +1195,8 @@ select * from final
 
 -- models/marts/core/fct_stage_intervals.sql
 create or replace table core.fct_stage_intervals as (
+-- depends_on: staging.stg_events__increment_tasks
+-- Incremental by task (macros/incremental_tasks.sql).
 -- One row per visit of a task to a workflow stage (event log: stage_entered .. stage_left).
 -- The k-th entry into a stage pairs with the k-th exit from it; a visit still open has no exit.
 with
@@ -1144,6 +1204,7 @@ with
 events as (
 
     select * from staging.stg_events__events
+    where true
 
 ),
 
