@@ -148,3 +148,51 @@ def test_row_pages_have_distinct_file_names_even_when_names_look_alike():
     files = {row_filename("person", name) for name in names}
     assert len(files) == len(names)
     assert all(f.startswith("person-ann-example-com-") and f.endswith(".html") for f in files)
+
+
+def test_a_query_split_by_page_column_gives_each_page_what_a_bound_query_gives(tmp_path, night):
+    import duckdb
+
+    (tmp_path / "project.yml").write_text(
+        'title: "Project {project}"\n'
+        "template: base.html.j2\n"
+        "each: select project_id as project from core.dim_projects order by project_id\n"
+        "queries:\n"
+        "  bound: >\n"
+        "    select project_key, tasks from core.dim_projects where project_id = $project\n"
+        "    order by project_key\n"
+        "  split:\n"
+        "    page_column: project_id\n"
+        "    sql: select project_id, project_key, tasks from core.dim_projects order by 2\n"
+        "  none:\n"
+        "    page_column: project_id\n"
+        "    sql: select project_id, tasks from core.dim_projects where false\n"
+    )
+    definition = load_page(tmp_path / "project.yml")
+    assert definition.page_columns == {"split": "project_id", "none": "project_id"}
+    assert definition.reads == ("core.dim_projects",)
+    with duckdb.connect(str(night.warehouse), read_only=True) as connection:
+        pages = collect_pages(connection, [definition])
+    assert pages and all(page.data["bound"] for page in pages)
+    for page in pages:
+        assert page.data["split"] == page.data["bound"]
+        assert page.data["none"] == []
+
+
+def test_a_split_query_is_checked(tmp_path):
+    def problem(text: str) -> str:
+        path = tmp_path / "page.yml"
+        path.write_text(text)
+        with pytest.raises(ValueError) as error:
+            load_page(path)
+        return str(error.value)
+
+    split = "queries:\n  a:\n    page_column: person\n    sql: select 1 as person\n"
+    assert "page has no 'each' query" in problem("title: T\ntemplate: t\n" + split)
+    assert "cannot bind ['person']" in problem(
+        "title: T\ntemplate: t\neach: select 1 as person\nqueries:\n  a:\n"
+        "    page_column: person\n    sql: select 1 as person where 1 = $person\n"
+    )
+    assert "must be SQL, or 'sql' and 'page_column'" in problem(
+        "title: T\ntemplate: t\neach: select 1 as person\nqueries:\n  a:\n    sql: select 1\n"
+    )

@@ -101,3 +101,46 @@ def test_no_local_path_in_the_published_site(night, tmp_path_factory):
         if needle in path.read_bytes().decode("utf-8", "ignore")
     ]
     assert leaks == []
+
+
+def test_table_cells_escape_every_value_and_format_as_documented():
+    from dagster_project.lib.site.render import environment
+
+    template = environment().from_string(
+        '{% import "partials/tables.html.j2" as tables with context %}'
+        "{{ tables.table('t', rows, columns) }}"
+    )
+    hostile = '<script>alert("x")</script>'
+    rows = [
+        {
+            "project_key": "p&1",
+            "day": "2026-11-01",
+            "name": hostile,
+            "n": 12345,
+            "share": 0.25,
+            "low": 0.2,
+            "high": 0.3,
+            "person": hostile,
+            "gone": None,
+        }
+    ]
+    html = template.render(
+        rows=rows,
+        columns=[
+            ["name", "Name"],
+            ["n", "N", "int"],
+            ["share", "Share", "pct_ci", {"low": "low", "high": "high"}],
+            ["person", "Person", "person"],
+            ["person", "Profile", "person_page"],
+            ["gone", "Gone", "num"],
+        ],
+        page_for=lambda slug, value: "person-x.html" if value == hostile else None,
+        project_name=lambda key: key,
+    )
+    assert "<script>" not in html
+    assert '<tr data-project-key="p&amp;1" data-day="2026-11-01">' in html
+    assert "<td>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;</td>" in html
+    assert '<td class="num" data-value="12345">12,345</td>' in html
+    assert '25.0 % <span class="ci">[20 %–30 %]</span>' in html
+    assert '<a href="person-x.html">profile</a>' in html
+    assert '<td class="missing" data-value="">–</td>' in html

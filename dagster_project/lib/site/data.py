@@ -77,6 +77,19 @@ def _published(rows: Rows, pseudonyms: Pseudonyms | None) -> Rows:
     return pseudonyms.rows(rows) if pseudonyms else rows
 
 
+def _split_by_page(rows: Rows, column: str, where: str) -> dict[Any, Rows]:
+    """Rows of a query run once for all pages, per page name, each list in query order. The
+    page column only routes rows: pages get what a query bound to their name would return."""
+    if rows and column not in rows[0]:
+        raise ValueError(f"{where}: page_column '{column}' is not a column of the query; select it")
+    by_page: dict[Any, Rows] = {}
+    for row in rows:
+        by_page.setdefault(row[column], []).append(
+            {name: value for name, value in row.items() if name != column}
+        )
+    return by_page
+
+
 def collect_pages(
     connection: duckdb.DuckDBPyConnection,
     definitions: list[PageDefinition],
@@ -85,11 +98,22 @@ def collect_pages(
     pages = []
     for definition in definitions:
         where = f"reports/pages/{definition.slug}.yml"
+        split = {
+            name: _split_by_page(
+                run_query(connection, definition.queries[name], f"{where}, query '{name}'"),
+                column,
+                f"{where}, query '{name}'",
+            )
+            for name, column in definition.page_columns.items()
+        }
 
-        def results(parameters=None, where=where, definition=definition):
+        def results(parameters=None, where=where, definition=definition, split=split):
+            page_key = next(iter(parameters.values())) if parameters else None
             return {
                 name: _published(
-                    run_query(connection, sql, f"{where}, query '{name}'", parameters),
+                    split[name].get(page_key, [])
+                    if name in split
+                    else run_query(connection, sql, f"{where}, query '{name}'", parameters),
                     pseudonyms,
                 )
                 for name, sql in definition.queries.items()

@@ -12,7 +12,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
 
 from ..settings import REPORTS_DIR
 from .data import PageInstance, Rows
@@ -115,6 +117,69 @@ def _chart_rows(rows: Rows, spec: dict[str, Any]) -> Rows:
     return [{column: row[column] for column in keep} for row in rows]
 
 
+def _cell(row: dict[str, Any], column: list[Any], page_for: Any, project_name: Any) -> str:
+    """One ``<td>`` of a server-side table, in the formats listed in partials/tables.html.j2;
+    every value from the data goes through ``escape``."""
+    name = column[0]
+    if name not in row:
+        raise ValueError(f"table column '{name}' is not a column of the rows {sorted(row)}")
+    value = row[name]
+    kind = column[2] if len(column) > 2 else "text"
+    if value is None and kind not in ("person_page", "pct_ci"):
+        return '<td class="missing" data-value="">–</td>\n'
+    if kind in ("int", "num", "num2", "money", "pct", "seconds"):
+        shown = {
+            "int": _format_num,
+            "num": lambda v: _format_num(v, 1),
+            "num2": lambda v: _format_num(v, 2),
+            "money": lambda v: _format_num(v, 2),
+            "pct": _format_pct,
+            "seconds": _format_seconds,
+        }[kind](value)
+        return f'<td class="num" data-value="{escape(value)}">{escape(shown)}</td>\n'
+    if kind == "pct_ci":
+        options = column[3]
+        low = row[options["low"]]
+        interval = (
+            ""
+            if low is None
+            else f' <span class="ci">[{escape(_format_pct(low, 0))}–'
+            f"{escape(_format_pct(row[options['high']], 0))}]</span>"
+        )
+        sort_value = escape(value if value is not None else "")
+        shown = escape(_format_pct(value))
+        return f'<td class="num" data-value="{sort_value}">{shown}{interval}</td>\n'
+    if kind == "bool":
+        return f'<td data-value="{1 if value else 0}">{"yes" if value else "no"}</td>\n'
+    if kind == "date":
+        return f'<td data-value="{escape(value)}">{escape(value[:10])}</td>\n'
+    if kind == "project":
+        return f"<td>{escape(project_name(value))}</td>\n"
+    if kind in ("person", "person_page"):
+        href = page_for("person", value)
+        shown = escape(value) if kind == "person" else "profile"
+        if href:
+            return f'<td><a href="{escape(href)}">{shown}</a></td>\n'
+        return f"<td>{shown if kind == 'person' else ''}</td>\n"
+    return f"<td>{escape(value)}</td>\n"
+
+
+@pass_context
+def _table_rows(context: Context, rows: Rows, columns: list[list[Any]]) -> Markup:
+    """The ``<tr>`` lines of a table; rows carrying a filter column follow the page's filters."""
+    page_for, project_name = context["page_for"], context["project_name"]
+    lines = []
+    for row in rows:
+        filters = "".join(
+            f' data-{key.replace("_", "-")}="{escape(row[key])}"'
+            for key in FILTER_COLUMNS
+            if row.get(key) is not None
+        )
+        cells = "".join(_cell(row, column, page_for, project_name) for column in columns)
+        lines.append(f"    <tr{filters}>{cells}</tr>")
+    return Markup("\n".join(lines))
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
@@ -127,6 +192,7 @@ def environment() -> Environment:
     env.filters["pct"] = _format_pct
     env.filters["num"] = _format_num
     env.filters["chart_rows"] = _chart_rows
+    env.globals["table_rows"] = _table_rows
     return env
 
 
