@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -128,3 +130,40 @@ def test_a_failed_file_leaves_no_partial_rows(tmp_path, monkeypatch):
     assert query(warehouse, "select count(*) from raw.ingest_manifest") == [(0,)]
     monkeypatch.undo()
     assert ingest(landing, warehouse).rows_loaded == 1
+
+
+def test_files_committed_before_a_kill_survive_without_a_checkpoint(tmp_path):
+    """Ingestion raises DuckDB's checkpoint threshold: committed files live in the WAL until
+    the connection closes, so a process killed mid-night must still keep every one of them."""
+    landing, warehouse = tmp_path / "landing", tmp_path / "w.duckdb"
+    landing.mkdir()
+    (landing / "a.jsonl").write_text(event("e1") + "\n" + event("e2") + "\n")
+    (landing / "b.jsonl").write_text(event("e3") + "\n")
+    script = f"""
+import os
+from datetime import datetime
+from pathlib import Path
+import dagster_project.lib.ingest as ingest_module
+
+calls = []
+
+def kill_on_second_file(name):
+    calls.append(name)
+    if len(calls) == 2:
+        os._exit(9)  # no rollback, no close, no checkpoint
+
+ingest_module.failpoint = kill_on_second_file
+ingest_module.ingest_landing(
+    Path({str(landing)!r}), Path({str(warehouse)!r}), log=lambda _: None,
+    now=datetime({NOW.year}, {NOW.month}, {NOW.day}),
+)
+"""
+    done = subprocess.run([sys.executable, "-c", script], check=False)
+    assert done.returncode == 9
+    assert Path(f"{warehouse}.wal").exists()  # a.jsonl is in the WAL, not yet checkpointed
+    assert query(warehouse, "select source_file, rows_loaded from raw.ingest_manifest") == [
+        ("a.jsonl", 2)
+    ]
+    assert query(warehouse, "select count(*) from raw.events") == [(2,)]
+    assert ingest(landing, warehouse).rows_loaded == 1
+    assert query(warehouse, "select count(*) from raw.events") == [(3,)]
