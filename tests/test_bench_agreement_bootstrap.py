@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from dagster_project.lib.agreement_stats import _resampled_alphas, alpha_of
@@ -32,3 +33,32 @@ def test_a_resample_with_one_value_throughout_is_perfect_agreement():
     values = np.array([[1.0, 1.0, np.nan], [1.0, np.nan, 1.0]])
     task_index = np.array([0, 1, 2])
     assert _resampled_alphas(values, task_index, 3, np.array([[0, 1, 2]])) == [1.0]
+
+
+@pytest.mark.parametrize("seed", [5, 6, 7])
+def test_alpha_from_item_counts_equals_alpha_of_the_reliability_matrix(seed):
+    """The marts compute alpha from per-item 0/1 counts (the raters x items matrix grows with
+    the square of the operation); krippendorff gives the same figure from either, bit for bit,
+    for a project and for each class's subset of it."""
+    from dagster_project.lib.agreement_stats import (
+        alpha_of_counts,
+        item_value_counts,
+        reliability_matrix,
+    )
+
+    rng = np.random.default_rng(seed)
+    rows = []
+    for task in range(40):
+        raters = rng.choice([f"r{i}" for i in range(8)], size=rng.integers(1, 4), replace=False)
+        for klass in ("bus", "car", "person"):
+            truth = int(rng.integers(0, 2))
+            for rater in raters:
+                present = truth if rng.random() < 0.8 else 1 - truth
+                rows.append((f"t{task:02d}", klass, rater, present))
+    items = pd.DataFrame(rows, columns=["task_key", "class_name", "annotator", "present"])
+    for subset in [items, *(group for _, group in items.groupby("class_name"))]:
+        values, item_task, _ = reliability_matrix(subset)
+        values = values[~np.all(np.isnan(values), axis=1)]
+        zeros, ones, count_task = item_value_counts(subset)
+        assert list(count_task) == list(item_task)
+        assert alpha_of_counts(zeros, ones, subset.annotator.nunique()) == alpha_of(values)

@@ -61,7 +61,9 @@ def presence_items(labels: pd.DataFrame) -> pd.DataFrame:
 
 def reliability_matrix(items: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(raters x items matrix of 0/1 with NaN where a rater did not see the task, the task and
-    the class of each item column); raters and items sorted as ``pivot_table`` sorts them."""
+    the class of each item column); raters and items sorted as ``pivot_table`` sorts them.
+    The textbook input of Krippendorff's alpha: the marts use ``item_value_counts`` instead,
+    and tests check both give the same alpha."""
     rater_of_row = items.groupby("annotator", sort=True).ngroup().to_numpy()
     item_groups = items.groupby(["task_key", "class_name"], sort=True)
     item_of_row = item_groups.ngroup().to_numpy()
@@ -87,23 +89,12 @@ def alpha_of(values: np.ndarray) -> float | None:
     return float(krippendorff.alpha(reliability_data=values, level_of_measurement="nominal"))
 
 
-def bootstrap_alpha(values: np.ndarray, item_task: np.ndarray, resamples: int, seed: int) -> tuple:
-    """2.5th and 97.5th percentiles of alpha over resamples of whole tasks, for a reliability
-    matrix and the task of each of its item columns.
-
-    Nominal alpha only needs, per task, sums over its items of the 0 and 1 counts and of
-    n0 * n1 / (m - 1) (m = raters of the item); a resample is the drawn tasks' counts times
-    those sums, so all resamples are one matrix product instead of an alpha per resample over a
-    rebuilt matrix (which grew with tasks x items and took minutes at 1 M events). Same draws
-    as before (``rng.integers`` per resample), same estimates as ``alpha_of`` on the resampled
-    matrix (tests/test_bench_agreement_bootstrap.py).
-    """
-    tasks, task_index = np.unique(item_task, return_inverse=True)
-    if len(tasks) < 5:
+def _bootstrap_from_counts(zeros, ones, raters, task_index, task_count, resamples, seed) -> tuple:
+    if task_count < 5:
         return None, None
     rng = np.random.default_rng(seed)
-    draws = np.stack([rng.integers(0, len(tasks), len(tasks)) for _ in range(resamples)])
-    estimates = _resampled_alphas(values, task_index, len(tasks), draws)
+    draws = np.stack([rng.integers(0, task_count, task_count) for _ in range(resamples)])
+    estimates = _alphas_of_resamples(zeros, ones, raters, task_index, task_count, draws)
     estimates = [value for value in estimates if value is not None]
     if not estimates:
         return None, None
@@ -114,11 +105,24 @@ def _resampled_alphas(
     values: np.ndarray, task_index: np.ndarray, task_count: int, draws: np.ndarray
 ) -> list[float | None]:
     """``alpha_of`` of each resample (a row of task numbers in ``draws``), from per-task sums."""
-    zeros = np.sum(values == 0, axis=0).astype(float)
-    ones = np.sum(values == 1, axis=0).astype(float)
-    raters = zeros + ones
-    pairable = raters >= 2
-    disagreement = np.where(pairable, zeros * ones / np.maximum(raters - 1, 1), 0.0)
+    zeros = np.sum(values == 0, axis=0)
+    ones = np.sum(values == 1, axis=0)
+    return _alphas_of_resamples(zeros, ones, values.shape[0], task_index, task_count, draws)
+
+
+def _alphas_of_resamples(
+    zeros: np.ndarray,
+    ones: np.ndarray,
+    raters: int,
+    task_index: np.ndarray,
+    task_count: int,
+    draws: np.ndarray,
+) -> list[float | None]:
+    zeros = zeros.astype(float)
+    ones = ones.astype(float)
+    item_raters = zeros + ones
+    pairable = item_raters >= 2
+    disagreement = np.where(pairable, zeros * ones / np.maximum(item_raters - 1, 1), 0.0)
     per_task = np.zeros((task_count, 6))
     for column, item_values in enumerate(
         (
@@ -135,7 +139,7 @@ def _resampled_alphas(
     totals = counts @ per_task
     estimates: list[float | None] = []
     for disagree, pair_zeros, pair_ones, all_zeros, all_ones, columns in totals:
-        if values.shape[0] < 2 or columns < 2 or all_zeros + all_ones == 0:
+        if raters < 2 or columns < 2 or all_zeros + all_ones == 0:
             estimates.append(None)
         elif all_zeros == 0 or all_ones == 0:
             estimates.append(1.0)  # as alpha_of: one value throughout is perfect agreement
@@ -164,17 +168,9 @@ def agreement(labels: pd.DataFrame, resamples: int = 200, seed: int = 7) -> pd.D
     items = presence_items(labels)
     rows = []
     for project, project_items in items.groupby("project_key"):
-        values, item_task, item_class = reliability_matrix(project_items)
-        rows.append(_alpha_row(project, "project", project, values, item_task, resamples, seed))
-        for klass in np.unique(item_class):
-            # A class's items are the project matrix's columns of that class (every rater of the
-            # project rates every class of a task she saw), less raters without any of them.
-            class_values = values[:, item_class == klass]
-            class_values = class_values[~np.all(np.isnan(class_values), axis=1)]
-            class_task = item_task[item_class == klass]
-            rows.append(
-                _alpha_row(project, "class", klass, class_values, class_task, resamples, seed)
-            )
+        rows.append(_alpha_row(project, "project", project, project_items, resamples, seed))
+        for klass, class_items in project_items.groupby("class_name", sort=True):
+            rows.append(_alpha_row(project, "class", klass, class_items, resamples, seed))
         rows += _pair_rows(project, project_items, labels[labels.project_key == project])
     return pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
 
@@ -278,21 +274,47 @@ def _pair_box_ious(labels: pd.DataFrame, pair_keys: pd.MultiIndex) -> tuple[list
     return means, counts
 
 
-def _alpha_row(project, scope, subject, values, item_task, resamples, seed) -> dict:
-    low, high = bootstrap_alpha(values, item_task, resamples, seed)
-    seen = ~np.isnan(values)
+def item_value_counts(items: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per item (task x class, sorted as ``reliability_matrix`` sorts its columns): how many
+    raters said absent (0) and present (1), and the item's task. The same counts
+    krippendorff derives from the raters x items matrix, without building that matrix: it
+    grows with raters times items, i.e. with the square of the operation (5 GB at 10 M events)."""
+    groups = items.groupby(["task_key", "class_name"], sort=True)["present"]
+    ones = groups.sum().to_numpy(dtype=np.int64)
+    zeros = groups.size().to_numpy(dtype=np.int64) - ones
+    return zeros, ones, groups.size().index.get_level_values(0).to_numpy()
+
+
+def alpha_of_counts(zeros: np.ndarray, ones: np.ndarray, raters: int) -> float | None:
+    """``alpha_of`` the raters x items matrix whose per-item 0 and 1 counts these are."""
+    if raters < 2 or len(zeros) < 2:
+        return None
+    if zeros.sum() + ones.sum() == 0:
+        return None
+    if zeros.sum() == 0 or ones.sum() == 0:
+        return 1.0  # every rater always gave the same single value: perfect, trivially
+    # The counts krippendorff computes from the matrix itself (value domain 0, 1).
+    value_counts = np.stack([zeros, ones], axis=1)
+    return float(krippendorff.alpha(value_counts=value_counts, level_of_measurement="nominal"))
+
+
+def _alpha_row(project, scope, subject, items: pd.DataFrame, resamples, seed) -> dict:
+    zeros, ones, item_task = item_value_counts(items)
+    raters = int(items["annotator"].nunique())
+    tasks, task_index = np.unique(item_task, return_inverse=True)
+    low, high = _bootstrap_from_counts(zeros, ones, raters, task_index, len(tasks), resamples, seed)
     # An item agrees when every rater who saw it gave the same value.
-    agreeing = np.nanmin(values, axis=0) == np.nanmax(values, axis=0)
+    agreeing = (zeros == 0) | (ones == 0)
     return {
         "project_key": project,
         "scope": scope,
         "subject": subject,
-        "tasks": len(np.unique(item_task)),
-        "raters": int(np.any(seen, axis=1).sum()),
-        "items": values.shape[1],
+        "tasks": len(tasks),
+        "raters": raters,
+        "items": len(zeros),
         "observed_agreement": float(agreeing.mean()),
         "cohen_kappa": None,
-        "krippendorff_alpha": alpha_of(values),
+        "krippendorff_alpha": alpha_of_counts(zeros, ones, raters),
         "alpha_low": low,
         "alpha_high": high,
         "mean_box_iou": None,
