@@ -34,6 +34,10 @@ class PageInstance:
         return self.definition.slug
 
 
+# Types _plain returns as they are.
+_UNCHANGED = frozenset({int, str, bool, type(None)})
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
@@ -61,7 +65,16 @@ def run_query(
     except duckdb.Error as error:
         raise ValueError(f"{where}: {error}") from error
     columns = [column[0] for column in cursor.description]
-    return [dict(zip(columns, map(_plain, row), strict=True)) for row in cursor.fetchall()]
+    rows = cursor.fetchall()
+    if not rows:
+        return []
+    # Column by column: only a column holding a value _plain changes goes through it (a big
+    # mart has millions of values, nearly all ints and strings).
+    values = [
+        column if _UNCHANGED.issuperset(map(type, column)) else list(map(_plain, column))
+        for column in zip(*rows, strict=True)
+    ]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def row_filename(slug: str, key: Any) -> str:

@@ -188,16 +188,17 @@ def _build(
         ),
         previous_failures=tuple(previous_status.failures) if previous_status else (),
     )
-    written = render_pages(env, staging, pages, run, live)
+    snapshot = None
     for night in nights:
         copy = staging / NIGHTS_DIR / night
         if night == tonight:
             copy.mkdir(parents=True)
             _link_tree(staging / "assets", copy / "assets")
-            render_pages(env, copy, pages, run, dataclasses.replace(context, snapshot_of=night))
+            snapshot = (copy, dataclasses.replace(context, snapshot_of=night))
         else:
             _link_tree(site / NIGHTS_DIR / night, copy)
-    return written
+    # Tonight's dated copy is written beside each live page (see render_pages).
+    return render_pages(env, staging, pages, run, live, snapshot)
 
 
 def publish_site(

@@ -6,13 +6,23 @@ and autoescaped HTML, so no string from the data can run as code.
 
 from __future__ import annotations
 
+import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    meta,
+    pass_context,
+    select_autoescape,
+)
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
@@ -114,69 +124,162 @@ def _chart_rows(rows: Rows, spec: dict[str, Any]) -> Rows:
 
     collect(spec)
     keep = [column for column in rows[0] if column in names]
-    return [{column: row[column] for column in keep} for row in rows]
+    if len(keep) < 2:
+        return [{column: row[column] for column in keep} for row in rows]
+    values = itemgetter(*keep)
+    return [dict(zip(keep, values(row), strict=True)) for row in rows]
 
 
-def _cell(row: dict[str, Any], column: list[Any], page_for: Any, project_name: Any) -> str:
-    """One ``<td>`` of a server-side table, in the formats listed in partials/tables.html.j2;
-    every value from the data goes through ``escape``."""
+_NUMBER_FORMATS: dict[str, Callable[[Any], str]] = {
+    "int": _format_num,
+    "num": lambda v: _format_num(v, 1),
+    "num2": lambda v: _format_num(v, 2),
+    "money": lambda v: _format_num(v, 2),
+    "pct": _format_pct,
+    "seconds": _format_seconds,
+}
+_MISSING_CELL = '<td class="missing" data-value="">–</td>\n'
+
+
+def _attribute(value: Any) -> str:
+    """``escape(value)``, without the call where ``str`` of the value has nothing to escape."""
+    return str(value) if type(value) is int or type(value) is float else escape(value)
+
+
+def _cell_writer(column: list[Any], page_for: Any, project_name: Any) -> Callable[[dict], str]:
+    """The writer of one ``<td>`` of a column of a server-side table, in the formats listed in
+    partials/tables.html.j2; every value from the data goes through ``escape`` (numbers and the
+    formatted numbers hold nothing to escape). Built once per table, not per cell: a big mart's
+    table has millions of cells."""
     name = column[0]
-    if name not in row:
-        raise ValueError(f"table column '{name}' is not a column of the rows {sorted(row)}")
-    value = row[name]
     kind = column[2] if len(column) > 2 else "text"
-    if value is None and kind not in ("person_page", "pct_ci"):
-        return '<td class="missing" data-value="">–</td>\n'
-    if kind in ("int", "num", "num2", "money", "pct", "seconds"):
-        shown = {
-            "int": _format_num,
-            "num": lambda v: _format_num(v, 1),
-            "num2": lambda v: _format_num(v, 2),
-            "money": lambda v: _format_num(v, 2),
-            "pct": _format_pct,
-            "seconds": _format_seconds,
-        }[kind](value)
-        return f'<td class="num" data-value="{escape(value)}">{escape(shown)}</td>\n'
+    if kind in _NUMBER_FORMATS:
+        shown = _NUMBER_FORMATS[kind]
+
+        def number(row: dict) -> str:
+            value = row[name]
+            if value is None:
+                return _MISSING_CELL
+            return f'<td class="num" data-value="{_attribute(value)}">{shown(value)}</td>\n'
+
+        return number
     if kind == "pct_ci":
-        options = column[3]
-        low = row[options["low"]]
-        interval = (
-            ""
-            if low is None
-            else f' <span class="ci">[{escape(_format_pct(low, 0))}–'
-            f"{escape(_format_pct(row[options['high']], 0))}]</span>"
-        )
-        sort_value = escape(value if value is not None else "")
-        shown = escape(_format_pct(value))
-        return f'<td class="num" data-value="{sort_value}">{shown}{interval}</td>\n'
+        low_name, high_name = column[3]["low"], column[3]["high"]
+
+        def pct_ci(row: dict) -> str:
+            value, low = row[name], row[low_name]
+            interval = (
+                ""
+                if low is None
+                else f' <span class="ci">[{_format_pct(low, 0)}–'
+                f"{_format_pct(row[high_name], 0)}]</span>"
+            )
+            sort_value = _attribute(value) if value is not None else ""
+            return (
+                f'<td class="num" data-value="{sort_value}">{_format_pct(value)}{interval}</td>\n'
+            )
+
+        return pct_ci
     if kind == "bool":
-        return f'<td data-value="{1 if value else 0}">{"yes" if value else "no"}</td>\n'
+
+        def boolean(row: dict) -> str:
+            value = row[name]
+            if value is None:
+                return _MISSING_CELL
+            return f'<td data-value="{1 if value else 0}">{"yes" if value else "no"}</td>\n'
+
+        return boolean
     if kind == "date":
-        return f'<td data-value="{escape(value)}">{escape(value[:10])}</td>\n'
+
+        def date(row: dict) -> str:
+            value = row[name]
+            if value is None:
+                return _MISSING_CELL
+            return f'<td data-value="{escape(value)}">{escape(value[:10])}</td>\n'
+
+        return date
     if kind == "project":
-        return f"<td>{escape(project_name(value))}</td>\n"
+        projects: dict[Any, str] = {}  # a table names few projects, in many rows
+
+        def project(row: dict) -> str:
+            value = row[name]
+            if value is None:
+                return _MISSING_CELL
+            if type(value) is not str:  # 1, 1.0 and True are one key but not one name
+                return f"<td>{escape(project_name(value))}</td>\n"
+            cell = projects.get(value)
+            if cell is None:
+                cell = projects[value] = f"<td>{escape(project_name(value))}</td>\n"
+            return cell
+
+        return project
     if kind in ("person", "person_page"):
-        href = page_for("person", value)
-        shown = escape(value) if kind == "person" else "profile"
-        if href:
-            return f'<td><a href="{escape(href)}">{shown}</a></td>\n'
-        return f"<td>{shown if kind == 'person' else ''}</td>\n"
-    return f"<td>{escape(value)}</td>\n"
+        is_page = kind == "person_page"
+
+        people: dict[Any, str] = {}  # the same people in many rows
+
+        def person(row: dict) -> str:
+            value = row[name]
+            if value is None and not is_page:
+                return _MISSING_CELL
+            if type(value) is not str:  # 1, 1.0 and True are one key but not one name
+                return person_cell(value)
+            cell = people.get(value)
+            if cell is None:
+                cell = people[value] = person_cell(value)
+            return cell
+
+        def person_cell(value: Any) -> str:
+            href = page_for("person", value)
+            shown = "profile" if is_page else escape(value)
+            if href:
+                return f'<td><a href="{escape(href)}">{shown}</a></td>\n'
+            return f"<td>{'' if is_page else shown}</td>\n"
+
+        return person
+
+    def text(row: dict) -> str:
+        value = row[name]
+        if value is None:
+            return _MISSING_CELL
+        return f"<td>{escape(value)}</td>\n"
+
+    return text
+
+
+def _missing_column(row: dict[str, Any], columns: list[list[Any]]) -> ValueError | None:
+    for column in columns:
+        if column[0] not in row:
+            return ValueError(
+                f"table column '{column[0]}' is not a column of the rows {sorted(row)}"
+            )
+        if len(column) > 2 and column[2] == "pct_ci":
+            low, high = column[3]["low"], column[3]["high"]
+            if low not in row or (row[low] is not None and high not in row):
+                return None  # as before: the KeyError names the interval's column
+    return None
 
 
 @pass_context
 def _table_rows(context: Context, rows: Rows, columns: list[list[Any]]) -> Markup:
     """The ``<tr>`` lines of a table; rows carrying a filter column follow the page's filters."""
     page_for, project_name = context["page_for"], context["project_name"]
+    writers = [_cell_writer(column, page_for, project_name) for column in columns]
+    attributes = [(key, f' data-{key.replace("_", "-")}="') for key in FILTER_COLUMNS]
     lines = []
-    for row in rows:
-        filters = "".join(
-            f' data-{key.replace("_", "-")}="{escape(row[key])}"'
-            for key in FILTER_COLUMNS
-            if row.get(key) is not None
-        )
-        cells = "".join(_cell(row, column, page_for, project_name) for column in columns)
-        lines.append(f"    <tr{filters}>{cells}</tr>")
+    append = lines.append
+    row: dict[str, Any] = {}
+    try:
+        for row in rows:
+            filters = "".join(
+                f'{attribute}{escape(row[key])}"'
+                for key, attribute in attributes
+                if row.get(key) is not None
+            )
+            cells = "".join([write(row) for write in writers])
+            append(f"    <tr{filters}>{cells}</tr>")
+    except KeyError as error:
+        raise _missing_column(row, columns) or error from None
     return Markup("\n".join(lines))
 
 
@@ -204,14 +307,77 @@ def copy_assets(target: Path) -> None:
         shutil.copyfile(source, assets / "plotly.min.js")
 
 
+# A night's dated copy differs from the live site by what its context changes: the note naming
+# the night (snapshot_of, written by the base template) and, on pages that show them, the
+# links to earlier nights and the failures since the last report (empty in a copy).
+BASE_TEMPLATE = "base.html.j2"
+_LIVE_ONLY = re.compile(r"\b(?:nights|previous_failures)\b")
+_SNAPSHOT_ONLY = re.compile(r"\bsnapshot_of\b")
+
+
+def _template_chain(env: Environment, name: str, seen: set[str] | None = None) -> set[str]:
+    """The template and every template it extends, includes or imports."""
+    seen = set() if seen is None else seen
+    if name in seen:
+        return seen
+    seen.add(name)
+    source = env.loader.get_source(env, name)[0]
+    for referenced in meta.find_referenced_templates(env.parse(source)):
+        if referenced is None:  # a name computed at render time: it could be anything
+            raise LookupError(f"{name} references a template by a computed name")
+        _template_chain(env, referenced, seen)
+    return seen
+
+
+def _same_in_snapshot(env: Environment, template: str) -> bool:
+    """Whether a page of ``template`` is the live page with only the base template's night
+    note added: no template it uses reads what a copy changes, but the base's note."""
+    try:
+        chain = _template_chain(env, template)
+    except LookupError:
+        return False
+    for name in chain:
+        source = env.loader.get_source(env, name)[0]
+        if _LIVE_ONLY.search(source) or (name != BASE_TEMPLATE and _SNAPSHOT_ONLY.search(source)):
+            return False
+    return True
+
+
+def _note_insertion(live: str, snapshot: str) -> tuple[str, str] | None:
+    """(line after which, text) the copy of a page adds to the live page: the copy is the live
+    page with whole lines inserted after the first line equal to that one. None when the two
+    differ otherwise."""
+    start = 0
+    while start < len(live) and start < len(snapshot) and live[start] == snapshot[start]:
+        start += 1
+    start = live.rfind("\n", 0, start) + 1  # back to the start of the line
+    added = len(snapshot) - len(live)
+    if start == 0 or added <= 0:
+        return None
+    text = snapshot[start : start + added]
+    if live[:start] + text + live[start:] != snapshot:
+        return None
+    anchor = live[live.rfind("\n", 0, start - 1) + 1 : start]
+    if live.find(anchor) + len(anchor) != start:
+        return None
+    return anchor, text
+
+
 def render_pages(
     env: Environment,
     target: Path,
     pages: list[PageInstance],
     run: RunInfo,
     site: SiteContext,
+    snapshot: tuple[Path, SiteContext] | None = None,
 ) -> list[Path]:
-    """Write every page into ``target``; returns the written files."""
+    """Write every page into ``target``; returns the written files.
+
+    With ``snapshot`` (a folder and the context of tonight's dated copy) every page is also
+    written into that folder, as rendering it with that context would. A page whose templates
+    read nothing the copy changes but the base template's night note is not rendered twice:
+    its copy is the live page with the note's lines added where the base template puts them
+    (found by rendering one such page both ways, and checked on it)."""
     nav = [page for page in pages if page.definition.in_nav]
     by_key = {
         (page.slug, str(next(iter(page.row.values())))): page.filename for page in pages if page.row
@@ -224,19 +390,46 @@ def render_pages(
     def project_name(key: str | None) -> str:
         return "all projects" if key is None else names.get(key, key)
 
-    written = []
-    for page in pages:
-        html = env.get_template(page.definition.template).render(
+    def render(page: PageInstance, context: SiteContext) -> str:
+        return env.get_template(page.definition.template).render(
             page=page,
             nav=nav,
             run=run,
-            site=site,
+            site=context,
             data=page.data,
             page_for=page_for,
             project_name=project_name,
-            evidence_href=lambda mart: site.evidence.get(mart),
+            evidence_href=lambda mart: context.evidence.get(mart),
         )
+
+    insertion = None
+    derived: set[str] = set()
+    if snapshot is not None:
+        copy_context = snapshot[1]
+        same = {
+            template: _same_in_snapshot(env, template)
+            for template in {page.definition.template for page in pages}
+        }
+        candidates = [page for page in pages if same[page.definition.template]]
+        if candidates:
+            probe = min(candidates, key=lambda page: sum(map(len, page.data.values())))
+            insertion = _note_insertion(render(probe, site), render(probe, copy_context))
+        if insertion is not None:
+            derived = {page.filename for page in candidates}
+
+    written = []
+    for page in pages:
+        html = render(page, site)
         path = target / page.filename
         path.write_text(html, encoding="utf-8")
         written.append(path)
+        if snapshot is None:
+            continue
+        at = html.find(insertion[0]) if insertion and page.filename in derived else -1
+        if at >= 0:
+            at += len(insertion[0])
+            copy = html[:at] + insertion[1] + html[at:]
+        else:
+            copy = render(page, snapshot[1])
+        (snapshot[0] / page.filename).write_text(copy, encoding="utf-8")
     return written
