@@ -5,7 +5,8 @@ Layout of the published folder::
 
     index.html, throughput.html, person-….html, …   tonight's report
     assets/                                          css, js, plotly.min.js, status.js
-    nights/2026-11-23/index.html, …, assets/          a dated copy of each kept night
+    data/reworks--review-edges.csv, …                every row of a table longer than a page shows
+    nights/2026-11-23/index.html, …, assets/, data/   a dated copy of each kept night
 
 Snapshot files are hard links where the file system allows: a night's copy costs no space
 until a later night changes the file, and nothing is ever rewritten in place (status.js is
@@ -31,11 +32,13 @@ from .data import collect_pages, run_query
 from .pages import load_pages, load_site_queries
 from .pseudonyms import Pseudonyms, pseudonym_key
 from .render import (
+    DEFAULT_TABLE_ROWS,
     Night,
     SiteContext,
     copy_assets,
     environment,
     evidence_links,
+    link_or_copy,
     project_names,
     render_pages,
 )
@@ -45,6 +48,7 @@ from .status import SiteStatus, failed_status, read_status, write_status
 NIGHTS_DIR = "nights"
 PSEUDONYMISE_ENV = "ANNOLYTICS_PSEUDONYMISE"
 RETENTION_ENV = "ANNOLYTICS_SNAPSHOT_RETENTION"
+TABLE_ROWS_ENV = "ANNOLYTICS_SITE_TABLE_ROWS"
 _NIGHT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -52,6 +56,7 @@ _NIGHT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 class PublishSettings:
     pseudonymise: bool = False
     snapshot_retention: int = 14  # dated snapshots kept, tonight's included; 0 keeps none
+    table_rows: int = DEFAULT_TABLE_ROWS  # rows a table shows on a page; the rest go to a CSV
 
     @classmethod
     def from_env(cls) -> PublishSettings:
@@ -60,22 +65,32 @@ class PublishSettings:
             pseudonymise=os.environ.get(PSEUDONYMISE_ENV, "").strip().lower()
             in {"1", "true", "yes", "on"},
             snapshot_retention=int(retention) if retention else cls.snapshot_retention,
+            table_rows=_table_rows_from_env(),
         )
+
+
+def _table_rows_from_env() -> int:
+    text = os.environ.get(TABLE_ROWS_ENV, "").strip()
+    if not text:
+        return DEFAULT_TABLE_ROWS
+    try:
+        rows = int(text)
+    except ValueError:
+        rows = 0
+    if rows < 1:
+        raise ValueError(
+            f"{TABLE_ROWS_ENV} must be a whole number of at least 1 (the rows a table shows on a "
+            f"page; default {DEFAULT_TABLE_ROWS}), not {text!r}"
+        )
+    return rows
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def _link_or_copy(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:  # another file system, or links not allowed: a copy is as good
-        shutil.copy2(source, target)
-
-
 def _link_tree(source: Path, target: Path) -> None:
-    shutil.copytree(source, target, copy_function=_link_or_copy)
+    shutil.copytree(source, target, copy_function=link_or_copy)
 
 
 def kept_nights(site: Path, tonight: str, settings: PublishSettings) -> list[str]:
@@ -172,7 +187,7 @@ def _build(
         published_at=published_at,
         evidence=evidence_links(pages),
     )
-    env = environment()
+    env = environment(settings.table_rows)
     staging.mkdir(parents=True)
     copy_assets(staging)
     write_status(

@@ -6,6 +6,8 @@ and autoescaped HTML, so no string from the data can run as code.
 
 from __future__ import annotations
 
+import csv
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -34,6 +36,13 @@ TEMPLATES_DIR = REPORTS_DIR / "templates"
 STATIC_DIR = REPORTS_DIR / "static"
 # Columns the client-side filters read: rows carrying them follow the project and date filters.
 FILTER_COLUMNS = ("project_key", "day", "week")
+# A table on a page shows at most this many rows (ANNOLYTICS_SITE_TABLE_ROWS), the first in the
+# query's order: at 10 M events some tables had hundreds of thousands of rows (reworks.html was
+# 413 MB), more than a browser can show usefully, and writing them took much of the site step.
+# Every row of a longer table is in a CSV file beside the page, so the site stays complete.
+DEFAULT_TABLE_ROWS = 1_000
+TABLE_FILES_DIR = "data"  # the CSV files, beside the pages (and in each night's copy)
+_TABLE_ID = re.compile(r"^[A-Za-z0-9_-]+$")  # table ids name files
 
 
 @dataclass(frozen=True)
@@ -247,6 +256,80 @@ def _cell_writer(column: list[Any], page_for: Any, project_name: Any) -> Callabl
     return text
 
 
+@dataclass(frozen=True)
+class LongTable:
+    """A table with more rows than a page shows: all its rows go to a CSV file."""
+
+    href: str  # the CSV file, relative to the page's folder
+    columns: tuple[str, ...]
+    rows: Rows
+
+
+@dataclass(frozen=True)
+class ShownRows:
+    """What a table on the page holds: its rows, or the first of them and where the rest are."""
+
+    rows: Rows
+    total: int  # rows of the query result
+    file: LongTable | None = None  # set when rows were left out
+
+    @property
+    def file_name(self) -> str:
+        return self.file.href.rsplit("/", 1)[-1] if self.file else ""
+
+
+def table_file_href(page_filename: str, table_id: str) -> str:
+    """``data/reworks--review-edges.csv``: relative to the page, so it works from file://."""
+    return f"{TABLE_FILES_DIR}/{Path(page_filename).stem}--{table_id}.csv"
+
+
+def _file_columns(columns: list[list[Any]]) -> tuple[str, ...]:
+    """The row keys a table shows, each once, in the table's order (an interval's bounds after
+    its value)."""
+    keys = []
+    for column in columns:
+        keys.append(column[0])
+        if len(column) > 2 and column[2] == "pct_ci":
+            keys += [column[3]["low"], column[3]["high"]]
+    return tuple(dict.fromkeys(keys))
+
+
+@pass_context
+def _shown_rows(context: Context, table_id: str, rows: Rows, columns: list[list[Any]]) -> ShownRows:
+    """The rows a table shows: all, or the first ``table_row_limit``, the whole table then being
+    recorded in the render's ``long_tables`` for render_pages to write as a CSV file."""
+    limit = context["table_row_limit"]
+    if len(rows) <= limit:
+        return ShownRows(rows, len(rows))
+    if not _TABLE_ID.match(table_id):
+        raise ValueError(f"table id {table_id!r} names a file: use letters, digits, - and _")
+    long_tables = context.get("long_tables")
+    if long_tables is None:
+        raise ValueError(
+            f"table '{table_id}' has more than {limit} rows: only render_pages writes the CSV "
+            "file of the rows a page leaves out"
+        )
+    href = table_file_href(context["page"].filename, table_id)
+    table = LongTable(href, _file_columns(columns), rows)
+    long_tables.append(table)
+    return ShownRows(rows[:limit], len(rows), table)
+
+
+def _write_table_file(path: Path, table: LongTable) -> None:
+    path.parent.mkdir(exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(table.columns)
+        writer.writerows([row[key] for key in table.columns] for row in table.rows)
+
+
+def link_or_copy(source: str | Path, target: str | Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or links not allowed: a copy is as good
+        shutil.copy2(source, target)
+
+
 def _missing_column(row: dict[str, Any], columns: list[list[Any]]) -> ValueError | None:
     for column in columns:
         if column[0] not in row:
@@ -283,7 +366,8 @@ def _table_rows(context: Context, rows: Rows, columns: list[list[Any]]) -> Marku
     return Markup("\n".join(lines))
 
 
-def environment() -> Environment:
+def environment(table_row_limit: int = DEFAULT_TABLE_ROWS) -> Environment:
+    """Templates of reports/templates; tables show at most ``table_row_limit`` rows."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(enabled_extensions=("html", "j2"), default=True),
@@ -296,6 +380,8 @@ def environment() -> Environment:
     env.filters["num"] = _format_num
     env.filters["chart_rows"] = _chart_rows
     env.globals["table_rows"] = _table_rows
+    env.globals["shown_rows"] = _shown_rows
+    env.globals["table_row_limit"] = table_row_limit
     return env
 
 
@@ -371,13 +457,15 @@ def render_pages(
     site: SiteContext,
     snapshot: tuple[Path, SiteContext] | None = None,
 ) -> list[Path]:
-    """Write every page into ``target``; returns the written files.
+    """Write every page into ``target``, with the CSV file of each table longer than a page shows
+    (under ``data/``); returns the written pages.
 
     With ``snapshot`` (a folder and the context of tonight's dated copy) every page is also
-    written into that folder, as rendering it with that context would. A page whose templates
-    read nothing the copy changes but the base template's night note is not rendered twice:
-    its copy is the live page with the note's lines added where the base template puts them
-    (found by rendering one such page both ways, and checked on it)."""
+    written into that folder, as rendering it with that context would, and its CSV files linked
+    there (the copy's tables hold the same rows). A page whose templates read nothing the copy
+    changes but the base template's night note is not rendered twice: its copy is the live page
+    with the note's lines added where the base template puts them (found by rendering one such
+    page both ways, and checked on it)."""
     nav = [page for page in pages if page.definition.in_nav]
     by_key = {
         (page.slug, str(next(iter(page.row.values())))): page.filename for page in pages if page.row
@@ -390,8 +478,10 @@ def render_pages(
     def project_name(key: str | None) -> str:
         return "all projects" if key is None else names.get(key, key)
 
-    def render(page: PageInstance, context: SiteContext) -> str:
-        return env.get_template(page.definition.template).render(
+    def render(page: PageInstance, context: SiteContext) -> tuple[str, list[LongTable]]:
+        """The page's HTML, and its tables longer than a page shows."""
+        long_tables: list[LongTable] = []
+        html = env.get_template(page.definition.template).render(
             page=page,
             nav=nav,
             run=run,
@@ -400,7 +490,9 @@ def render_pages(
             page_for=page_for,
             project_name=project_name,
             evidence_href=lambda mart: context.evidence.get(mart),
+            long_tables=long_tables,
         )
+        return html, long_tables
 
     insertion = None
     derived: set[str] = set()
@@ -413,16 +505,18 @@ def render_pages(
         candidates = [page for page in pages if same[page.definition.template]]
         if candidates:
             probe = min(candidates, key=lambda page: sum(map(len, page.data.values())))
-            insertion = _note_insertion(render(probe, site), render(probe, copy_context))
+            insertion = _note_insertion(render(probe, site)[0], render(probe, copy_context)[0])
         if insertion is not None:
             derived = {page.filename for page in candidates}
 
     written = []
     for page in pages:
-        html = render(page, site)
+        html, long_tables = render(page, site)
         path = target / page.filename
         path.write_text(html, encoding="utf-8")
         written.append(path)
+        for table in long_tables:
+            _write_table_file(target / table.href, table)
         if snapshot is None:
             continue
         at = html.find(insertion[0]) if insertion and page.filename in derived else -1
@@ -430,6 +524,9 @@ def render_pages(
             at += len(insertion[0])
             copy = html[:at] + insertion[1] + html[at:]
         else:
-            copy = render(page, snapshot[1])
+            copy = render(page, snapshot[1])[0]
         (snapshot[0] / page.filename).write_text(copy, encoding="utf-8")
+        for table in long_tables:
+            (snapshot[0] / TABLE_FILES_DIR).mkdir(exist_ok=True)
+            link_or_copy(target / table.href, snapshot[0] / table.href)
     return written
