@@ -17,6 +17,7 @@ import pytest
 from test_site_pages import broken_links
 from test_site_support import generated_night, people
 
+from dagster_project.defs.reports.resources import ReportSettings
 from dagster_project.lib.site.data import PageInstance, collect_pages
 from dagster_project.lib.site.pages import load_pages
 from dagster_project.lib.site.pseudonyms import KEY_ENV
@@ -221,6 +222,15 @@ def test_an_invalid_limit_is_refused_naming_the_variable(monkeypatch, value):
 def test_the_limit_defaults_to_a_thousand(monkeypatch):
     monkeypatch.delenv(TABLE_ROWS_ENV, raising=False)
     assert PublishSettings.from_env().table_rows == PublishSettings().table_rows == 1_000
+
+
+def test_the_nightly_jobs_report_settings_read_the_limit(monkeypatch):
+    """The Dagster resource the nightly job publishes with: the environment's limit, unless the
+    resource sets its own."""
+    monkeypatch.setenv(TABLE_ROWS_ENV, "7")
+    assert ReportSettings().settings().table_rows == 7
+    assert ReportSettings(table_rows=3).settings().table_rows == 3
+    assert ReportSettings(snapshot_retention=2).settings().table_rows == 7
 
 
 def test_a_long_table_outside_render_pages_is_an_error():

@@ -1,4 +1,7 @@
-"""How the report is published: pseudonyms on or off, how many dated snapshots to keep."""
+"""How the report is published: pseudonyms on or off, how many dated snapshots to keep, how many
+rows a table shows."""
+
+import dataclasses
 
 import dagster as dg
 
@@ -6,20 +9,26 @@ from dagster_project.lib.site.publish import PublishSettings
 
 
 class ReportSettings(dg.ConfigurableResource):
-    """Unset fields fall back to ANNOLYTICS_PSEUDONYMISE (1/true/yes) and
-    ANNOLYTICS_SNAPSHOT_RETENTION (nights), then to no pseudonyms and 14 nights."""
+    """Unset fields fall back to ANNOLYTICS_PSEUDONYMISE (1/true/yes),
+    ANNOLYTICS_SNAPSHOT_RETENTION (nights) and ANNOLYTICS_SITE_TABLE_ROWS (rows a table shows),
+    then to no pseudonyms, 14 nights and 1,000 rows."""
 
     pseudonymise: bool | None = None
     snapshot_retention: int | None = None
+    table_rows: int | None = None
 
     def settings(self) -> PublishSettings:
-        defaults = PublishSettings.from_env()
-        return PublishSettings(
-            pseudonymise=defaults.pseudonymise if self.pseudonymise is None else self.pseudonymise,
-            snapshot_retention=defaults.snapshot_retention
-            if self.snapshot_retention is None
-            else self.snapshot_retention,
-        )
+        # Only the fields set on the resource override the environment's settings.
+        overrides = {
+            name: value
+            for name, value in {
+                "pseudonymise": self.pseudonymise,
+                "snapshot_retention": self.snapshot_retention,
+                "table_rows": self.table_rows,
+            }.items()
+            if value is not None
+        }
+        return dataclasses.replace(PublishSettings.from_env(), **overrides)
 
 
 @dg.definitions
