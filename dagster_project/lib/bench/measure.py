@@ -34,15 +34,22 @@ def _tree_rss(root: psutil.Process) -> int:
 
 
 def measure(command: list[str], log: Path, cwd: Path | None = None) -> Measurement:
-    """Run ``command`` (output to ``log``), sampling the process tree's RSS every 0.1 s."""
+    """Run ``command`` (output to ``log``), sampling the process tree's RSS every 0.1 s.
+
+    The samples go to ``<log>.rss.tsv`` (seconds, MB), so a peak can be laid next to the
+    timestamps in the log to see which step it belongs to."""
     log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("w") as out:
+    trace_path = log.with_name(log.name + ".rss.tsv")
+    with log.open("w") as out, trace_path.open("w") as trace:
+        trace.write("seconds\trss_mb\n")
         started = time.monotonic()
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=cwd)
         root = psutil.Process(process.pid)
         peak = 0
         while process.poll() is None:
-            peak = max(peak, _tree_rss(root))
+            rss = _tree_rss(root)
+            peak = max(peak, rss)
+            trace.write(f"{time.monotonic() - started:.1f}\t{rss / 2**20:.0f}\n")
             time.sleep(SAMPLE_EVERY_S)
         wall = time.monotonic() - started
     return Measurement(wall, peak, process.returncode)
