@@ -22,6 +22,7 @@ from dagster_project.lib.site.data import PageInstance, collect_pages
 from dagster_project.lib.site.pages import load_pages
 from dagster_project.lib.site.pseudonyms import KEY_ENV
 from dagster_project.lib.site.publish import (
+    RETENTION_ENV,
     TABLE_ROWS_ENV,
     PublishSettings,
     publish_site,
@@ -219,6 +220,20 @@ def test_an_invalid_limit_is_refused_naming_the_variable(monkeypatch, value):
         PublishSettings.from_env()
 
 
+@pytest.mark.parametrize("value", ["a week", "-1", "2.5"])
+def test_an_invalid_snapshot_retention_is_refused_naming_the_variable(monkeypatch, value):
+    monkeypatch.setenv(RETENTION_ENV, value)
+    with pytest.raises(
+        ValueError, match=rf"^{RETENTION_ENV} must be a whole number of at least 0 .*{value!r}"
+    ):
+        PublishSettings.from_env()
+
+
+def test_a_snapshot_retention_of_zero_is_valid(monkeypatch):
+    monkeypatch.setenv(RETENTION_ENV, "0")
+    assert PublishSettings.from_env().snapshot_retention == 0
+
+
 def test_the_limit_defaults_to_a_thousand(monkeypatch):
     monkeypatch.delenv(TABLE_ROWS_ENV, raising=False)
     assert PublishSettings.from_env().table_rows == PublishSettings().table_rows == 1_000
@@ -240,3 +255,30 @@ def test_a_long_table_outside_render_pages_is_an_error():
     )
     with pytest.raises(ValueError, match="only render_pages writes the CSV"):
         template.render(rows=[{"n": 1}, {"n": 2}], page_for=None, project_name=None)
+
+
+def test_a_text_cell_a_spreadsheet_would_run_is_written_as_text(pages, tmp_path):
+    """Names come from the labeling tools: a cell starting with = + - @ (or a tab or carriage
+    return) gets a leading apostrophe in the CSV file; numbers, negative ones included, do not."""
+    reworks = _reworks(pages)[0]
+    names = ['=HYPERLINK("http://x.test","y")', "+1 555", "-cmd", "@SUM(A1)", "\tname", "ann"]
+    hostile = [
+        {
+            "project_key": "p1",
+            "reviewer": name,
+            "annotator": "ann@example.test",
+            "reviews": -index,
+            "rejections": 0,
+            "corrections": 1.5,
+        }
+        for index, name in enumerate(names)
+    ]
+    page = dataclasses.replace(reworks, data={**reworks.data, "edges": hostile})
+    render_pages(environment(LIMIT), tmp_path, [page], RUN, CONTEXT)
+
+    rows = read_csv(tmp_path / "data/reworks--review-edges.csv")
+    assert [row[1] for row in rows[1:]] == ["'" + name for name in names[:-1]] + ["ann"]
+    assert [row[2] for row in rows[1:]] == ["ann@example.test"] * len(names)
+    assert [row[3] for row in rows[1:]] == ["0", "-1", "-2", "-3", "-4", "-5"]
+    # The page itself shows the names as they are (escaped HTML, not a spreadsheet).
+    assert table(tmp_path / "reworks.html", "review-edges").rows[1][1] == "+1 555"

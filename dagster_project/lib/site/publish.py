@@ -60,29 +60,33 @@ class PublishSettings:
 
     @classmethod
     def from_env(cls) -> PublishSettings:
-        retention = os.environ.get(RETENTION_ENV, "").strip()
         return cls(
             pseudonymise=os.environ.get(PSEUDONYMISE_ENV, "").strip().lower()
             in {"1", "true", "yes", "on"},
-            snapshot_retention=int(retention) if retention else cls.snapshot_retention,
-            table_rows=_table_rows_from_env(),
+            snapshot_retention=_whole_number_from_env(
+                RETENTION_ENV, cls.snapshot_retention, 0, "dated snapshots kept; 0 keeps none"
+            ),
+            table_rows=_whole_number_from_env(
+                TABLE_ROWS_ENV, DEFAULT_TABLE_ROWS, 1, "the rows a table shows on a page"
+            ),
         )
 
 
-def _table_rows_from_env() -> int:
-    text = os.environ.get(TABLE_ROWS_ENV, "").strip()
+def _whole_number_from_env(name: str, default: int, minimum: int, meaning: str) -> int:
+    """The variable's whole number, or ``default`` when unset; anything else names the variable."""
+    text = os.environ.get(name, "").strip()
     if not text:
-        return DEFAULT_TABLE_ROWS
+        return default
     try:
-        rows = int(text)
+        number = int(text)
     except ValueError:
-        rows = 0
-    if rows < 1:
+        number = minimum - 1
+    if number < minimum:
         raise ValueError(
-            f"{TABLE_ROWS_ENV} must be a whole number of at least 1 (the rows a table shows on a "
-            f"page; default {DEFAULT_TABLE_ROWS}), not {text!r}"
+            f"{name} must be a whole number of at least {minimum} ({meaning}; default "
+            f"{default}), not {text!r}"
         )
-    return rows
+    return number
 
 
 def _now() -> dt.datetime:
