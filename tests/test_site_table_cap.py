@@ -282,3 +282,25 @@ def test_a_text_cell_a_spreadsheet_would_run_is_written_as_text(pages, tmp_path)
     assert [row[3] for row in rows[1:]] == ["0", "-1", "-2", "-3", "-4", "-5"]
     # The page itself shows the names as they are (escaped HTML, not a spreadsheet).
     assert table(tmp_path / "reworks.html", "review-edges").rows[1][1] == "+1 555"
+
+
+def test_a_persons_review_tables_show_the_busiest_25_and_link_all(pages, tmp_path):
+    """On a page per person the review tables show at most 25 rows, whatever the site's limit;
+    the CSV file beside the page holds every row."""
+    person = next(page for page in pages if page.slug == "person" and page.data["reviews_of"])
+    template = person.data["reviews_of"][0]
+    reviewed = [
+        {**template, "annotator": f"person-{number:02d}@example.test", "reviews": 100 - number}
+        for number in range(30)
+    ]
+    page = dataclasses.replace(person, data={**person.data, "reviews_of": reviewed})
+    render_pages(environment(1_000), tmp_path, [page], RUN, CONTEXT)
+
+    shown = table(tmp_path / page.filename, "person-reviews-of")
+    assert [cells[1] for cells in shown.rows] == [row["annotator"] for row in reviewed[:25]]
+    assert shown.link == f"data/{Path(page.filename).stem}--person-reviews-of.csv"
+    rows = read_csv(tmp_path / shown.link)
+    assert [row[1] for row in rows[1:]] == [row["annotator"] for row in reviewed]
+    # A shorter table is whole, with no note and no file.
+    short = table(tmp_path / page.filename, "person-reviewed-by")
+    assert short.link is None and len(short.rows) == len(person.data["reviewed_by"]) <= 25

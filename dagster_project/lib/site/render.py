@@ -114,8 +114,10 @@ def _format_num(value: float | None, digits: int = 0) -> str:
     return "–" if value is None else f"{float(value):,.{digits}f}"
 
 
-def _chart_rows(rows: Rows, spec: dict[str, Any]) -> Rows:
-    """Only the columns a chart names (plus the filter columns): keeps pages small."""
+def _chart_rows(rows: Rows, spec: dict[str, Any], kind: str = "", aggregate: bool = True) -> Rows:
+    """Only the columns a chart names (plus the filter columns), and, for a chart that adds its
+    rows up, one row per distinct key (all other columns): keeps pages small. At 10 M events the
+    daily charts carried one row per person and day (229,000) to draw one bar per day."""
     if not rows:
         return []
     names: set[str] = set(FILTER_COLUMNS)
@@ -134,9 +136,82 @@ def _chart_rows(rows: Rows, spec: dict[str, Any]) -> Rows:
     collect(spec)
     keep = [column for column in rows[0] if column in names]
     if len(keep) < 2:
-        return [{column: row[column] for column in keep} for row in rows]
-    values = itemgetter(*keep)
-    return [dict(zip(keep, values(row), strict=True)) for row in rows]
+        kept = [{column: row[column] for column in keep} for row in rows]
+    else:
+        values = itemgetter(*keep)
+        kept = [dict(zip(keep, values(row), strict=True)) for row in rows]
+    additive = _added_up(kind, spec) if aggregate else None
+    if additive is None or not additive.summed <= set(keep):
+        return kept
+    return _aggregated(kept, keep, additive)
+
+
+@dataclass(frozen=True)
+class _Additive:
+    """What a chart adds up: ``columns`` are summed (treating a null as 0, as charts.js does);
+    with a ``weight``, they are means weighted by it, and the weight is summed."""
+
+    columns: tuple[str, ...]
+    weight: str | None = None
+
+    @property
+    def summed(self) -> set[str]:
+        return {*self.columns, self.weight} if self.weight else set(self.columns)
+
+
+def _added_up(kind: str, spec: dict[str, Any]) -> _Additive | None:
+    """How assets/charts.js combines rows that share everything but their values (see its
+    builders), or None where it draws every row (box, scatter, interval, a plain heatmap)."""
+    if kind in ("calendar", "sankey", "hierarchy"):
+        return _Additive((spec["value"],))
+    if kind == "heatmap":
+        return _Additive((spec["z"],)) if spec.get("sum") else None
+    if kind not in ("bar", "line"):
+        return None
+    y_columns = tuple(spec.get("y") or {"value": ""})
+    if spec.get("ratio"):  # sum(numerator) / sum(denominator); the y columns only name lines
+        return _Additive(tuple(dict.fromkeys([*spec["ratio"], *y_columns])))
+    if spec.get("weight"):
+        weight = spec["weight"]
+        return None if weight in y_columns else _Additive(y_columns, weight)
+    return _Additive(y_columns) if spec.get("sum") else None
+
+
+def _number(value: Any) -> float | int:
+    return 0 if value is None else value
+
+
+def _aggregated(rows: Rows, columns: list[str], additive: _Additive) -> Rows:
+    """One row per key (the columns that are not added up), in the order keys first occur, so
+    that every order charts.js takes from the rows is kept; a key of one row is that row."""
+    keys = [column for column in columns if column not in additive.summed]
+    key_of = itemgetter(*keys) if keys else (lambda row: ())
+    groups: dict[Any, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(key_of(row), []).append(row)
+    if len(groups) == len(rows):
+        return rows
+    out = []
+    for group in groups.values():
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        row = dict(group[0])
+        if additive.weight:
+            weights = [_number(member[additive.weight]) for member in group]
+            total = sum(weights)
+            row[additive.weight] = total
+            for column in additive.columns:
+                weighted = sum(
+                    _number(member[column]) * weight
+                    for member, weight in zip(group, weights, strict=True)
+                )
+                row[column] = weighted / total if total else None
+        else:
+            for column in additive.columns:
+                row[column] = sum(_number(member[column]) for member in group)
+        out.append(row)
+    return out
 
 
 _NUMBER_FORMATS: dict[str, Callable[[Any], str]] = {
@@ -295,10 +370,19 @@ def _file_columns(columns: list[list[Any]]) -> tuple[str, ...]:
 
 
 @pass_context
-def _shown_rows(context: Context, table_id: str, rows: Rows, columns: list[list[Any]]) -> ShownRows:
-    """The rows a table shows: all, or the first ``table_row_limit``, the whole table then being
-    recorded in the render's ``long_tables`` for render_pages to write as a CSV file."""
+def _shown_rows(
+    context: Context,
+    table_id: str,
+    rows: Rows,
+    columns: list[list[Any]],
+    own_limit: int | None = None,
+) -> ShownRows:
+    """The rows a table shows: all, or the first ``table_row_limit`` (or the table's own
+    ``limit``, if lower), the whole table then being recorded in the render's ``long_tables``
+    for render_pages to write as a CSV file."""
     limit = context["table_row_limit"]
+    if own_limit is not None:
+        limit = min(limit, own_limit)
     if len(rows) <= limit:
         return ShownRows(rows, len(rows))
     if not _TABLE_ID.match(table_id):
@@ -315,12 +399,48 @@ def _shown_rows(context: Context, table_id: str, rows: Rows, columns: list[list[
     return ShownRows(rows[:limit], len(rows), table)
 
 
+# A text cell starting with one of these is a formula to a spreadsheet (OWASP "CSV injection"):
+# people's names and task ids come from the labeling tools, so such a cell is written with a
+# leading apostrophe, which spreadsheets show as text. Numbers are written as they are.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _is_formula(value: Any) -> bool:
+    return type(value) is str and value.startswith(_FORMULA_STARTS)
+
+
 def _write_table_file(path: Path, table: LongTable) -> None:
     path.parent.mkdir(exist_ok=True)
+    values = itemgetter(*table.columns)
+    lines = [values(row) for row in table.rows]
+    if len(table.columns) == 1:
+        lines = [(value,) for value in lines]
+    # Checked column by column, and rows rewritten only where needed: at 10 M events these files
+    # hold over two million rows a night.
+    guarded = [
+        index
+        for index in range(len(table.columns))
+        if any(_is_formula(line[index]) for line in lines)
+    ]
+    if guarded:
+        lines = [
+            tuple(
+                _csv_cell(value) if index in guarded else value for index, value in enumerate(line)
+            )
+            if any(_is_formula(line[index]) for index in guarded)
+            else line
+            for line in lines
+        ]
     with path.open("w", encoding="utf-8", newline="") as file:
         writer = csv.writer(file)
         writer.writerow(table.columns)
-        writer.writerows([row[key] for key in table.columns] for row in table.rows)
+        writer.writerows(lines)
 
 
 def link_or_copy(source: str | Path, target: str | Path) -> None:
