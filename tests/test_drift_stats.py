@@ -196,3 +196,23 @@ def test_disagreement_drift_counts_a_person_from_their_side_and_a_class_once_per
         # Fisher [[10, 10], [2, 38]]: population 60, 12 disagreeing, 20 drawn, P(X >= 10).
         assert jump.p_value == pytest.approx(hypergeometric_tail(10, 60, 12, 20))
         assert jump.is_flagged and jump.is_drift_start
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_unwrapped_mann_whitney_test_gives_scipys_public_p_values(seed):
+    """Drift calls scipy's Mann-Whitney U without its axis/NaN wrapper (speed): on 1-d samples
+    with and without ties, small (scipy's exact method) and large (normal approximation), the
+    p-values are those of scipy.stats.mannwhitneyu."""
+    import numpy as np
+    from scipy.stats import mannwhitneyu
+
+    from dagster_project.lib import drift_stats
+
+    assert drift_stats._mann_whitney_u is mannwhitneyu.__wrapped__
+    generator = np.random.default_rng(seed)
+    for week_size, baseline_size in [(1, 1), (3, 5), (8, 8), (10, 30), (200, 5000)]:
+        for values in (generator.exponential(30, 6000), generator.integers(1, 20, 6000) * 1.0):
+            week, baseline = values[:week_size], values[week_size : week_size + baseline_size]
+            expected = mannwhitneyu(week, baseline, alternative="two-sided").pvalue
+            found = drift_stats._mann_whitney_u(week, baseline, alternative="two-sided").pvalue
+            assert found == expected
