@@ -405,14 +405,12 @@ def _shown_rows(
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _csv_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def _is_formula(value: Any) -> bool:
     return type(value) is str and value.startswith(_FORMULA_STARTS)
+
+
+def _csv_cell(value: Any) -> Any:
+    return "'" + value if _is_formula(value) else value
 
 
 def _write_table_file(path: Path, table: LongTable) -> None:
@@ -423,11 +421,11 @@ def _write_table_file(path: Path, table: LongTable) -> None:
         lines = [(value,) for value in lines]
     # Checked column by column, and rows rewritten only where needed: at 10 M events these files
     # hold over two million rows a night.
-    guarded = [
+    guarded = {
         index
         for index in range(len(table.columns))
         if any(_is_formula(line[index]) for line in lines)
-    ]
+    }
     if guarded:
         lines = [
             tuple(
