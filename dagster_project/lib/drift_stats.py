@@ -261,12 +261,17 @@ def _p_values_against_all_earlier(
 
 
 def weekly_drift(
-    annotation_weeks: pd.DataFrame, comparisons: pd.DataFrame, rule: DriftRule
+    annotation_weeks: pd.DataFrame,
+    comparisons: pd.DataFrame,
+    rule: DriftRule,
+    subject_types: tuple[str, ...] = ("annotator", "class"),
 ) -> pd.DataFrame:
     """``annotation_weeks``: dbt model int_annotation_weeks (project_key, annotator,
     primary_class, work_week, time_per_label_s, is_rejected, guideline_version);
     ``comparisons``: int_overlap_comparisons (project_key, class_name, annotator,
-    other_annotator, work_week, guideline_version, disagrees)."""
+    other_annotator, work_week, guideline_version, disagrees). Only the series of
+    ``subject_types`` are computed: a subject's rows depend on its own input rows only, so the
+    frames may hold just the subjects to compute."""
     reviewed = annotation_weeks[annotation_weeks["is_rejected"].notna()]
     timed = annotation_weeks[annotation_weeks["time_per_label_s"].notna()]
     # A class's comparisons count each pair once; a person's count their own side.
@@ -281,6 +286,8 @@ def weekly_drift(
     ]
     rows = []
     for metric, subject_type, frame, subject_column, value_column in series:
+        if subject_type not in subject_types:
+            continue
         is_time = metric == "time_per_label"
         for project, subject, weeks in _subject_weeks(frame, subject_column, value_column, is_time):
             for row in _walk(weeks, is_time, rule):

@@ -2,14 +2,30 @@
 against their own baseline.
 
 See dagster_project/lib/drift_stats.py and _quality__models.yml for the definitions.
+
+Incremental by subject: a subject's rows depend on its own input rows only, and
+int_drift_subject_inputs hashes those per subject. The pre-hook (delete_changed_subjects)
+deletes the rows of subjects whose hash changed or that vanished; this model computes every
+subject whose current hash is not stored, which on a full rebuild is all of them. An
+incremental night returns a DuckDB relation on ``session``, not a DataFrame: dbt-duckdb writes a
+returned DataFrame through a second cursor, whose table the materialization's open transaction
+cannot see when it appends it.
 """
+
+import pandas as pd
 
 from dagster_project.lib.drift_stats import DriftRule, weekly_drift
 
+SUBJECT = ["project_key", "subject_type", "subject"]
+# The column naming the subject in each input, per subject type.
+SUBJECT_COLUMNS = {
+    "annotator": ("annotator", "annotator"),
+    "class": ("primary_class", "class_name"),
+}
+
 
 def model(dbt, session):
-    dbt.config(materialized="table")
-    # A total order of the input: the same rows in the same order give the same figures.
+    dbt.config(materialized="incremental", incremental_strategy="append")
     rule = DriftRule(
         min_week_observations=int(dbt.config.get("min_week_observations")),
         min_baseline_observations=int(dbt.config.get("min_baseline_observations")),
@@ -17,8 +33,44 @@ def model(dbt, session):
         min_relative_change=float(dbt.config.get("min_relative_change")),
         alpha=float(dbt.config.get("alpha")),
     )
-    return weekly_drift(
-        dbt.ref("int_annotation_weeks").order("all").df(),
-        dbt.ref("int_overlap_comparisons").order("all").df(),
-        rule,
+    inputs = dbt.ref("int_drift_subject_inputs").df()[[*SUBJECT, "inputs_hash"]]
+    weeks, comparisons = dbt.ref("int_annotation_weeks"), dbt.ref("int_overlap_comparisons")
+    if not dbt.is_incremental:
+        # A total order of the input: the same rows in the same order give the same figures.
+        drift = weekly_drift(weeks.order("all").df(), comparisons.order("all").df(), rule)
+        return _with_hashes(drift, inputs)
+    stored = session.sql(f"select distinct {', '.join(SUBJECT)}, inputs_hash from {dbt.this}")
+    stored = stored.df()
+    to_compute = inputs.merge(stored, how="left", indicator=True)
+    to_compute = to_compute[to_compute["_merge"] == "left_only"][SUBJECT]
+    parts = []
+    for subject_type, (weeks_column, comparisons_column) in SUBJECT_COLUMNS.items():
+        wanted = to_compute[to_compute["subject_type"] == subject_type]
+        if wanted.empty:
+            continue
+        wanted = session.from_df(wanted.drop(columns="subject_type")).set_alias("wanted")
+        parts.append(
+            weekly_drift(
+                _rows_of(weeks, "weeks", weeks_column, wanted),
+                _rows_of(comparisons, "comparisons", comparisons_column, wanted),
+                rule,
+                subject_types=(subject_type,),
+            )
+        )
+    if not parts:  # nothing changed: no rows, typed as the table is
+        return session.sql(f"select * from {dbt.this} limit 0")
+    return session.from_df(_with_hashes(pd.concat(parts, ignore_index=True), inputs))
+
+
+def _rows_of(relation, alias, subject_column, wanted):
+    """The input rows of the wanted subjects, in the total order a full rebuild reads them in."""
+    relation = relation.set_alias(alias)
+    condition = (
+        f"{alias}.project_key = wanted.project_key and {alias}.{subject_column} = wanted.subject"
     )
+    return relation.join(wanted, condition, how="semi").order("all").df()
+
+
+def _with_hashes(drift, inputs):
+    """Each row carries its subject's inputs_hash: what the next night compares."""
+    return drift.merge(inputs, on=SUBJECT, how="left", validate="many_to_one")

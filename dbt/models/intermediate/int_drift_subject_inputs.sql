@@ -1,0 +1,59 @@
+-- One row per drift subject (an annotator, or a class, within a project) with a hash of every
+-- input row mart_drift reads for it. A subject's drift rows depend on its own rows only, so a
+-- night recomputes the subjects whose hash changed (and drops those that vanished) and keeps
+-- the rest: the rows of an unchanged subject would come out identical.
+with
+
+subject_rows as (
+
+    -- The weekly series: a person's own annotations, and a class's annotations by primary class.
+    select
+        project_key,
+        'annotator' as subject_type,
+        annotator as subject,
+        hash('weeks', work_week, time_per_label_s, is_rejected, guideline_version) as row_hash
+    from {{ ref('int_annotation_weeks') }}
+    where annotator is not null
+
+    union all
+
+    select
+        project_key,
+        'class',
+        primary_class,
+        hash('weeks', work_week, time_per_label_s, is_rejected, guideline_version)
+    from {{ ref('int_annotation_weeks') }}
+    where primary_class is not null
+
+    union all
+
+    -- Overlap comparisons: a person's own side of each pair, a class's pairs counted once.
+    select
+        project_key,
+        'annotator',
+        annotator,
+        hash('comparisons', work_week, guideline_version, disagrees)
+    from {{ ref('int_overlap_comparisons') }}
+    where annotator is not null
+
+    union all
+
+    select
+        project_key,
+        'class',
+        class_name,
+        hash('comparisons', work_week, guideline_version, disagrees)
+    from {{ ref('int_overlap_comparisons') }}
+    where class_name is not null and annotator < other_annotator
+
+)
+
+select
+    project_key,
+    subject_type,
+    subject,
+    count(*) as input_rows,
+    -- The sum of the rows' hashes does not depend on their order; the count rides along.
+    count(*)::varchar || ':' || sum(row_hash::hugeint)::varchar as inputs_hash
+from subject_rows
+group by project_key, subject_type, subject
