@@ -4,47 +4,55 @@
 -- the rest: the rows of an unchanged subject would come out identical.
 with
 
+-- Each input row hashed once, with the columns naming its subjects.
+weeks as (
+
+    select
+        project_key,
+        annotator,
+        primary_class,
+        hash('weeks', work_week, time_per_label_s, is_rejected, guideline_version) as row_hash
+    from {{ ref('int_annotation_weeks') }}
+
+),
+
+comparisons as (
+
+    select
+        project_key,
+        annotator,
+        class_name,
+        annotator < other_annotator as is_first_side,
+        hash('comparisons', work_week, guideline_version, disagrees) as row_hash
+    from {{ ref('int_overlap_comparisons') }}
+
+),
+
 subject_rows as (
 
     -- The weekly series: a person's own annotations, and a class's annotations by primary class.
-    select
-        project_key,
-        'annotator' as subject_type,
-        annotator as subject,
-        hash('weeks', work_week, time_per_label_s, is_rejected, guideline_version) as row_hash
-    from {{ ref('int_annotation_weeks') }}
+    select project_key, 'annotator' as subject_type, annotator as subject, row_hash
+    from weeks
     where annotator is not null
 
     union all
 
-    select
-        project_key,
-        'class',
-        primary_class,
-        hash('weeks', work_week, time_per_label_s, is_rejected, guideline_version)
-    from {{ ref('int_annotation_weeks') }}
+    select project_key, 'class', primary_class, row_hash
+    from weeks
     where primary_class is not null
 
     union all
 
     -- Overlap comparisons: a person's own side of each pair, a class's pairs counted once.
-    select
-        project_key,
-        'annotator',
-        annotator,
-        hash('comparisons', work_week, guideline_version, disagrees)
-    from {{ ref('int_overlap_comparisons') }}
+    select project_key, 'annotator', annotator, row_hash
+    from comparisons
     where annotator is not null
 
     union all
 
-    select
-        project_key,
-        'class',
-        class_name,
-        hash('comparisons', work_week, guideline_version, disagrees)
-    from {{ ref('int_overlap_comparisons') }}
-    where class_name is not null and annotator < other_annotator
+    select project_key, 'class', class_name, row_hash
+    from comparisons
+    where class_name is not null and is_first_side
 
 )
 
