@@ -61,13 +61,14 @@ def history(landing_files, tmp_path_factory):
     daily_before = first.rows(
         "select annotator, day, submitted from marts.mart_annotator_performance_daily order by all"
     )
+    first_pages = {path.name: path.stat().st_ino for path in first.site.glob("*.html")}
     second = run_nightly(root, {"late/late-events.jsonl": late})
     assert second.exit_code == 0
-    return daily_before, second
+    return daily_before, second, first_pages
 
 
 def test_late_events_correct_the_days_already_reported(history):
-    daily_before, second = history
+    daily_before, second, _ = history
     daily_after = second.rows(
         "select annotator, day, submitted from marts.mart_annotator_performance_daily order by all"
     )
@@ -78,7 +79,7 @@ def test_late_events_correct_the_days_already_reported(history):
 
 
 def test_incremental_history_equals_a_rebuild_from_scratch(history, landing_files, tmp_path):
-    _, second = history
+    _, second, _ = history
     on_time, late = landing_files
     shutil.copytree(on_time, tmp_path / "landing")
     scratch = run_nightly(tmp_path, {"late/late-events.jsonl": late})
@@ -89,10 +90,34 @@ def test_incremental_history_equals_a_rebuild_from_scratch(history, landing_file
     assert {t for t in rebuilt if incremental[t] != rebuilt[t]} == set()
 
 
+def test_the_next_nights_site_reuses_unchanged_pages_and_equals_a_fresh_one(
+    history, landing_files, tmp_path
+):
+    _, second, first_pages = history
+    on_time, late = landing_files
+    shutil.copytree(on_time, tmp_path / "landing")
+    scratch = run_nightly(tmp_path, {"late/late-events.jsonl": late})
+    assert scratch.exit_code == 0
+    pages = sorted(path.name for path in scratch.site.glob("*.html"))
+    assert pages == sorted(path.name for path in second.site.glob("*.html"))
+    # Pages showing the run (files loaded, checks, built at) differ by nature; every other page
+    # of the night that reused last night's files is the page a fresh site renders.
+    nightly = {"index.html", "data_quality.html"}
+    differing = [
+        name
+        for name in pages
+        if (second.site / name).read_bytes() != (scratch.site / name).read_bytes()
+    ]
+    assert set(differing) <= nightly
+    reused = {name for name in pages if first_pages.get(name) == (second.site / name).stat().st_ino}
+    # The late events changed some pages (people, the days they fell on), not all.
+    assert 10 < len(reused) < len(pages) - len(nightly)
+
+
 def test_the_same_night_twice_gives_byte_identical_marts(history, tmp_path, monkeypatch):
     # Build again for real: a night with nothing new would otherwise skip the build.
     monkeypatch.setenv("ANNOLYTICS_FORCE_BUILD", "1")
-    _, second = history
+    _, second, _ = history
     before = warehouse_fingerprints(second.warehouse, tmp_path / "before")
     again = run_nightly(second.landing.parent)
     assert again.exit_code == 0

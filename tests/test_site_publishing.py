@@ -47,8 +47,14 @@ def test_each_night_is_kept_as_a_dated_snapshot_within_the_retention(night, tmp_
     assert 'href="nights/2026-11-03/index.html"' in index
     assert 'href="nights/2026-11-02/index.html"' in index
     assert "nights/2026-11-01" not in index
-    assert "Built 2026-11-02 02:00" in (site / "nights/2026-11-02/index.html").read_text()
-    assert "Built 2026-11-04 02:00" in index
+    built = "<dt>Built</dt><dd>{} UTC</dd>"
+    assert built.format("2026-11-02 02:00") in (site / "nights/2026-11-02/index.html").read_text()
+    assert built.format("2026-11-04 02:00") in index
+    # Each night's facts (shown by every page's footer) are in that night's assets/night.js.
+    night_js = (site / "nights/2026-11-02/assets/night.js").read_text()
+    assert '"builtAt": "2026-11-02T02:00:00"' in night_js
+    assert '"snapshotOf": "2026-11-02"' in night_js
+    assert '"snapshotOf": null' in (site / "assets/night.js").read_text()
     # Snapshots are whole sites, linked back to the latest report, with nothing broken.
     snapshot = site / "nights/2026-11-03"
     assert {p.name for p in snapshot.glob("*.html")} == {p.name for p in site.glob("*.html")}
@@ -59,7 +65,7 @@ def test_each_night_is_kept_as_a_dated_snapshot_within_the_retention(night, tmp_
     ).stat().st_ino
     # A second run the same day replaces that day's snapshot.
     _publish(night, site, 4, hour=9)
-    assert "Built 2026-11-04 09:00" in (site / "nights/2026-11-04/index.html").read_text()
+    assert built.format("2026-11-04 09:00") in (site / "nights/2026-11-04/index.html").read_text()
     assert sorted(path.name for path in (site / "nights").iterdir()) == kept
     # No retention, no snapshots.
     _publish(night, site, 5, retention=0)
@@ -79,9 +85,16 @@ def test_a_snapshot_reads_like_the_report_of_its_night(night, tmp_path):
         assert seen.problems == [] and seen.charts
         assert all(chart["rendered"] == "true" and chart["marks"] for chart in seen.charts)
         assert "night of 2026-11-01" in page.inner_text(".snapshot-note")
+        # The footer's facts come from the night's assets/night.js, not from the page.
+        assert "Built 2026-11-01 02:00 UTC" in page.inner_text("footer")
+        (data_through,) = night.rows(
+            "select max(last_event_at)::date::varchar from core.fct_annotations"
+        )[0]
+        assert page.get_attribute("#filters input[name=from]", "max") == data_through
         page.click(".snapshot-note a")
         page.wait_for_selector("#previous-nights")
         assert page.url == base_url + "index.html"
+        assert page.is_hidden("#snapshot-note")  # the live report is no dated copy
 
 
 def test_a_failed_build_leaves_the_published_site_untouched(night, tmp_path, monkeypatch):

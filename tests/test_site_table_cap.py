@@ -19,6 +19,7 @@ from test_site_support import generated_night, people
 
 from dagster_project.defs.reports.resources import ReportSettings
 from dagster_project.lib.site.data import PageInstance, collect_pages
+from dagster_project.lib.site.night import NightContext
 from dagster_project.lib.site.pages import load_pages
 from dagster_project.lib.site.pseudonyms import KEY_ENV
 from dagster_project.lib.site.publish import (
@@ -32,7 +33,8 @@ from dagster_project.lib.site.run_info import RunInfo
 
 LIMIT = 3
 RUN = RunInfo(generated_at=dt.datetime(2026, 11, 5, 2, 0))
-CONTEXT = SiteContext(data_through="2026-11-04", published_at="2026-11-05T02:00:00")
+CONTEXT = SiteContext()
+NIGHT = NightContext(data_through="2026-11-04", published_at="2026-11-05T02:00:00")
 EDGES_COLUMNS = ["project_key", "reviewer", "annotator", "reviews", "rejections", "corrections"]
 
 
@@ -157,12 +159,14 @@ def test_the_default_limit_leaves_the_small_test_site_as_it_was(night):
 
 
 def test_tonights_copy_derived_from_the_live_pages_is_what_rendering_it_writes(pages, tmp_path):
-    copy_context = dataclasses.replace(CONTEXT, snapshot_of="2026-11-05")
+    copy_night = dataclasses.replace(NIGHT, snapshot_of="2026-11-05")
     env = environment(LIMIT)
     for name in ("live", "copy", "rendered"):
         (tmp_path / name).mkdir()
-    render_pages(env, tmp_path / "live", pages, RUN, CONTEXT, (tmp_path / "copy", copy_context))
-    render_pages(env, tmp_path / "rendered", pages, RUN, copy_context)
+    render_pages(
+        env, tmp_path / "live", pages, RUN, CONTEXT, NIGHT, (tmp_path / "copy", copy_night)
+    )
+    render_pages(env, tmp_path / "rendered", pages, RUN, CONTEXT, copy_night)
 
     names = sorted(page.filename for page in pages)
     files = sorted(path.name for path in (tmp_path / "live/data").iterdir())

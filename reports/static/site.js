@@ -5,6 +5,11 @@
   "use strict";
 
   var site = JSON.parse(document.getElementById("site-data").textContent);
+  // The night's facts live in assets/night.js, not in the page (see night.py): a page that
+  // shows only its own data stays the same file from night to night.
+  var night = window.annolyticsNight || {};
+  site.firstDay = night.firstDay || null;
+  site.lastDay = night.dataThrough || null;
   var state = { project: "", from: "", to: "" };
   var projectNames = {};
   site.projects.forEach(function (project) { projectNames[project.key] = project.name; });
@@ -50,6 +55,28 @@
     banner.textContent = "The nightly run of " + status.failed_at.replace("T", " ") +
       " UTC failed, so this report was not updated: " + status.reason + ". You are reading " + shown + ".";
     banner.hidden = false;
+  }
+
+  function showNight() {
+    var shown = {
+      builtAt: night.builtAt ? night.builtAt.replace("T", " ").slice(0, 16) : "",
+      dataThrough: night.dataThrough,
+      snapshotOf: night.snapshotOf
+    };
+    document.querySelectorAll("[data-night]").forEach(function (node) {
+      var value = shown[node.getAttribute("data-night")];
+      if (value) node.textContent = value;
+    });
+    var note = document.getElementById("snapshot-note");
+    if (note && night.snapshotOf) {
+      // A dated copy lives in nights/<date>/ of the live site; the live page has no such link.
+      note.querySelector("a[data-latest-report]").setAttribute("href", "../../index.html");
+      note.hidden = false;
+    }
+    document.querySelectorAll("#filters input[type='date']").forEach(function (input) {
+      if (site.firstDay) input.min = site.firstDay;
+      if (site.lastDay) input.max = site.lastDay;
+    });
   }
 
   // ---- filters ------------------------------------------------------------------------------
@@ -258,6 +285,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     showStatus();
+    showNight();
     document.querySelectorAll("script[type='application/json'][data-kpis]").forEach(function (node) {
       kpiBlocks.push({ node: document.getElementById(node.getAttribute("data-kpis")), spec: JSON.parse(node.textContent) });
     });

@@ -1,8 +1,14 @@
 """Run the pages' queries: one result per query, one page per row of an ``each`` query, every
-value JSON-friendly and, when asked, with people's names replaced by pseudonyms."""
+value JSON-friendly and, when asked, with people's names replaced by pseudonyms.
+
+Planning a page (plan_pages) costs DuckDB one aggregate per query: the count and the sum of the
+hashes of the rows each page would get, its ``data_digest``. Only the pages that must be
+rendered have their rows fetched into Python (with_data): at 10 M events that is the costly
+part, and a night of new events changes the rows of few person pages."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import decimal
 import hashlib
@@ -26,8 +32,17 @@ class PageInstance:
     definition: PageDefinition
     filename: str
     title: str
-    data: dict[str, Rows]
+    data: dict[str, Rows] | None  # query name -> rows; None until fetched (with_data)
     row: dict[str, Any] | None = None  # published values of the `each` row
+    # What the page's rows are, per query: their count and the sum of their hashes. The same
+    # rows give the same digest in any order (queries order their rows totally).
+    data_digest: str = ""
+    parameters: dict[str, Any] | None = None  # the `each` row as the warehouse holds it
+
+    @property
+    def key(self) -> Any:
+        """The page's name in the warehouse: what a page column holds for its rows."""
+        return next(iter(self.parameters.values())) if self.parameters else None
 
     @property
     def slug(self) -> str:
@@ -103,48 +118,118 @@ def _split_by_page(rows: Rows, column: str, where: str) -> dict[Any, Rows]:
     return by_page
 
 
+def _digest_sql(sql: str, page_column: str | None = None) -> str:
+    rows = f"from ({sql}) as page_rows"
+    if page_column is None:
+        return f"select count(*) as n, sum(hash(page_rows))::hugeint as h {rows}"
+    column = page_column.replace('"', '""')
+    return (
+        f'select "{column}" as page, count(*) as n, sum(hash(page_rows))::hugeint as h {rows} '
+        "group by 1"
+    )
+
+
+def _digest(parts: list[str]) -> str:
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def plan_pages(
+    connection: duckdb.DuckDBPyConnection,
+    definitions: list[PageDefinition],
+    pseudonyms: Pseudonyms | None = None,
+) -> list[PageInstance]:
+    """Every page, with the digest of its rows but not the rows (``data`` is None)."""
+    pages = []
+    for definition in definitions:
+        where = f"reports/pages/{definition.slug}.yml"
+
+        def digest_of(name: str, parameters=None, where=where, definition=definition) -> str:
+            sql = definition.queries[name]
+            row = run_query(connection, _digest_sql(sql), f"{where}, query '{name}'", parameters)[0]
+            return f"{name}:{row['n']}:{row['h']}"
+
+        if definition.each is None:
+            parts = [digest_of(name) for name in definition.queries]
+            pages.append(
+                PageInstance(
+                    definition, definition.filename, definition.title, None, None, _digest(parts)
+                )
+            )
+            continue
+        split = {}
+        for name, column in definition.page_columns.items():
+            rows = run_query(
+                connection,
+                _digest_sql(definition.queries[name], column),
+                f"{where}, query '{name}' (page_column '{column}')",
+            )
+            split[name] = {row["page"]: f"{name}:{row['n']}:{row['h']}" for row in rows}
+        for row in run_query(connection, definition.each, f"{where}, query 'each'"):
+            key = next(iter(row.values()))
+            parts = [
+                split[name].get(key, f"{name}:0:None") if name in split else digest_of(name, row)
+                for name in definition.queries
+            ]
+            published = pseudonyms.row(row) if pseudonyms else row
+            pages.append(
+                PageInstance(
+                    definition,
+                    row_filename(definition.slug, next(iter(published.values()))),
+                    definition.title.format(**published),
+                    None,
+                    published,
+                    _digest(parts),
+                    row,
+                )
+            )
+    return pages
+
+
+def with_data(
+    connection: duckdb.DuckDBPyConnection,
+    pages: list[PageInstance],
+    pseudonyms: Pseudonyms | None = None,
+) -> list[PageInstance]:
+    """The pages with their rows. A query split among pages fetches only the rows of the
+    pages asked for (a WHERE keeps the query's order)."""
+    by_definition: dict[str, list[PageInstance]] = {}
+    for page in pages:
+        by_definition.setdefault(page.definition.slug, []).append(page)
+    filled = {}
+    for group in by_definition.values():
+        definition = group[0].definition
+        where = f"reports/pages/{definition.slug}.yml"
+        split = {}
+        for name, column in definition.page_columns.items():
+            escaped = column.replace('"', '""')
+            keys = [page.key for page in group]
+            sql = (
+                f"select * from ({definition.queries[name]}) as page_rows "
+                f'where list_contains($page_keys, "{escaped}")'
+            )
+            split[name] = _split_by_page(
+                run_query(connection, sql, f"{where}, query '{name}'", {"page_keys": keys}),
+                column,
+                f"{where}, query '{name}'",
+            )
+        for page in group:
+            data = {
+                name: _published(
+                    split[name].get(page.key, [])
+                    if name in split
+                    else run_query(connection, sql, f"{where}, query '{name}'", page.parameters),
+                    pseudonyms,
+                )
+                for name, sql in definition.queries.items()
+            }
+            filled[page.filename] = dataclasses.replace(page, data=data)
+    return [filled[page.filename] for page in pages]
+
+
 def collect_pages(
     connection: duckdb.DuckDBPyConnection,
     definitions: list[PageDefinition],
     pseudonyms: Pseudonyms | None = None,
 ) -> list[PageInstance]:
-    pages = []
-    for definition in definitions:
-        where = f"reports/pages/{definition.slug}.yml"
-        split = {
-            name: _split_by_page(
-                run_query(connection, definition.queries[name], f"{where}, query '{name}'"),
-                column,
-                f"{where}, query '{name}'",
-            )
-            for name, column in definition.page_columns.items()
-        }
-
-        def results(parameters=None, where=where, definition=definition, split=split):
-            page_key = next(iter(parameters.values())) if parameters else None
-            return {
-                name: _published(
-                    split[name].get(page_key, [])
-                    if name in split
-                    else run_query(connection, sql, f"{where}, query '{name}'", parameters),
-                    pseudonyms,
-                )
-                for name, sql in definition.queries.items()
-            }
-
-        if definition.each is None:
-            pages.append(PageInstance(definition, definition.filename, definition.title, results()))
-            continue
-        for row in run_query(connection, definition.each, f"{where}, query 'each'"):
-            published = pseudonyms.row(row) if pseudonyms else row
-            key = next(iter(published.values()))
-            pages.append(
-                PageInstance(
-                    definition,
-                    row_filename(definition.slug, key),
-                    definition.title.format(**published),
-                    results(row),
-                    published,
-                )
-            )
-    return pages
+    """Every page with its rows."""
+    return with_data(connection, plan_pages(connection, definitions, pseudonyms), pseudonyms)

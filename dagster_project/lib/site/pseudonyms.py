@@ -66,6 +66,12 @@ class Pseudonyms:
             else None
         )
 
+    @property
+    def fingerprint(self) -> str:
+        """Changes when anyone's pseudonym does or someone is added: text naming them changes."""
+        mapping = "\n".join(f"{person}\t{name}" for person, name in sorted(self._names.items()))
+        return hashlib.sha256(mapping.encode()).hexdigest()
+
     def name(self, identity: str) -> str:
         return self._names.get(identity, identity)
 

@@ -28,17 +28,17 @@ from pathlib import Path
 import duckdb
 
 from ..failpoints import failpoint
-from .data import collect_pages, run_query
+from .data import plan_pages, run_query, with_data
+from .night import EarlierNight, NightContext, write_night_script
+from .page_cache import link_or_copy
 from .pages import load_pages, load_site_queries
 from .pseudonyms import Pseudonyms, pseudonym_key
 from .render import (
     DEFAULT_TABLE_ROWS,
-    Night,
     SiteContext,
     copy_assets,
     environment,
     evidence_links,
-    link_or_copy,
     project_names,
     render_pages,
 )
@@ -164,6 +164,7 @@ def _build(
 ) -> list[Path]:
     definitions = load_pages()
     site_queries = load_site_queries()
+    # Open until the pages are rendered: only the pages that must be rendered fetch their rows.
     with duckdb.connect(str(warehouse), read_only=True) as connection:
 
         def site_query(name: str):
@@ -177,47 +178,67 @@ def _build(
         if settings.pseudonymise:
             people = [next(iter(row.values())) for row in site_query("people")]
             pseudonyms = Pseudonyms(people, pseudonym_key(warehouse))
-        pages = collect_pages(connection, definitions, pseudonyms)
+        pages = plan_pages(connection, definitions, pseudonyms)
 
-    tonight = run.generated_at.date().isoformat()
-    nights = kept_nights(site, tonight, settings)
-    previous_status = read_status(site)
-    published_at = run.generated_at.isoformat(timespec="seconds")
-    context = SiteContext(
-        projects=project_names(projects),
-        first_day=period.get("first_day"),
-        data_through=period.get("data_through"),
-        pseudonymised=settings.pseudonymise,
-        published_at=published_at,
-        evidence=evidence_links(pages),
-    )
-    env = environment(settings.table_rows)
-    staging.mkdir(parents=True)
-    copy_assets(staging)
-    write_status(
-        staging,
-        SiteStatus(
-            state="published", published_at=published_at, pseudonymised=settings.pseudonymise
-        ),
-    )
-    live = dataclasses.replace(
-        context,
-        nights=tuple(
-            Night(night, f"{NIGHTS_DIR}/{night}/index.html") for night in nights if night != tonight
-        ),
-        previous_failures=tuple(previous_status.failures) if previous_status else (),
-    )
-    snapshot = None
-    for night in nights:
-        copy = staging / NIGHTS_DIR / night
-        if night == tonight:
-            copy.mkdir(parents=True)
-            _link_tree(staging / "assets", copy / "assets")
-            snapshot = (copy, dataclasses.replace(context, snapshot_of=night))
-        else:
-            _link_tree(site / NIGHTS_DIR / night, copy)
-    # Tonight's dated copy is written beside each live page (see render_pages).
-    return render_pages(env, staging, pages, run, live, snapshot)
+        tonight = run.generated_at.date().isoformat()
+        nights = kept_nights(site, tonight, settings)
+        previous_status = read_status(site)
+        published_at = run.generated_at.isoformat(timespec="seconds")
+        context = SiteContext(
+            projects=project_names(projects),
+            pseudonymised=settings.pseudonymise,
+            pseudonyms=pseudonyms.fingerprint if pseudonyms else "",
+            evidence=evidence_links(pages),
+        )
+        night = NightContext(
+            published_at=published_at,
+            first_day=period.get("first_day"),
+            data_through=period.get("data_through"),
+        )
+        env = environment(settings.table_rows)
+        staging.mkdir(parents=True)
+        copy_assets(staging)
+        write_status(
+            staging,
+            SiteStatus(
+                state="published", published_at=published_at, pseudonymised=settings.pseudonymise
+            ),
+        )
+        live = dataclasses.replace(
+            night,
+            earlier_nights=tuple(
+                EarlierNight(date, f"{NIGHTS_DIR}/{date}/index.html")
+                for date in nights
+                if date != tonight
+            ),
+            previous_failures=tuple(previous_status.failures) if previous_status else (),
+        )
+        write_night_script(staging, live)
+        snapshot = None
+        for kept in nights:
+            copy = staging / NIGHTS_DIR / kept
+            if kept == tonight:
+                copy.mkdir(parents=True)
+                _link_tree(staging / "assets", copy / "assets")
+                copy_night = dataclasses.replace(night, snapshot_of=kept)
+                write_night_script(copy, copy_night)  # replaces the link to the live site's
+                snapshot = (copy, copy_night)
+            else:
+                _link_tree(site / NIGHTS_DIR / kept, copy)
+        # Tonight's dated copy is written beside each live page, and unchanged pages are
+        # linked from the live site (see render_pages).
+        previous = site if (site / "index.html").is_file() else None
+        return render_pages(
+            env,
+            staging,
+            pages,
+            run,
+            context,
+            live,
+            snapshot,
+            previous,
+            load=lambda pages: with_data(connection, pages, pseudonyms),
+        )
 
 
 def publish_site(

@@ -7,7 +7,6 @@ and autoescaped HTML, so no string from the data can run as code.
 from __future__ import annotations
 
 import csv
-import os
 import re
 import shutil
 from collections.abc import Callable
@@ -21,7 +20,6 @@ from jinja2 import (
     Environment,
     FileSystemLoader,
     StrictUndefined,
-    meta,
     pass_context,
     select_autoescape,
 )
@@ -30,6 +28,8 @@ from markupsafe import Markup, escape
 
 from ..settings import REPORTS_DIR
 from .data import PageInstance, Rows
+from .night import NightContext
+from .page_cache import PageCache, link_or_copy, template_variables
 from .run_info import RunInfo
 
 TEMPLATES_DIR = REPORTS_DIR / "templates"
@@ -46,23 +46,13 @@ _TABLE_ID = re.compile(r"^[A-Za-z0-9_-]+$")  # table ids name files
 
 
 @dataclass(frozen=True)
-class Night:
-    """A kept snapshot of an earlier night, linked from the front page."""
-
-    date: str
-    href: str
-
-
-@dataclass(frozen=True)
 class SiteContext:
+    """What every page may show besides its own data and the night's (see night.py): the same
+    from one night to the next unless projects or settings change."""
+
     projects: tuple[dict[str, str], ...] = ()  # {"key": project_key, "name": shown name}
-    first_day: str | None = None
-    data_through: str | None = None
-    nights: tuple[Night, ...] = ()  # newest first; empty inside a snapshot
-    snapshot_of: str | None = None  # set when rendering the dated copy of a night
-    previous_failures: tuple[dict, ...] = ()  # failed nights since the last report
     pseudonymised: bool = False
-    published_at: str = ""
+    pseudonyms: str = ""  # fingerprint of who is renamed to what (Pseudonyms.fingerprint)
     evidence: dict[str, str] = field(default_factory=dict)  # mart -> "page.html#id"
 
 
@@ -441,13 +431,6 @@ def _write_table_file(path: Path, table: LongTable) -> None:
         writer.writerows(lines)
 
 
-def link_or_copy(source: str | Path, target: str | Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:  # another file system, or links not allowed: a copy is as good
-        shutil.copy2(source, target)
-
-
 def _missing_column(row: dict[str, Any], columns: list[list[Any]]) -> ValueError | None:
     for column in columns:
         if column[0] not in row:
@@ -511,79 +494,28 @@ def copy_assets(target: Path) -> None:
         shutil.copyfile(source, assets / "plotly.min.js")
 
 
-# A night's dated copy differs from the live site by what its context changes: the note naming
-# the night (snapshot_of, written by the base template) and, on pages that show them, the
-# links to earlier nights and the failures since the last report (empty in a copy).
-BASE_TEMPLATE = "base.html.j2"
-_LIVE_ONLY = re.compile(r"\b(?:nights|previous_failures)\b")
-_SNAPSHOT_ONLY = re.compile(r"\bsnapshot_of\b")
-
-
-def _template_chain(env: Environment, name: str, seen: set[str] | None = None) -> set[str]:
-    """The template and every template it extends, includes or imports."""
-    seen = set() if seen is None else seen
-    if name in seen:
-        return seen
-    seen.add(name)
-    source = env.loader.get_source(env, name)[0]
-    for referenced in meta.find_referenced_templates(env.parse(source)):
-        if referenced is None:  # a name computed at render time: it could be anything
-            raise LookupError(f"{name} references a template by a computed name")
-        _template_chain(env, referenced, seen)
-    return seen
-
-
-def _same_in_snapshot(env: Environment, template: str) -> bool:
-    """Whether a page of ``template`` is the live page with only the base template's night
-    note added: no template it uses reads what a copy changes, but the base's note."""
-    try:
-        chain = _template_chain(env, template)
-    except LookupError:
-        return False
-    for name in chain:
-        source = env.loader.get_source(env, name)[0]
-        if _LIVE_ONLY.search(source) or (name != BASE_TEMPLATE and _SNAPSHOT_ONLY.search(source)):
-            return False
-    return True
-
-
-def _note_insertion(live: str, snapshot: str) -> tuple[str, str] | None:
-    """(line after which, text) the copy of a page adds to the live page: the copy is the live
-    page with whole lines inserted after the first line equal to that one. None when the two
-    differ otherwise."""
-    start = 0
-    while start < len(live) and start < len(snapshot) and live[start] == snapshot[start]:
-        start += 1
-    start = live.rfind("\n", 0, start) + 1  # back to the start of the line
-    added = len(snapshot) - len(live)
-    if start == 0 or added <= 0:
-        return None
-    text = snapshot[start : start + added]
-    if live[:start] + text + live[start:] != snapshot:
-        return None
-    anchor = live[live.rfind("\n", 0, start - 1) + 1 : start]
-    if live.find(anchor) + len(anchor) != start:
-        return None
-    return anchor, text
-
-
 def render_pages(
     env: Environment,
     target: Path,
     pages: list[PageInstance],
     run: RunInfo,
     site: SiteContext,
-    snapshot: tuple[Path, SiteContext] | None = None,
+    night: NightContext | None = None,
+    snapshot: tuple[Path, NightContext] | None = None,
+    previous: Path | None = None,
+    load: Callable[[list[PageInstance]], list[PageInstance]] | None = None,
 ) -> list[Path]:
     """Write every page into ``target``, with the CSV file of each table longer than a page shows
-    (under ``data/``); returns the written pages.
+    (under ``data/``) and the pages' fingerprints (page_cache.MANIFEST); returns the written
+    pages.
 
-    With ``snapshot`` (a folder and the context of tonight's dated copy) every page is also
-    written into that folder, as rendering it with that context would, and its CSV files linked
-    there (the copy's tables hold the same rows). A page whose templates read nothing the copy
-    changes but the base template's night note is not rendered twice: its copy is the live page
-    with the note's lines added where the base template puts them (found by rendering one such
-    page both ways, and checked on it)."""
+    With ``previous`` (last night's site) a page whose fingerprint is unchanged is linked from
+    there instead of rendered; ``load`` fetches the rows of the pages that must be rendered and
+    were given without them (data.with_data), all at once. With ``snapshot`` (a folder and the
+    night context of tonight's dated copy) every page is also put in that folder: linked, as
+    the copy is the same file, unless its templates read ``night``, which differs in a copy
+    (earlier nights, failures)."""
+    night = night or NightContext()
     nav = [page for page in pages if page.definition.in_nav]
     by_key = {
         (page.slug, str(next(iter(page.row.values())))): page.filename for page in pages if page.row
@@ -596,55 +528,72 @@ def render_pages(
     def project_name(key: str | None) -> str:
         return "all projects" if key is None else names.get(key, key)
 
-    def render(page: PageInstance, context: SiteContext) -> tuple[str, list[LongTable]]:
+    def render(page: PageInstance, night: NightContext) -> tuple[str, list[LongTable]]:
         """The page's HTML, and its tables longer than a page shows."""
         long_tables: list[LongTable] = []
         html = env.get_template(page.definition.template).render(
             page=page,
             nav=nav,
             run=run,
-            site=context,
+            site=site,
+            night=night,
             data=page.data,
             page_for=page_for,
             project_name=project_name,
-            evidence_href=lambda mart: context.evidence.get(mart),
+            evidence_href=lambda mart: site.evidence.get(mart),
             long_tables=long_tables,
         )
         return html, long_tables
 
-    insertion = None
-    derived: set[str] = set()
-    if snapshot is not None:
-        copy_context = snapshot[1]
-        same = {
-            template: _same_in_snapshot(env, template)
-            for template in {page.definition.template for page in pages}
-        }
-        candidates = [page for page in pages if same[page.definition.template]]
-        if candidates:
-            probe = min(candidates, key=lambda page: sum(map(len, page.data.values())))
-            insertion = _note_insertion(render(probe, site)[0], render(probe, copy_context)[0])
-        if insertion is not None:
-            derived = {page.filename for page in candidates}
-
+    # Everything a page may show besides its own data and the night's.
+    site_wide = (
+        site.projects,
+        site.pseudonymised,
+        site.pseudonyms,
+        sorted(site.evidence.items()),
+        [(page.filename, page.title, page.slug) for page in nav],
+        sorted(by_key.items()),
+        env.globals["table_row_limit"],
+    )
+    cache = PageCache(env, Path(__file__), site_wide, previous)
+    reads_night = {
+        template: "night" in template_variables(env, template)
+        for template in {page.definition.template for page in pages}
+    }
+    fingerprints = {page.filename: cache.fingerprint(page) for page in pages}
+    reused = {}
+    for page in pages:
+        tables = cache.reuse(page.filename, fingerprints[page.filename], target)
+        if tables is not None:
+            reused[page.filename] = tables
+    unloaded = [page for page in pages if page.filename not in reused and page.data is None]
+    if unloaded:
+        if load is None:
+            raise ValueError(f"{unloaded[0].filename} has no rows to render and no loader")
+        loaded = {page.filename: page for page in load(unloaded)}
+        pages = [loaded.get(page.filename, page) for page in pages]
     written = []
     for page in pages:
-        html, long_tables = render(page, site)
         path = target / page.filename
-        path.write_text(html, encoding="utf-8")
+        fingerprint = fingerprints[page.filename]
+        tables = reused.get(page.filename)
+        if tables is None:
+            html, long_tables = render(page, night)
+            path.write_text(html, encoding="utf-8")
+            for table in long_tables:
+                _write_table_file(target / table.href, table)
+            tables = [table.href for table in long_tables]
+        cache.record(page.filename, fingerprint, tables)
         written.append(path)
-        for table in long_tables:
-            _write_table_file(target / table.href, table)
         if snapshot is None:
             continue
-        at = html.find(insertion[0]) if insertion and page.filename in derived else -1
-        if at >= 0:
-            at += len(insertion[0])
-            copy = html[:at] + insertion[1] + html[at:]
+        copy_folder, copy_night = snapshot
+        if reads_night[page.definition.template]:
+            (copy_folder / page.filename).write_text(render(page, copy_night)[0], encoding="utf-8")
         else:
-            copy = render(page, snapshot[1])[0]
-        (snapshot[0] / page.filename).write_text(copy, encoding="utf-8")
-        for table in long_tables:
-            (snapshot[0] / TABLE_FILES_DIR).mkdir(exist_ok=True)
-            link_or_copy(target / table.href, snapshot[0] / table.href)
+            link_or_copy(path, copy_folder / page.filename)
+        for href in tables:
+            (copy_folder / TABLE_FILES_DIR).mkdir(exist_ok=True)
+            link_or_copy(target / href, copy_folder / href)
+    cache.save(target)
     return written

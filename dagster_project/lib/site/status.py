@@ -41,7 +41,7 @@ def scrub_paths(text: str) -> str:
     return _ABSOLUTE_PATH.sub(short, text)
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -54,23 +54,28 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def status_script(status: SiteStatus) -> str:
-    # JSON is valid JavaScript; escaping <, > and & keeps it inert even if pasted into HTML.
+def script_assignment(variable: str, data: dict) -> str:
+    """``window.<variable> = {...};``: JSON is valid JavaScript; escaping <, > and & keeps it
+    inert even if pasted into HTML."""
     payload = (
-        json.dumps(asdict(status), ensure_ascii=True, sort_keys=True)
+        json.dumps(data, ensure_ascii=True, sort_keys=True)
         .replace("<", "\\u003c")
         .replace(">", "\\u003e")
         .replace("&", "\\u0026")
     )
+    return f"window.{variable} = {payload};\n"
+
+
+def status_script(status: SiteStatus) -> str:
     return (
         "// Written by the nightly job: the state of this report. Replaced when a night fails.\n"
-        f"window.annolyticsStatus = {payload};\n"
+        + script_assignment("annolyticsStatus", asdict(status))
     )
 
 
 def write_status(site: Path, status: SiteStatus) -> None:
-    _write_atomically(site / STATUS_JSON, json.dumps(asdict(status), indent=2, sort_keys=True))
-    _write_atomically(site / STATUS_JS, status_script(status))
+    write_atomically(site / STATUS_JSON, json.dumps(asdict(status), indent=2, sort_keys=True))
+    write_atomically(site / STATUS_JS, status_script(status))
 
 
 def read_status(site: Path) -> SiteStatus | None:
