@@ -119,6 +119,7 @@ def _split_by_page(rows: Rows, column: str, where: str) -> dict[Any, Rows]:
 
 
 def _digest_sql(sql: str, page_column: str | None = None) -> str:
+    """The count and the sum of the hashes of a query's rows (per page, with a page column)."""
     rows = f"from ({sql}) as page_rows"
     if page_column is None:
         return f"select count(*) as n, sum(hash(page_rows))::hugeint as h {rows}"
@@ -127,6 +128,10 @@ def _digest_sql(sql: str, page_column: str | None = None) -> str:
         f'select "{column}" as page, count(*) as n, sum(hash(page_rows))::hugeint as h {rows} '
         "group by 1"
     )
+
+
+def _part(name: str, digest: dict[str, Any]) -> str:
+    return f"{name}:{digest['n']}:{digest['h']}"
 
 
 def _digest(parts: list[str]) -> str:
@@ -145,8 +150,8 @@ def plan_pages(
 
         def digest_of(name: str, parameters=None, where=where, definition=definition) -> str:
             sql = definition.queries[name]
-            row = run_query(connection, _digest_sql(sql), f"{where}, query '{name}'", parameters)[0]
-            return f"{name}:{row['n']}:{row['h']}"
+            where = f"{where}, query '{name}'"
+            return _part(name, run_query(connection, _digest_sql(sql), where, parameters)[0])
 
         if definition.each is None:
             parts = [digest_of(name) for name in definition.queries]
@@ -163,7 +168,7 @@ def plan_pages(
                 _digest_sql(definition.queries[name], column),
                 f"{where}, query '{name}' (page_column '{column}')",
             )
-            split[name] = {row["page"]: f"{name}:{row['n']}:{row['h']}" for row in rows}
+            split[name] = {row["page"]: _part(name, row) for row in rows}
         for row in run_query(connection, definition.each, f"{where}, query 'each'"):
             key = next(iter(row.values()))
             parts = [
