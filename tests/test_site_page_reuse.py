@@ -14,12 +14,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from jinja2 import DictLoader, Environment
 from test_site_support import generated_night
 
 from dagster_project.lib.site.data import PageInstance, collect_pages, plan_pages, with_data
 from dagster_project.lib.site.night import EarlierNight, NightContext
-from dagster_project.lib.site.page_cache import MANIFEST, template_variables
-from dagster_project.lib.site.pages import load_pages
+from dagster_project.lib.site.page_cache import MANIFEST, PageCache, template_variables
+from dagster_project.lib.site.pages import PageDefinition, load_pages
 from dagster_project.lib.site.render import SiteContext, environment, render_pages
 from dagster_project.lib.site.run_info import CheckOutcome, RunInfo
 
@@ -220,3 +221,22 @@ def test_a_manifest_naming_files_outside_the_site_or_gone_reuses_nothing_of_them
     manifest_path.write_text(json.dumps({"format": 0, "pages": manifest["pages"]}))
     _render(tmp_path / "night6", pages, 6, previous=tmp_path / "night4")
     assert not _linked(tmp_path / "night4", tmp_path / "night6")
+
+
+def test_a_template_naming_another_at_render_time_is_rendered_every_night(tmp_path):
+    env = Environment(
+        loader=DictLoader({"dynamic.html.j2": "{% include data.which %}", "part.html.j2": "x"})
+    )
+    cache = PageCache(env, Path(__file__), (), None)
+    # What it reads cannot be known, so it may read the night: never reused, never linked.
+    assert cache.reads("dynamic.html.j2", "night") and cache.reads("dynamic.html.j2", "run")
+    assert template_variables(env, "dynamic.html.j2") is None
+    assert not cache.reads("part.html.j2", "night")
+    page = PageInstance(
+        PageDefinition(slug="dynamic", title="Dynamic", template="dynamic.html.j2", queries={}),
+        "dynamic.html",
+        "Dynamic",
+        {},
+        data_digest="rows",
+    )
+    assert cache.fingerprint(page) is None

@@ -118,15 +118,18 @@ def _split_by_page(rows: Rows, column: str, where: str) -> dict[Any, Rows]:
     return by_page
 
 
+def _quoted(column: str) -> str:
+    return '"' + column.replace('"', '""') + '"'
+
+
 def _digest_sql(sql: str, page_column: str | None = None) -> str:
     """The count and the sum of the hashes of a query's rows (per page, with a page column)."""
     rows = f"from ({sql}) as page_rows"
     if page_column is None:
         return f"select count(*) as n, sum(hash(page_rows))::hugeint as h {rows}"
-    column = page_column.replace('"', '""')
     return (
-        f'select "{column}" as page, count(*) as n, sum(hash(page_rows))::hugeint as h {rows} '
-        "group by 1"
+        f"select {_quoted(page_column)} as page, count(*) as n, "
+        f"sum(hash(page_rows))::hugeint as h {rows} group by 1"
     )
 
 
@@ -172,7 +175,9 @@ def plan_pages(
         for row in run_query(connection, definition.each, f"{where}, query 'each'"):
             key = next(iter(row.values()))
             parts = [
-                split[name].get(key, f"{name}:0:None") if name in split else digest_of(name, row)
+                split[name].get(key) or _part(name, {"n": 0, "h": None})
+                if name in split
+                else digest_of(name, row)
                 for name in definition.queries
             ]
             published = pseudonyms.row(row) if pseudonyms else row
@@ -204,13 +209,12 @@ def with_data(
     for group in by_definition.values():
         definition = group[0].definition
         where = f"reports/pages/{definition.slug}.yml"
+        keys = [page.key for page in group]
         split = {}
         for name, column in definition.page_columns.items():
-            escaped = column.replace('"', '""')
-            keys = [page.key for page in group]
             sql = (
                 f"select * from ({definition.queries[name]}) as page_rows "
-                f'where list_contains($page_keys, "{escaped}")'
+                f"where list_contains($page_keys, {_quoted(column)})"
             )
             split[name] = _split_by_page(
                 run_query(connection, sql, f"{where}, query '{name}'", {"page_keys": keys}),

@@ -56,10 +56,15 @@ def template_chain(env: Environment, name: str, seen: set[str] | None = None) ->
     return seen
 
 
-def template_variables(env: Environment, name: str) -> set[str]:
-    """The render variables a template and the templates it uses read."""
+def template_variables(env: Environment, name: str) -> set[str] | None:
+    """The render variables a template and the templates it uses read; None when one of them
+    names a template at render time (then any variable may be read)."""
+    try:
+        chain = template_chain(env, name)
+    except LookupError:
+        return None
     variables: set[str] = set()
-    for member in template_chain(env, name):
+    for member in chain:
         source = env.loader.get_source(env, member)[0]
         variables |= meta.find_undeclared_variables(env.parse(source))
     return variables
@@ -90,25 +95,28 @@ class PageCache:
         self._previous = previous
         self._last_night = _read_manifest(previous) if previous else {}
         self._tonight: dict[str, dict] = {}
+        self._variables: dict[str, set[str] | None] = {}
         self._templates: dict[str, bytes | None] = {}
         common = hashlib.sha256(f"{MANIFEST_FORMAT}".encode())
         common.update(_renderer_digest(renderer))
         common.update(repr(tuple(site_wide)).encode())
         self._common = common.digest()
-        self.reused = 0
+
+    def reads(self, template: str, variable: str) -> bool:
+        """Whether the template (or one it uses) reads ``variable``; True when unknown."""
+        if template not in self._variables:
+            self._variables[template] = template_variables(self._env, template)
+        variables = self._variables[template]
+        return variables is None or variable in variables
 
     def _template_digest(self, template: str) -> bytes | None:
         """The chain's sources, or None when a template of it reads what changes nightly."""
         if template not in self._templates:
-            try:
-                chain = sorted(template_chain(self._env, template))
-            except LookupError:
-                chain = None
-            if chain is None or NIGHTLY_VARIABLES & template_variables(self._env, template):
+            if any(self.reads(template, variable) for variable in NIGHTLY_VARIABLES):
                 self._templates[template] = None
             else:
                 digest = hashlib.sha256()
-                for name in chain:
+                for name in sorted(template_chain(self._env, template)):
                     digest.update(name.encode() + b"\0")
                     digest.update(self._env.loader.get_source(self._env, name)[0].encode())
                 self._templates[template] = digest.digest()
@@ -138,7 +146,6 @@ class PageCache:
         for source, href in zip(sources, [filename, *tables], strict=True):
             (target / href).parent.mkdir(parents=True, exist_ok=True)
             link_or_copy(source, target / href)
-        self.reused += 1
         return list(tables)
 
     def record(self, filename: str, fingerprint: str | None, tables: list[str]) -> None:

@@ -29,7 +29,7 @@ from markupsafe import Markup, escape
 from ..settings import REPORTS_DIR
 from .data import PageInstance, Rows
 from .night import NightContext
-from .page_cache import PageCache, link_or_copy, template_variables
+from .page_cache import PageCache, link_or_copy
 from .run_info import RunInfo
 
 TEMPLATES_DIR = REPORTS_DIR / "templates"
@@ -245,10 +245,11 @@ def _top_rows(
     measures = [by] if isinstance(by, str) else list(by)
     limit = CHART_PEOPLE if limit is None else limit
     key_of = itemgetter(*columns)
+    one_key = together or len(columns) == 1  # else each column's value is a key of its own
     totals: dict[Any, float] = {}
     for row in rows:
         amount = sum(_number(row[measure]) for measure in measures)
-        for key in [key_of(row)] if together or len(columns) == 1 else key_of(row):
+        for key in [key_of(row)] if one_key else key_of(row):
             totals[key] = totals.get(key, 0) + amount
     if len(totals) <= limit:
         return TopRows(rows, len(totals), len(totals))
@@ -258,7 +259,7 @@ def _top_rows(
 
     ranked = sorted(totals, key=lambda key: (-totals[key], tie_break(key)))
     kept = set(ranked[:limit])
-    if together or len(columns) == 1:
+    if one_key:
         shown = [row for row in rows if key_of(row) in kept]
     else:
         shown = [row for row in rows if all(key in kept for key in key_of(row))]
@@ -618,10 +619,6 @@ def render_pages(
         env.globals["table_row_limit"],
     )
     cache = PageCache(env, Path(__file__), site_wide, previous)
-    reads_night = {
-        template: "night" in template_variables(env, template)
-        for template in {page.definition.template for page in pages}
-    }
     fingerprints = {page.filename: cache.fingerprint(page) for page in pages}
     reused = {}
     for page in pages:
@@ -650,7 +647,7 @@ def render_pages(
         if snapshot is None:
             continue
         copy_folder, copy_night = snapshot
-        if reads_night[page.definition.template]:
+        if cache.reads(page.definition.template, "night"):
             (copy_folder / page.filename).write_text(render(page, copy_night)[0], encoding="utf-8")
         else:
             link_or_copy(path, copy_folder / page.filename)
