@@ -1,5 +1,5 @@
 """How the report is published: pseudonyms on or off, how many dated snapshots to keep, how many
-rows a table shows."""
+rows a table shows, how many processes render it."""
 
 import dataclasses
 
@@ -10,12 +10,14 @@ from dagster_project.lib.site.publish import PublishSettings
 
 class ReportSettings(dg.ConfigurableResource):
     """Unset fields fall back to ANNOLYTICS_PSEUDONYMISE (1/true/yes),
-    ANNOLYTICS_SNAPSHOT_RETENTION (nights) and ANNOLYTICS_SITE_TABLE_ROWS (rows a table shows),
-    then to no pseudonyms, 14 nights and 1,000 rows."""
+    ANNOLYTICS_SNAPSHOT_RETENTION (nights), ANNOLYTICS_SITE_TABLE_ROWS (rows a table shows) and
+    ANNOLYTICS_SITE_WORKERS (processes rendering pages), then to no pseudonyms, 14 nights,
+    1,000 rows and one process per core (at most 4)."""
 
     pseudonymise: bool | None = None
     snapshot_retention: int | None = None
     table_rows: int | None = None
+    render_workers: int | None = None
 
     def settings(self) -> PublishSettings:
         # Only the fields set on the resource override the environment's settings.
@@ -25,6 +27,7 @@ class ReportSettings(dg.ConfigurableResource):
                 "pseudonymise": self.pseudonymise,
                 "snapshot_retention": self.snapshot_retention,
                 "table_rows": self.table_rows,
+                "render_workers": self.render_workers,
             }.items()
             if value is not None
         }

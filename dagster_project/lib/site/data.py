@@ -15,6 +15,7 @@ import hashlib
 import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -38,6 +39,7 @@ class PageInstance:
     # rows give the same digest in any order (queries order their rows totally).
     data_digest: str = ""
     parameters: dict[str, Any] | None = None  # the `each` row as the warehouse holds it
+    rows: int = 0  # how many rows its queries return: what rendering it costs, roughly
 
     @property
     def key(self) -> Any:
@@ -137,6 +139,9 @@ def _part(name: str, digest: dict[str, Any]) -> str:
     return f"{name}:{digest['n']}:{digest['h']}"
 
 
+_NO_ROWS = {"n": 0, "h": None}
+
+
 def _digest(parts: list[str]) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
@@ -151,16 +156,22 @@ def plan_pages(
     for definition in definitions:
         where = f"reports/pages/{definition.slug}.yml"
 
-        def digest_of(name: str, parameters=None, where=where, definition=definition) -> str:
+        def digest_of(name: str, parameters=None, where=where, definition=definition) -> dict:
             sql = definition.queries[name]
             where = f"{where}, query '{name}'"
-            return _part(name, run_query(connection, _digest_sql(sql), where, parameters)[0])
+            return run_query(connection, _digest_sql(sql), where, parameters)[0]
 
         if definition.each is None:
-            parts = [digest_of(name) for name in definition.queries]
+            digests = {name: digest_of(name) for name in definition.queries}
             pages.append(
                 PageInstance(
-                    definition, definition.filename, definition.title, None, None, _digest(parts)
+                    definition,
+                    definition.filename,
+                    definition.title,
+                    None,
+                    None,
+                    _digest([_part(name, digest) for name, digest in digests.items()]),
+                    rows=sum(digest["n"] for digest in digests.values()),
                 )
             )
             continue
@@ -171,15 +182,13 @@ def plan_pages(
                 _digest_sql(definition.queries[name], column),
                 f"{where}, query '{name}' (page_column '{column}')",
             )
-            split[name] = {row["page"]: _part(name, row) for row in rows}
+            split[name] = {row["page"]: row for row in rows}
         for row in run_query(connection, definition.each, f"{where}, query 'each'"):
             key = next(iter(row.values()))
-            parts = [
-                split[name].get(key) or _part(name, {"n": 0, "h": None})
-                if name in split
-                else digest_of(name, row)
+            digests = {
+                name: split[name].get(key, _NO_ROWS) if name in split else digest_of(name, row)
                 for name in definition.queries
-            ]
+            }
             published = pseudonyms.row(row) if pseudonyms else row
             pages.append(
                 PageInstance(
@@ -188,8 +197,9 @@ def plan_pages(
                     definition.title.format(**published),
                     None,
                     published,
-                    _digest(parts),
+                    _digest([_part(name, digest) for name, digest in digests.items()]),
                     row,
+                    sum(digest["n"] for digest in digests.values()),
                 )
             )
     return pages
@@ -233,6 +243,19 @@ def with_data(
             }
             filled[page.filename] = dataclasses.replace(page, data=data)
     return [filled[page.filename] for page in pages]
+
+
+@dataclass(frozen=True)
+class WarehouseRows:
+    """Fetches pages' rows from the warehouse through a read-only connection of its own:
+    picklable, so each process rendering part of the site fetches the rows of its own pages."""
+
+    warehouse: Path
+    pseudonyms: Pseudonyms | None = None
+
+    def __call__(self, pages: list[PageInstance]) -> list[PageInstance]:
+        with duckdb.connect(str(self.warehouse), read_only=True) as connection:
+            return with_data(connection, pages, self.pseudonyms)
 
 
 def collect_pages(

@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 
 from ..failpoints import failpoint
-from .data import plan_pages, run_query, with_data
+from .data import WarehouseRows, plan_pages, run_query
 from .night import EarlierNight, NightContext, write_night_script
 from .page_cache import link_or_copy
 from .pages import load_pages, load_site_queries
@@ -43,6 +43,7 @@ from .render import (
     render_pages,
 )
 from .run_info import RunInfo
+from .shards import WORKERS_ENV, default_workers
 from .status import SiteStatus, failed_status, read_status, write_status
 
 NIGHTS_DIR = "nights"
@@ -57,6 +58,8 @@ class PublishSettings:
     pseudonymise: bool = False
     snapshot_retention: int = 14  # dated snapshots kept, tonight's included; 0 keeps none
     table_rows: int = DEFAULT_TABLE_ROWS  # rows a table shows on a page; the rest go to a CSV
+    # processes rendering pages (shards.py); 1 renders in this process only
+    render_workers: int = dataclasses.field(default_factory=default_workers)
 
     @classmethod
     def from_env(cls) -> PublishSettings:
@@ -68,6 +71,9 @@ class PublishSettings:
             ),
             table_rows=_whole_number_from_env(
                 TABLE_ROWS_ENV, DEFAULT_TABLE_ROWS, 1, "the rows a table shows on a page"
+            ),
+            render_workers=_whole_number_from_env(
+                WORKERS_ENV, default_workers(), 1, "processes rendering the site's pages"
             ),
         )
 
@@ -164,7 +170,7 @@ def _build(
 ) -> list[Path]:
     definitions = load_pages()
     site_queries = load_site_queries()
-    # Open until the pages are rendered: only the pages that must be rendered fetch their rows.
+    # The pages to render fetch their rows through connections of their own (WarehouseRows).
     with duckdb.connect(str(warehouse), read_only=True) as connection:
 
         def site_query(name: str):
@@ -237,7 +243,8 @@ def _build(
             live,
             snapshot,
             previous,
-            load=lambda pages: with_data(connection, pages, pseudonyms),
+            load=WarehouseRows(warehouse, pseudonyms),
+            workers=settings.render_workers,
         )
 
 

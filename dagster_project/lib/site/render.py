@@ -7,6 +7,8 @@ and autoescaped HTML, so no string from the data can run as code.
 from __future__ import annotations
 
 import csv
+import dataclasses
+import functools
 import re
 import shutil
 from collections.abc import Callable
@@ -27,6 +29,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from ..settings import REPORTS_DIR
+from . import shards
 from .data import PageInstance, Rows
 from .night import NightContext
 from .page_cache import PageCache, link_or_copy
@@ -557,6 +560,87 @@ def copy_assets(target: Path) -> None:
         shutil.copyfile(source, assets / "plotly.min.js")
 
 
+@dataclass(frozen=True)
+class RenderJob:
+    """Everything rendering a page takes besides its rows: picklable, for worker processes."""
+
+    target: Path
+    run: RunInfo
+    site: SiteContext
+    night: NightContext
+    nav: tuple[PageInstance, ...]  # without their rows: only names and titles are shown
+    by_key: dict[tuple[str, str], str]  # (slug, page key) -> the filename of a page per row
+    table_rows: int
+    snapshot: tuple[Path, NightContext] | None = None  # tonight's dated copy and its night
+
+
+class _Renderer:
+    """Renders pages of one job into its folder."""
+
+    def __init__(self, env: Environment, job: RenderJob):
+        self._env = env
+        self._job = job
+        self._names = {project["key"]: project["name"] for project in job.site.projects}
+
+    def _page_for(self, slug: str, value: Any) -> str | None:
+        return self._job.by_key.get((slug, str(value)))
+
+    def _project_name(self, key: str | None) -> str:
+        return "all projects" if key is None else self._names.get(key, key)
+
+    def html(self, page: PageInstance, night: NightContext) -> tuple[str, list[LongTable]]:
+        """The page's HTML, and its tables longer than a page shows."""
+        long_tables: list[LongTable] = []
+        site = self._job.site
+        html = self._env.get_template(page.definition.template).render(
+            page=page,
+            nav=self._job.nav,
+            run=self._job.run,
+            site=site,
+            night=night,
+            data=page.data,
+            page_for=self._page_for,
+            project_name=self._project_name,
+            evidence_href=lambda mart: site.evidence.get(mart),
+            long_tables=long_tables,
+        )
+        return html, long_tables
+
+    def write(
+        self,
+        pages: list[PageInstance],
+        load: Callable[[list[PageInstance]], list[PageInstance]] | None,
+        copies: frozenset[str] = frozenset(),
+    ) -> dict[str, list[str]]:
+        """Fetch the rows of the pages given without them, write each page and its CSV files,
+        and for the pages named in ``copies`` a render for tonight's dated copy; returns each
+        page's CSV files (relative to the page)."""
+        unloaded = [page for page in pages if page.data is None]
+        if unloaded:
+            if load is None:
+                raise ValueError(f"{unloaded[0].filename} has no rows to render and no loader")
+            loaded = {page.filename: page for page in load(unloaded)}
+            pages = [loaded.get(page.filename, page) for page in pages]
+        tables = {}
+        for page in pages:
+            html, long_tables = self.html(page, self._job.night)
+            (self._job.target / page.filename).write_text(html, encoding="utf-8")
+            for table in long_tables:
+                _write_table_file(self._job.target / table.href, table)
+            tables[page.filename] = [table.href for table in long_tables]
+            if page.filename in copies and self._job.snapshot is not None:
+                folder, copy_night = self._job.snapshot
+                (folder / page.filename).write_text(self.html(page, copy_night)[0], "utf-8")
+        return tables
+
+
+def _write_in_worker(
+    job: RenderJob, load: Callable[[list[PageInstance]], list[PageInstance]] | None, pages
+) -> dict[str, list[str]]:
+    """A worker process's shard: the templates of reports/templates, its own rows."""
+    return _Renderer(environment(job.table_rows), job).write(pages, load)
+
+
 def render_pages(
     env: Environment,
     target: Path,
@@ -567,6 +651,7 @@ def render_pages(
     snapshot: tuple[Path, NightContext] | None = None,
     previous: Path | None = None,
     load: Callable[[list[PageInstance]], list[PageInstance]] | None = None,
+    workers: int = 1,
 ) -> list[Path]:
     """Write every page into ``target``, with the CSV file of each table longer than a page shows
     (under ``data/``) and the pages' fingerprints (page_cache.MANIFEST); returns the written
@@ -574,40 +659,17 @@ def render_pages(
 
     With ``previous`` (last night's site) a page whose fingerprint is unchanged is linked from
     there instead of rendered; ``load`` fetches the rows of the pages that must be rendered and
-    were given without them (data.with_data), all at once. With ``snapshot`` (a folder and the
-    night context of tonight's dated copy) every page is also put in that folder: linked, as
-    the copy is the same file, unless its templates read ``night``, which differs in a copy
-    (earlier nights, failures)."""
+    were given without them (data.with_data). With ``snapshot`` (a folder and the night context
+    of tonight's dated copy) every page is also put in that folder: linked, as the copy is the
+    same file, unless its templates read ``night``, which differs in a copy (earlier nights,
+    failures). With ``workers`` > 1 the pages to render are shared among that many processes
+    (shards.py): the others render from reports/templates, and ``load`` must be picklable
+    (data.WarehouseRows)."""
     night = night or NightContext()
     nav = [page for page in pages if page.definition.in_nav]
     by_key = {
         (page.slug, str(next(iter(page.row.values())))): page.filename for page in pages if page.row
     }
-    names = {project["key"]: project["name"] for project in site.projects}
-
-    def page_for(slug: str, value: Any) -> str | None:
-        return by_key.get((slug, str(value)))
-
-    def project_name(key: str | None) -> str:
-        return "all projects" if key is None else names.get(key, key)
-
-    def render(page: PageInstance, night: NightContext) -> tuple[str, list[LongTable]]:
-        """The page's HTML, and its tables longer than a page shows."""
-        long_tables: list[LongTable] = []
-        html = env.get_template(page.definition.template).render(
-            page=page,
-            nav=nav,
-            run=run,
-            site=site,
-            night=night,
-            data=page.data,
-            page_for=page_for,
-            project_name=project_name,
-            evidence_href=lambda mart: site.evidence.get(mart),
-            long_tables=long_tables,
-        )
-        return html, long_tables
-
     # Everything a page may show besides its own data and the night's.
     site_wide = (
         site.projects,
@@ -620,39 +682,46 @@ def render_pages(
     )
     cache = PageCache(env, Path(__file__), site_wide, previous)
     fingerprints = {page.filename: cache.fingerprint(page) for page in pages}
-    reused = {}
+    tables: dict[str, list[str]] = {}
     for page in pages:
-        tables = cache.reuse(page.filename, fingerprints[page.filename], target)
-        if tables is not None:
-            reused[page.filename] = tables
-    unloaded = [page for page in pages if page.filename not in reused and page.data is None]
-    if unloaded:
-        if load is None:
-            raise ValueError(f"{unloaded[0].filename} has no rows to render and no loader")
-        loaded = {page.filename: page for page in load(unloaded)}
-        pages = [loaded.get(page.filename, page) for page in pages]
-    written = []
+        reused = cache.reuse(page.filename, fingerprints[page.filename], target)
+        if reused is not None:
+            tables[page.filename] = reused
+    to_render = [page for page in pages if page.filename not in tables]
+    # Rendered twice, live and for the copy: in this process, which holds their rows.
+    copies = frozenset(
+        page.filename
+        for page in to_render
+        if snapshot is not None and cache.reads(page.definition.template, "night")
+    )
+    job = RenderJob(
+        target=target,
+        run=run,
+        site=site,
+        night=night,
+        nav=tuple(dataclasses.replace(page, data=None) for page in nav),
+        by_key=by_key,
+        table_rows=env.globals["table_row_limit"],
+        snapshot=snapshot,
+    )
+    for written in shards.run_split(
+        shards.split(to_render, workers, copies),
+        lambda shard: _Renderer(env, job).write(shard, load, copies),
+        functools.partial(_write_in_worker, job, load),
+    ):
+        tables.update(written)
+    paths = []
     for page in pages:
         path = target / page.filename
-        fingerprint = fingerprints[page.filename]
-        tables = reused.get(page.filename)
-        if tables is None:
-            html, long_tables = render(page, night)
-            path.write_text(html, encoding="utf-8")
-            for table in long_tables:
-                _write_table_file(target / table.href, table)
-            tables = [table.href for table in long_tables]
-        cache.record(page.filename, fingerprint, tables)
-        written.append(path)
+        cache.record(page.filename, fingerprints[page.filename], tables[page.filename])
+        paths.append(path)
         if snapshot is None:
             continue
-        copy_folder, copy_night = snapshot
-        if cache.reads(page.definition.template, "night"):
-            (copy_folder / page.filename).write_text(render(page, copy_night)[0], encoding="utf-8")
-        else:
+        copy_folder = snapshot[0]
+        if page.filename not in copies:
             link_or_copy(path, copy_folder / page.filename)
-        for href in tables:
+        for href in tables[page.filename]:
             (copy_folder / TABLE_FILES_DIR).mkdir(exist_ok=True)
             link_or_copy(target / href, copy_folder / href)
     cache.save(target)
-    return written
+    return paths
