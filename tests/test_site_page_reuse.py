@@ -227,7 +227,7 @@ def test_a_template_naming_another_at_render_time_is_rendered_every_night(tmp_pa
     env = Environment(
         loader=DictLoader({"dynamic.html.j2": "{% include data.which %}", "part.html.j2": "x"})
     )
-    cache = PageCache(env, Path(__file__), (), None)
+    cache = PageCache(env, (Path(__file__),), (), None)
     # What it reads cannot be known, so it may read the night: never reused, never linked.
     assert cache.reads("dynamic.html.j2", "night") and cache.reads("dynamic.html.j2", "run")
     assert template_variables(env, "dynamic.html.j2") is None

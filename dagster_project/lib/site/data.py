@@ -14,6 +14,7 @@ import decimal
 import hashlib
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,8 @@ class PageInstance:
 
 # Types _plain returns as they are.
 _UNCHANGED = frozenset({int, str, bool, type(None)})
+_DATES = frozenset({dt.date, type(None)})
+_NUMBERS = frozenset({int, float, type(None)})
 
 
 def _plain(value: Any) -> Any:
@@ -65,13 +68,29 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def run_query(
+def _plain_column(column: tuple) -> Sequence:
+    """``_plain`` of every value; a column of one common type is converted without a call per
+    value (a big mart has millions of values, nearly all ints, strings and days)."""
+    types = set(map(type, column))
+    if _UNCHANGED.issuperset(types):
+        return column
+    if _DATES.issuperset(types):
+        return [None if value is None else value.isoformat() for value in column]
+    if _NUMBERS.issuperset(types):
+        return [
+            value if type(value) is not float or math.isfinite(value) else None for value in column
+        ]
+    return list(map(_plain, column))
+
+
+def _fetch(
     connection: duckdb.DuckDBPyConnection,
     sql: str,
     where: str,
     parameters: dict[str, Any] | None = None,
-) -> Rows:
-    """Rows as dicts; ``where`` names the query in errors (file and query name)."""
+) -> tuple[list[str], list[tuple]]:
+    """The query's column names and rows, values made plain; ``where`` names the query in
+    errors (file and query name)."""
     used = query_parameters(sql)
     bound = {name: value for name, value in (parameters or {}).items() if name in used}
     missing = used - bound.keys()
@@ -84,14 +103,19 @@ def run_query(
     columns = [column[0] for column in cursor.description]
     rows = cursor.fetchall()
     if not rows:
-        return []
-    # Column by column: only a column holding a value _plain changes goes through it (a big
-    # mart has millions of values, nearly all ints and strings).
-    values = [
-        column if _UNCHANGED.issuperset(map(type, column)) else list(map(_plain, column))
-        for column in zip(*rows, strict=True)
-    ]
-    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+        return columns, []
+    return columns, list(zip(*map(_plain_column, zip(*rows, strict=True)), strict=True))
+
+
+def run_query(
+    connection: duckdb.DuckDBPyConnection,
+    sql: str,
+    where: str,
+    parameters: dict[str, Any] | None = None,
+) -> Rows:
+    """Rows as dicts; ``where`` names the query in errors (file and query name)."""
+    columns, rows = _fetch(connection, sql, where, parameters)
+    return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
 def row_filename(slug: str, key: Any) -> str:
@@ -107,15 +131,22 @@ def _published(rows: Rows, pseudonyms: Pseudonyms | None) -> Rows:
     return pseudonyms.rows(rows) if pseudonyms else rows
 
 
-def _split_by_page(rows: Rows, column: str, where: str) -> dict[Any, Rows]:
-    """Rows of a query run once for all pages, per page name, each list in query order. The
-    page column only routes rows: pages get what a query bound to their name would return."""
-    if rows and column not in rows[0]:
+def _split_by_page(
+    connection: duckdb.DuckDBPyConnection, sql: str, column: str, where: str, keys: list
+) -> dict[Any, Rows]:
+    """Rows of a query run once for the pages named in ``keys``, per page name, each list in
+    query order. The page column only routes rows: pages get what a query bound to their name
+    would return."""
+    sql = f"select * from ({sql}) as page_rows where list_contains($page_keys, {_quoted(column)})"
+    columns, rows = _fetch(connection, sql, where, {"page_keys": keys})
+    if column not in columns:
         raise ValueError(f"{where}: page_column '{column}' is not a column of the query; select it")
+    position = columns.index(column)
+    shown = [name for name in columns if name != column]
     by_page: dict[Any, Rows] = {}
     for row in rows:
-        by_page.setdefault(row[column], []).append(
-            {name: value for name, value in row.items() if name != column}
+        by_page.setdefault(row[position], []).append(
+            dict(zip(shown, row[:position] + row[position + 1 :], strict=True))
         )
     return by_page
 
@@ -220,17 +251,12 @@ def with_data(
         definition = group[0].definition
         where = f"reports/pages/{definition.slug}.yml"
         keys = [page.key for page in group]
-        split = {}
-        for name, column in definition.page_columns.items():
-            sql = (
-                f"select * from ({definition.queries[name]}) as page_rows "
-                f"where list_contains($page_keys, {_quoted(column)})"
+        split = {
+            name: _split_by_page(
+                connection, definition.queries[name], column, f"{where}, query '{name}'", keys
             )
-            split[name] = _split_by_page(
-                run_query(connection, sql, f"{where}, query '{name}'", {"page_keys": keys}),
-                column,
-                f"{where}, query '{name}'",
-            )
+            for name, column in definition.page_columns.items()
+        }
         for page in group:
             data = {
                 name: _published(

@@ -70,10 +70,12 @@ def template_variables(env: Environment, name: str) -> set[str] | None:
     return variables
 
 
-def _renderer_digest(renderer: Path) -> bytes:
+def _renderer_digest(renderer: tuple[Path, ...]) -> bytes:
     """The Python that turns data into HTML (filters, table cells, chart rows) and the template
     engine's version: a change to either renders every page again."""
-    digest = hashlib.sha256(renderer.read_bytes())
+    digest = hashlib.sha256()
+    for module in renderer:
+        digest.update(module.read_bytes())
     for package in ("jinja2", "markupsafe"):
         digest.update(f"{package}=={metadata.version(package)}".encode())
     return digest.digest()
@@ -85,11 +87,11 @@ class PageCache:
     def __init__(
         self,
         env: Environment,
-        renderer: Path,
+        renderer: tuple[Path, ...],
         site_wide: Iterable,
         previous: Path | None = None,
     ):
-        """``renderer``: the module rendering the pages; ``site_wide``: every value a page may
+        """``renderer``: the modules turning rows into pages; ``site_wide``: every value a page may
         show besides its own data and the night's; ``previous``: last night's site."""
         self._env = env
         self._previous = previous

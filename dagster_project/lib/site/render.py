@@ -478,8 +478,8 @@ def _write_table_file(path: Path, table: LongTable) -> None:
     # hold over two million rows a night.
     guarded = {
         index
-        for index in range(len(table.columns))
-        if any(_is_formula(line[index]) for line in lines)
+        for index, column in enumerate(zip(*lines, strict=True))
+        if str in set(map(type, column)) and any(map(_is_formula, column))
     }
     if guarded:
         lines = [
@@ -680,7 +680,9 @@ def render_pages(
         sorted(by_key.items()),
         env.globals["table_row_limit"],
     )
-    cache = PageCache(env, Path(__file__), site_wide, previous)
+    # This module and data.py, which makes the fetched values plain (dates, NaN).
+    renderer = (Path(__file__), Path(__file__).with_name("data.py"))
+    cache = PageCache(env, renderer, site_wide, previous)
     fingerprints = {page.filename: cache.fingerprint(page) for page in pages}
     tables: dict[str, list[str]] = {}
     for page in pages:
