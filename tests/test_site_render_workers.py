@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import filecmp
+import functools
+import operator
+import subprocess
+import sys
 
 import pytest
 from test_site_support import generated_night
@@ -107,3 +111,40 @@ def test_the_number_of_processes_comes_from_the_environment(monkeypatch):
         PublishSettings.from_env()
     monkeypatch.delenv(shards.WORKERS_ENV)
     assert 1 <= PublishSettings.from_env().render_workers == shards.default_workers() <= 4
+
+
+def test_results_come_back_in_shard_order_and_a_failed_worker_says_why():
+    pages = [_page(name) for name in "abc"]
+    assert shards.run_split([pages[:1], pages[1:], pages[2:]], len, len) == [1, 2, 1]
+    # The worker divides 1 by its list of pages: a TypeError in the worker process.
+    with pytest.raises(RuntimeError, match=r"(?s)site worker process failed.*TypeError"):
+        shards.run_split([pages[:1], pages[1:]], len, functools.partial(operator.truediv, 1))
+
+
+SCRIPT = """
+import datetime as dt
+from pathlib import Path
+from dagster_project.lib.site import shards
+from dagster_project.lib.site.publish import PublishSettings, publish_site
+from dagster_project.lib.site.run_info import RunInfo
+
+shards.ROWS_PER_WORKER = 1_000
+publish_site(Path({warehouse!r}), Path({site!r}), RunInfo(generated_at=dt.datetime(2026, 11, 5)),
+             PublishSettings(render_workers=2))
+print("published once")
+"""
+
+
+def test_a_script_without_a_main_guard_publishes_once(tmp_path_factory, tmp_path):
+    """Worker processes do not run the calling script again (multiprocessing's would: the
+    script would publish once per worker and clear the folder being built)."""
+    night = generated_night(tmp_path_factory)
+    script = tmp_path / "publish.py"
+    site = tmp_path / "site"
+    script.write_text(SCRIPT.format(warehouse=str(night.warehouse), site=str(site)))
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("published once") == 1
+    assert (site / "index.html").is_file() and len(list(site.glob("person-*.html"))) > 20

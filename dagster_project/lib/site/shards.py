@@ -4,14 +4,23 @@ and 2 M rows to fetch, convert and write, all in Python, while the machine's oth
 Each page is rendered on its own from its own rows, so the split changes no byte of the site.
 A shard is a list of pages; the first is rendered in this process, each other one in a worker
 process that opens the warehouse read-only itself and fetches its own pages' rows.
+
+Workers are ``python -m dagster_project.lib.site.shards``, handed a pickled call in a file, not
+multiprocessing's: a multiprocessing child re-runs the parent's main script, so a script that
+publishes the site without an ``if __name__ == "__main__"`` guard would publish again in each
+worker (and clear the parent's half-built folder); a night inside Dagster cannot fork either.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import pickle
+import subprocess
+import sys
+import tempfile
+import traceback
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import TypeVar
 
 from .data import PageInstance
@@ -20,8 +29,6 @@ from .data import PageInstance
 # this many rows per shard one process renders faster than two.
 ROWS_PER_WORKER = 50_000
 WORKERS_ENV = "ANNOLYTICS_SITE_WORKERS"
-# Spawned, not forked: a night runs inside Dagster, whose threads a fork would copy mid-lock.
-_CONTEXT = multiprocessing.get_context("spawn")
 
 Result = TypeVar("Result")
 
@@ -76,10 +83,58 @@ def run_split(
 ) -> list[Result]:
     """``here(shards[0])`` in this process while ``elsewhere(shard)`` runs on every other shard
     in a worker process (``elsewhere`` must be picklable: a module-level function or a
-    ``functools.partial`` of one); results in shard order."""
+    ``functools.partial`` of one); results in shard order. A failed worker raises here with
+    its traceback."""
     if len(shards) == 1:
         return [here(shards[0])]
-    with ProcessPoolExecutor(len(shards) - 1, mp_context=_CONTEXT) as pool:
-        futures = [pool.submit(elsewhere, shard) for shard in shards[1:]]
-        first = here(shards[0])
-        return [first, *(future.result() for future in futures)]
+    with tempfile.TemporaryDirectory(prefix="annolytics-site-") as folder:
+        workers = [_Worker(Path(folder) / f"shard-{number}", elsewhere, shard)
+                   for number, shard in enumerate(shards[1:], start=1)]  # fmt: skip
+        try:
+            first = here(shards[0])
+            return [first, *(worker.result() for worker in workers)]
+        finally:
+            for worker in workers:
+                worker.stop()
+
+
+class _Worker:
+    """One worker process: the call pickled into ``<folder>/shard-N.call``, its pickled result
+    written to ``shard-N.result`` or its traceback to ``shard-N.failed``."""
+
+    def __init__(self, stem: Path, function: Callable, argument) -> None:
+        self._stem = stem
+        with stem.with_suffix(".call").open("wb") as file:
+            pickle.dump((function, argument), file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._process = subprocess.Popen([sys.executable, "-m", __name__, str(stem)])
+
+    def result(self):
+        code = self._process.wait()
+        if code != 0:
+            failure = self._stem.with_suffix(".failed")
+            detail = failure.read_text() if failure.exists() else f"exit code {code}"
+            raise RuntimeError(f"A site worker process failed:\n{detail}")
+        with self._stem.with_suffix(".result").open("rb") as file:
+            return pickle.load(file)
+
+    def stop(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+
+
+def _work(stem: Path) -> int:
+    with stem.with_suffix(".call").open("rb") as file:
+        function, argument = pickle.load(file)
+    try:
+        result = function(argument)
+    except BaseException:
+        stem.with_suffix(".failed").write_text(traceback.format_exc())
+        return 1
+    with stem.with_suffix(".result").open("wb") as file:
+        pickle.dump(result, file, protocol=pickle.HIGHEST_PROTOCOL)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_work(Path(sys.argv[1])))
