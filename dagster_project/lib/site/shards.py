@@ -25,8 +25,9 @@ from typing import TypeVar
 
 from .data import PageInstance
 
-# A worker costs about a second to start (a new interpreter importing DuckDB and Jinja2): below
-# this many rows per shard one process renders faster than two.
+# A worker costs a new interpreter, a pickled call and the split queries run again for its
+# pages: below this many rows per shard it is not worth it (the demo's and the tests' sites
+# stay in one process).
 ROWS_PER_WORKER = 50_000
 WORKERS_ENV = "ANNOLYTICS_SITE_WORKERS"
 
@@ -34,8 +35,8 @@ Result = TypeVar("Result")
 
 
 def default_workers() -> int:
-    """The cores this process may use, at most 4 (beyond that the fetch from DuckDB, which
-    every worker repeats for its pages, outweighs what another core renders)."""
+    """The cores this process may use, at most 4: every worker runs the split queries again for
+    its pages, so more workers repeat more DuckDB work (measured on 2 cores only)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return max(1, min(4, cores or 1))
 
