@@ -5,7 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dagster_project.lib.agreement_stats import agreement, box_iou
+from dagster_project.lib.agreement_stats import BOX_COLUMNS, agreement, box_iou
+
+
+def box(bbox=None) -> dict:
+    """A box's columns as the mart reads them: NaN without a box."""
+    return dict(zip(BOX_COLUMNS, bbox or [float("nan")] * 4, strict=True))
 
 
 def objects(annotator: str, task: str, *classes: str, bbox=None):
@@ -16,7 +21,7 @@ def objects(annotator: str, task: str, *classes: str, bbox=None):
                 "task_key": task,
                 "annotator": annotator,
                 "class_name": None,
-                "bbox": None,
+                **box(),
             }
         ]
     return [
@@ -25,7 +30,7 @@ def objects(annotator: str, task: str, *classes: str, bbox=None):
             "task_key": task,
             "annotator": annotator,
             "class_name": c,
-            "bbox": bbox,
+            **box(bbox),
         }
         for c in classes
     ]

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dagster_project.lib.agreement_stats import agreement, box_iou
+from dagster_project.lib.agreement_stats import BOX_COLUMNS, agreement, box_iou
 from dagster_project.lib.box_matching import box_ious, greedy_matches
 from dagster_project.lib.drift_stats import DriftRule, weekly_drift
 from dagster_project.lib.rejection_stats import (
@@ -95,7 +95,7 @@ def test_pair_box_iou_is_the_mean_of_the_scans_over_sorted_tasks_and_classes():
                     "task_key": task,
                     "annotator": annotator,
                     "class_name": klass,
-                    "bbox": box,
+                    **dict(zip(BOX_COLUMNS, box, strict=True)),
                 }
             )
     labels = pd.DataFrame(rows)
@@ -105,8 +105,8 @@ def test_pair_box_iou_is_the_mean_of_the_scans_over_sorted_tasks_and_classes():
         for task, klass in itertools.product(["t1", "t2", "t3"], ["bus", "car"]):
             mine = labels[(labels.task_key == task) & (labels.class_name == klass)]
             ious += scanned_matches(
-                mine[mine.annotator == first].bbox.tolist(),
-                mine[mine.annotator == second].bbox.tolist(),
+                mine.loc[mine.annotator == first, list(BOX_COLUMNS)].to_numpy().tolist(),
+                mine.loc[mine.annotator == second, list(BOX_COLUMNS)].to_numpy().tolist(),
             )
         pair = pairs.loc[f"{first} | {second}"]
         assert pair.matched_boxes == len(ious)

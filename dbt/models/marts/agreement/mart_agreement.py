@@ -3,11 +3,17 @@
 See dagster_project/lib/agreement_stats.py and _agreement__models.yml for the definitions.
 """
 
-from dagster_project.lib.agreement_stats import agreement
+from dagster_project.lib.agreement_stats import BOX_COLUMNS, agreement
+
+COLUMNS = "project_key, task_key, annotator, annotation_key, class_name, " + ", ".join(
+    f"bbox[{position}] as {column}" for position, column in enumerate(BOX_COLUMNS, start=1)
+)
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    # A total order of the input: the same rows in the same order give the same figures.
-    labels = dbt.ref("int_overlap_labels").order("all").df()
+    # The box as four columns (agreement_stats.BOX_COLUMNS); a total order of the input: the
+    # same rows in the same order give the same figures (four-element lists sort as their
+    # elements do).
+    labels = dbt.ref("int_overlap_labels").project(COLUMNS).order("all").df()
     return agreement(labels, resamples=int(dbt.config.get("bootstrap_resamples")), seed=7)
