@@ -136,3 +136,27 @@ def test_blank_lines_are_detected_so_line_numbers_stay_exact(tmp_path, content, 
     path = tmp_path / "f.jsonl"
     path.write_bytes(content)
     assert scan_file(path)[1] is blank
+
+
+def test_record_numbers_are_line_numbers_in_a_file_read_on_several_threads(tmp_path):
+    """75 MB: several of DuckDB's read buffers, scanned by both threads. Every loaded row and
+    every quarantined one keeps the number of its line."""
+    padding = "x" * 60_000
+    bad_lines = {2, 601, 1199}
+    lines = []
+    for line in range(1, 1201):
+        record = _event(f"e{line}", text=padding)
+        if line in bad_lines:
+            record["duration_s"] = "fast"
+        lines.append(json.dumps(record))
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "big.jsonl").write_text("\n".join(lines) + "\n")
+    warehouse = tmp_path / "w.duckdb"
+    ingest_landing(landing, warehouse, log=lambda _: None, now=NOW)
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        loaded = connection.execute("select event_id, _record_number from raw.events").fetchall()
+        quarantined = connection.execute("select record_number from raw.quarantine").fetchall()
+    assert len(loaded) == 1200 - len(bad_lines)
+    assert all(event_id == f"e{number}" for event_id, number in loaded)
+    assert {number for (number,) in quarantined} == bad_lines

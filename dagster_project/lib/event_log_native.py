@@ -22,6 +22,11 @@ from .raw_tables import DATA_TABLES
 
 TABLE = "events"
 STAGED = "incoming_events"
+# The file as read, in a table of its own: its rowid is the record's position in the file
+# (a new table, insertion order preserved), which numbers the records on every core, where
+# ``row_number() over ()`` ran on one thread and held every operator after it in the statement
+# on that thread (10 M events: 46 s -> 33 s of staging).
+READ = "incoming_event_json"
 _COLUMNS = list(DATA_TABLES[TABLE])
 _PYTHON_TYPE = (
     "case {c}__t when 'DOUBLE' then 'float' when 'BOOLEAN' then 'bool' "
@@ -155,7 +160,7 @@ def _read_sql(path: str) -> str:
     columns = ", ".join(f"'{name}': 'JSON'" for name in _COLUMNS)
     escaped = path.replace("'", "''")
     return (
-        f"select *, row_number() over () as _record_number from read_json('{escaped}', "
+        f"select * from read_json('{escaped}', "
         f"format = 'newline_delimited', records = true, columns = {{{columns}}})"
     )
 
@@ -282,7 +287,8 @@ def _values(typed: dict[str, tuple[str, str]]) -> list[str]:
     return values
 
 
-def _staging_sql(path: str) -> str:
+def _staging_sql() -> str:
+    """The checks over ``READ`` (see ``_read_sql``) into ``STAGED``."""
     labels = _labels_sql()
     typed = {name: reader(name) for name, reader in _READERS.items()}
     checks = _checks(typed)
@@ -310,8 +316,9 @@ def _staging_sql(path: str) -> str:
     return f"""
         create or replace temp table {STAGED} as
         with
-        source as ({_read_sql(path)}),
-        typed_source as (select *, {type_and_text} from source),
+        typed_source as (
+            select *, rowid + 1 as _record_number, {type_and_text} from {READ}
+        ),
         with_labels as (
             select *,
                 {typed["event_type"][0]} as event_type_text,
@@ -354,8 +361,13 @@ def stage_event_log(connection: duckdb.DuckDBPyConnection, path: str) -> bool:
     """Fill ``incoming_events`` from one JSON Lines file; False when DuckDB cannot read it."""
     try:
         connection.execute("set TimeZone = 'UTC'")
-        connection.execute(_staging_sql(path))
+        # The default, said here because record numbers depend on it (see READ).
+        connection.execute("set preserve_insertion_order = true")
+        connection.execute(f"create or replace temp table {READ} as {_read_sql(path)}")
+        connection.execute(_staging_sql())
     except (duckdb.InvalidInputException, duckdb.ConversionException):
         connection.execute(f"drop table if exists {STAGED}")
         return False
+    finally:
+        connection.execute(f"drop table if exists {READ}")
     return True
