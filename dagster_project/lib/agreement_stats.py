@@ -179,11 +179,28 @@ def agreement(labels: pd.DataFrame, resamples: int = 200, seed: int = 7) -> pd.D
     class_name, and the box's BOX_COLUMNS, NaN without a box)."""
     labels = labels.assign(**{key: _sorted_categories(labels[key]) for key in CODED_KEYS})
     items = presence_items(labels)
+    items["class_name"] = _sorted_categories(items["class_name"])
     rows = []
     for project, project_items in items.groupby("project_key"):
-        rows.append(_alpha_row(project, "project", project, project_items, resamples, seed))
-        for klass, class_items in project_items.groupby("class_name", sort=True):
-            rows.append(_alpha_row(project, "class", klass, class_items, resamples, seed))
+        zeros, ones, item_keys = _item_counts(project_items)
+        # Tasks as integers in their sorted order (np.unique on the task strings took a tenth
+        # of agreement's time at 10 M events); classes as strings to pick each class's items.
+        item_task = pd.factorize(item_keys.get_level_values(0), sort=True)[0]
+        item_class = item_keys.get_level_values(1).to_numpy()
+        raters = int(project_items["annotator"].nunique())
+        rows.append(
+            _alpha_row(
+                project, "project", project, (zeros, ones, item_task), raters, resamples, seed
+            )
+        )
+        # A class's items are the project's items of that class, still in task order.
+        class_raters = project_items.groupby("class_name", sort=True, observed=True)["annotator"]
+        for klass, class_rater_count in class_raters.nunique().items():
+            of_class = item_class == klass
+            counts = (zeros[of_class], ones[of_class], item_task[of_class])
+            rows.append(
+                _alpha_row(project, "class", klass, counts, int(class_rater_count), resamples, seed)
+            )
         rows += _pair_rows(project, project_items, labels[labels.project_key == project])
     return pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
 
@@ -285,7 +302,10 @@ def _pair_box_ious(labels: pd.DataFrame, pair_keys: pd.MultiIndex) -> tuple[list
     means, counts = [], []
     for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
         counts.append(int(stop - start))
-        means.append(float(np.mean(accepted_ious[start:stop])) if stop > start else None)
+        # sum / count is np.mean's own arithmetic, without its per-call overhead (85 k pairs).
+        means.append(
+            float(accepted_ious[start:stop].sum() / (stop - start)) if stop > start else None
+        )
     return means, counts
 
 
@@ -294,10 +314,16 @@ def item_value_counts(items: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.n
     raters said absent (0) and present (1), and the item's task. The same counts
     krippendorff derives from the raters x items matrix, without building that matrix: it
     grows with raters times items, i.e. with the square of the operation (5 GB at 10 M events)."""
+    zeros, ones, item_keys = _item_counts(items)
+    return zeros, ones, item_keys.get_level_values(0).to_numpy()
+
+
+def _item_counts(items: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, pd.MultiIndex]:
+    """``item_value_counts`` with the items' (task, class) keys."""
     groups = items.groupby(["task_key", "class_name"], sort=True, observed=True)["present"]
     ones = groups.sum().to_numpy(dtype=np.int64)
-    zeros = groups.size().to_numpy(dtype=np.int64) - ones
-    return zeros, ones, groups.size().index.get_level_values(0).to_numpy()
+    sizes = groups.size()
+    return sizes.to_numpy(dtype=np.int64) - ones, ones, sizes.index
 
 
 def alpha_of_counts(zeros: np.ndarray, ones: np.ndarray, raters: int) -> float | None:
@@ -313,9 +339,9 @@ def alpha_of_counts(zeros: np.ndarray, ones: np.ndarray, raters: int) -> float |
     return float(krippendorff.alpha(value_counts=value_counts, level_of_measurement="nominal"))
 
 
-def _alpha_row(project, scope, subject, items: pd.DataFrame, resamples, seed) -> dict:
-    zeros, ones, item_task = item_value_counts(items)
-    raters = int(items["annotator"].nunique())
+def _alpha_row(project, scope, subject, counts: tuple, raters: int, resamples, seed) -> dict:
+    """counts: per item, the absent and present counts and the task (any sortable key)."""
+    zeros, ones, item_task = counts
     tasks, task_index = np.unique(item_task, return_inverse=True)
     low, high = _bootstrap_from_counts(zeros, ones, raters, task_index, len(tasks), resamples, seed)
     # An item agrees when every rater who saw it gave the same value.
