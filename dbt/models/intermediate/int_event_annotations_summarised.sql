@@ -17,12 +17,15 @@ events as (
 
 authorship as (
 
-    -- The author is whoever started, submitted or skipped the annotation first.
+    -- The author is whoever started, submitted or skipped the annotation first. Read from the
+    -- model, not the `events` CTE: DuckDB materialises a CTE read twice, every column of every
+    -- event (10 M events, 2 GB memory limit: 10.3 s -> 6.9 s for this model).
     select
         annotation_key,
         arg_min(actor, event_order) as author
-    from events
-    where event_type in ('annotation_started', 'annotation_submitted', 'annotation_skipped')
+    from {{ ref('stg_events__events') }}
+    where annotation_key is not null and {{ in_increment_tasks('task_key') }}
+        and event_type in ('annotation_started', 'annotation_submitted', 'annotation_skipped')
     group by annotation_key
 
 ),

@@ -41,13 +41,41 @@ candidates as (
 
 ),
 
+duplicate_copies as (
+
+    -- Every copy of an event_id but the first (by file, then line). Ranked on three columns and
+    -- removed by an anti join: the window over whole rows moved every column of every event
+    -- (10 M events: 22 s -> 15 s for the model with the narrow event_order below).
+    select _source_file, _record_number
+    from {{ source('events', 'events') }}
+    {% if is_incremental() %}
+    where event_id in (select event_id from increment_event_ids)
+    {% endif %}
+    qualify row_number() over (
+        partition by event_id order by _source_file, _record_number
+    ) > 1
+
+),
+
 deduplicated as (
 
     select *
     from candidates
-    qualify row_number() over (
-        partition by event_id order by _source_file, _record_number
-    ) = 1
+    anti join duplicate_copies using (_source_file, _record_number)
+
+),
+
+event_orders as (
+
+    -- Within the task, so an event landing late for one task leaves the others' as they are.
+    -- Ranked on the five columns it needs and joined back, for the same reason.
+    select
+        _source_file,
+        _record_number,
+        row_number() over (
+            partition by project_id, task_id order by occurred_at, _source_file, _record_number
+        ) as event_order
+    from deduplicated
 
 ),
 
@@ -58,10 +86,7 @@ renamed as (
         event_id,
         event_type,
         occurred_at,
-        -- Within the task, so an event landing late for one task leaves the others' as they are.
-        row_number() over (
-            partition by project_id, task_id order by occurred_at, _source_file, _record_number
-        ) as event_order,
+        event_order,
         source_tool,
         'event_log:' || project_id as project_key,
         project_id,
@@ -88,6 +113,7 @@ renamed as (
         _record_number as record_number
 
     from deduplicated
+    inner join event_orders using (_source_file, _record_number)
 
 )
 
