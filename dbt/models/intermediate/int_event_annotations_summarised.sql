@@ -6,12 +6,15 @@
 -- depends_on: {{ ref('stg_events__increment_tasks') }}
 -- The event log folded to one row per annotation, in the same terms as Label Studio's export:
 -- author, completion time, lead time, last action, cancelled, final labels.
+{% set annotation_events -%}
+    annotation_key is not null and {{ in_increment_tasks('task_key') }}
+{%- endset %}
 with
 
 events as (
 
     select * from {{ ref('stg_events__events') }}
-    where annotation_key is not null and {{ in_increment_tasks('task_key') }}
+    where {{ annotation_events }}
 
 ),
 
@@ -24,7 +27,7 @@ authorship as (
         annotation_key,
         arg_min(actor, event_order) as author
     from {{ ref('stg_events__events') }}
-    where annotation_key is not null and {{ in_increment_tasks('task_key') }}
+    where {{ annotation_events }}
         and event_type in ('annotation_started', 'annotation_submitted', 'annotation_skipped')
     group by annotation_key
 
