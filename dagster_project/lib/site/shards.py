@@ -13,7 +13,6 @@ half-built folder).
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -29,13 +28,6 @@ ROWS_PER_WORKER = 50_000
 WORKERS_ENV = "ANNOLYTICS_SITE_WORKERS"
 
 Result = TypeVar("Result")
-
-
-def default_workers() -> int:
-    """The cores this process may use, at most 4: every worker runs the split queries again for
-    its pages, so more workers repeat more DuckDB work (measured on 2 cores only)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(4, cores or 1))
 
 
 def _weight(page: PageInstance) -> int:

@@ -14,6 +14,7 @@ see when it appends it.
 
 from dagster_project.lib.drift_stats import DRIFT_COLUMNS, DriftRule, weekly_drift
 from dagster_project.lib.statistics_worker import compute_in_worker
+from dagster_project.lib.worker_process import default_workers
 
 SUBJECT = ["project_key", "subject_type", "subject"]
 # The column naming the subject in each input, per subject type.
@@ -69,6 +70,9 @@ def _drift(session, weeks, comparisons, rule, subject_types=("annotator", "class
         weekly_drift,
         {"annotation_weeks": weeks, "comparisons": comparisons},
         "mart_drift",
+        # The largest statistics mart, and usually the last model of a build: its projects are
+        # shared among the cores (the other statistics marts run beside other models).
+        workers=default_workers(),
         rule=rule,
         subject_types=subject_types,
     )
