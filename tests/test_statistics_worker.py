@@ -13,7 +13,7 @@ import pytest
 from test_agreement_stats import LABELS
 
 from dagster_project.lib import statistics_worker
-from dagster_project.lib.agreement_stats import BOX_COLUMNS, agreement
+from dagster_project.lib.agreement_stats import AGREEMENT_COLUMNS, BOX_COLUMNS, agreement
 from dagster_project.lib.statistics_worker import compute_in_worker
 
 
@@ -85,6 +85,15 @@ def test_projects_are_shared_by_rows_largest_first(monkeypatch):
     assert statistics_worker.project_shards(rows, 3) == [["a"], ["b"], ["c", "d", None]]
     monkeypatch.setattr(statistics_worker, "ROWS_PER_WORKER", 1_000)
     assert statistics_worker.project_shards(rows, 4) == [["a", "b", "c", "d", None]]
+    assert statistics_worker.project_shards({}, 4) == [[]]
+
+
+def test_no_rows_give_an_empty_mart(session):
+    # A first night with no overlap tasks: the worker still runs, on empty frames.
+    empty = compute_in_worker(
+        session, agreement, {"labels": session.from_df(LABELS.iloc[:0].copy())}, "mart_agreement", 4
+    )
+    assert empty.columns == list(AGREEMENT_COLUMNS) and empty.fetchall() == []
 
 
 def test_projects_shared_among_workers_give_the_figures_of_one_worker(session, monkeypatch):

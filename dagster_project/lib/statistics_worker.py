@@ -54,7 +54,7 @@ def _compute(call: _Call) -> int:
 def project_shards(rows_by_project: dict[str | None, int], workers: int) -> list[list]:
     """At most ``workers`` groups of projects of about equal rows, largest project first onto
     the lightest group (ties by name, rows without a project as ``None``); one group when the
-    rows are too few to share."""
+    rows are too few to share, and an empty one when there are none."""
     total = sum(rows_by_project.values())
     count = max(1, min(workers, len(rows_by_project), total // ROWS_PER_WORKER))
     load = [0] * count
@@ -63,7 +63,7 @@ def project_shards(rows_by_project: dict[str | None, int], workers: int) -> list
         lightest = min(range(count), key=lambda shard: (load[shard], shard))
         shards[lightest].append(project)
         load[lightest] += rows
-    return [shard for shard in shards if shard]
+    return [shard for shard in shards if shard] or [[]]  # no rows: one worker all the same
 
 
 def _of_projects(relation: duckdb.DuckDBPyRelation, projects: list) -> duckdb.DuckDBPyRelation:
