@@ -19,7 +19,6 @@ from dagster_project.lib.site.data import PageInstance
 from dagster_project.lib.site.pages import PageDefinition
 from dagster_project.lib.site.publish import PublishSettings, publish_site
 from dagster_project.lib.site.run_info import RunInfo
-from dagster_project.lib.worker_process import default_workers
 
 DEFINITION = PageDefinition(slug="person", title="{person}", template="person.html.j2")
 
@@ -111,7 +110,7 @@ def test_the_number_of_processes_comes_from_the_environment(monkeypatch):
     with pytest.raises(ValueError, match="ANNOLYTICS_SITE_WORKERS must be a whole number of at"):
         PublishSettings.from_env()
     monkeypatch.delenv(shards.WORKERS_ENV)
-    assert 1 <= PublishSettings.from_env().render_workers == default_workers() <= 4
+    assert 1 <= PublishSettings.from_env().render_workers == shards.default_workers() <= 4
 
 
 def test_results_come_back_in_shard_order_and_a_failed_worker_says_why():
@@ -128,7 +127,6 @@ from pathlib import Path
 from dagster_project.lib.site import shards
 from dagster_project.lib.site.publish import PublishSettings, publish_site
 from dagster_project.lib.site.run_info import RunInfo
-from dagster_project.lib.worker_process import default_workers
 
 shards.ROWS_PER_WORKER = 1_000
 publish_site(Path({warehouse!r}), Path({site!r}), RunInfo(generated_at=dt.datetime(2026, 11, 5)),

@@ -28,7 +28,6 @@ from pathlib import Path
 import duckdb
 
 from ..failpoints import failpoint
-from ..worker_process import default_workers
 from .data import WarehouseRows, plan_pages, run_query
 from .night import EarlierNight, NightContext, write_night_script
 from .page_cache import link_or_copy
@@ -44,7 +43,7 @@ from .render import (
     render_pages,
 )
 from .run_info import RunInfo
-from .shards import WORKERS_ENV
+from .shards import WORKERS_ENV, default_workers
 from .status import SiteStatus, failed_status, read_status, write_status
 
 NIGHTS_DIR = "nights"

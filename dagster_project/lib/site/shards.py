@@ -5,20 +5,24 @@ Each page is rendered on its own from its own rows, so the split changes no byte
 A shard is a list of pages; the first is rendered in this process, each other one in a worker
 process that opens the warehouse read-only itself and fetches its own pages' rows.
 
-Workers are fresh interpreters (worker_process.py), not multiprocessing's children: those
-re-run the parent's main script, so a script that publishes the site without an
-``if __name__ == "__main__"`` guard would publish again in each worker (and clear the parent's
-half-built folder).
+Workers are ``python -m dagster_project.lib.site.shards``, handed a pickled call in a file, not
+multiprocessing's: a multiprocessing child re-runs the parent's main script, so a script that
+publishes the site without an ``if __name__ == "__main__"`` guard would publish again in each
+worker (and clear the parent's half-built folder); a night inside Dagster cannot fork either.
 """
 
 from __future__ import annotations
 
+import os
+import pickle
+import subprocess
+import sys
 import tempfile
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from ..worker_process import WorkerProcess
 from .data import PageInstance
 
 # A worker costs a new interpreter, a pickled call and the split queries run again for its
@@ -28,6 +32,13 @@ ROWS_PER_WORKER = 50_000
 WORKERS_ENV = "ANNOLYTICS_SITE_WORKERS"
 
 Result = TypeVar("Result")
+
+
+def default_workers() -> int:
+    """The cores this process may use, at most 4: every worker runs the split queries again for
+    its pages, so more workers repeat more DuckDB work (measured on 2 cores only)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(4, cores or 1))
 
 
 def _weight(page: PageInstance) -> int:
@@ -78,13 +89,53 @@ def run_split(
     if len(shards) == 1:
         return [here(shards[0])]
     with tempfile.TemporaryDirectory(prefix="annolytics-site-") as folder:
-        workers = [
-            WorkerProcess(Path(folder) / f"shard-{number}", elsewhere, shard, "site worker")
-            for number, shard in enumerate(shards[1:], start=1)
-        ]
+        workers = [_Worker(Path(folder) / f"shard-{number}", elsewhere, shard)
+                   for number, shard in enumerate(shards[1:], start=1)]  # fmt: skip
         try:
             first = here(shards[0])
             return [first, *(worker.result() for worker in workers)]
         finally:
             for worker in workers:
                 worker.stop()
+
+
+class _Worker:
+    """One worker process: the call pickled into ``<folder>/shard-N.call``, its pickled result
+    written to ``shard-N.result`` or its traceback to ``shard-N.failed``."""
+
+    def __init__(self, stem: Path, function: Callable, argument) -> None:
+        self._stem = stem
+        with stem.with_suffix(".call").open("wb") as file:
+            pickle.dump((function, argument), file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._process = subprocess.Popen([sys.executable, "-m", __name__, str(stem)])
+
+    def result(self):
+        code = self._process.wait()
+        if code != 0:
+            failure = self._stem.with_suffix(".failed")
+            detail = failure.read_text() if failure.exists() else f"exit code {code}"
+            raise RuntimeError(f"A site worker process failed:\n{detail}")
+        with self._stem.with_suffix(".result").open("rb") as file:
+            return pickle.load(file)
+
+    def stop(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+
+
+def _work(stem: Path) -> int:
+    with stem.with_suffix(".call").open("rb") as file:
+        function, argument = pickle.load(file)
+    try:
+        result = function(argument)
+    except BaseException:
+        stem.with_suffix(".failed").write_text(traceback.format_exc())
+        return 1
+    with stem.with_suffix(".result").open("wb") as file:
+        pickle.dump(result, file, protocol=pickle.HIGHEST_PROTOCOL)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_work(Path(sys.argv[1])))

@@ -4,7 +4,6 @@ See dagster_project/lib/agreement_stats.py and _agreement__models.yml for the de
 """
 
 from dagster_project.lib.agreement_stats import BOX_COLUMNS, agreement
-from dagster_project.lib.statistics_worker import compute_in_worker
 
 COLUMNS = "project_key, task_key, annotator, annotation_key, class_name, " + ", ".join(
     f"bbox[{position}] as {column}" for position, column in enumerate(BOX_COLUMNS, start=1)
@@ -13,13 +12,8 @@ COLUMNS = "project_key, task_key, annotator, annotation_key, class_name, " + ", 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    # The box as four columns (agreement_stats.BOX_COLUMNS): the worker reads the rows in
-    # their total order, and four-element lists sort as their elements do.
-    return compute_in_worker(
-        session,
-        agreement,
-        {"labels": dbt.ref("int_overlap_labels").project(COLUMNS)},
-        "mart_agreement",
-        resamples=int(dbt.config.get("bootstrap_resamples")),
-        seed=7,
-    )
+    # The box as four columns (agreement_stats.BOX_COLUMNS); a total order of the input: the
+    # same rows in the same order give the same figures (four-element lists sort as their
+    # elements do).
+    labels = dbt.ref("int_overlap_labels").project(COLUMNS).order("all").df()
+    return agreement(labels, resamples=int(dbt.config.get("bootstrap_resamples")), seed=7)
