@@ -71,7 +71,7 @@ def _ingest(tmp_path, name: str, native: bool, monkeypatch):
         text = "\n".join(json.dumps(record) for record in RECORDS) + "\n"
         (landing / "events.jsonl").write_text(text)
     if not native:
-        monkeypatch.setattr(ingest_module, "stage_event_log", lambda *_: False)
+        monkeypatch.setattr(ingest_module, "stage_event_logs", lambda *_: False)
     summary = ingest_landing(landing, warehouse, log=lambda _: None, now=NOW)
     monkeypatch.undo()
     with duckdb.connect(str(warehouse), read_only=True) as connection:
@@ -109,13 +109,13 @@ def test_native_reading_equals_the_python_adapter_and_gx(tmp_path, monkeypatch):
 
 def test_the_native_path_is_the_one_taken_for_readable_json_lines(tmp_path, monkeypatch):
     calls = []
-    original = ingest_module.stage_event_log
+    original = ingest_module.stage_event_logs
 
     def spy(connection, path):
         calls.append(path)
         return original(connection, path)
 
-    monkeypatch.setattr(ingest_module, "stage_event_log", spy)
+    monkeypatch.setattr(ingest_module, "stage_event_logs", spy)
     (tmp_path / "landing").mkdir()
     (tmp_path / "landing" / "a.jsonl").write_text(json.dumps(_event("e1")) + "\n")
     ingest_landing(tmp_path / "landing", tmp_path / "w.duckdb", log=lambda _: None, now=NOW)
@@ -160,3 +160,80 @@ def test_record_numbers_are_line_numbers_in_a_file_read_on_several_threads(tmp_p
     assert len(loaded) == 1200 - len(bad_lines)
     assert all(event_id == f"e{number}" for event_id, number in loaded)
     assert {number for (number,) in quarantined} == bad_lines
+
+
+def _landing_of_several_files(landing):
+    """Five event logs of one batch: good and bad records, one file DuckDB cannot read (a
+    broken line), one with a blank line, one the same as another, one empty."""
+    landing.mkdir()
+    files = {
+        "a.jsonl": [_event("a1"), _event("a2", duration_s="fast"), _event("a3")],
+        "b.jsonl": [_event("b1", actor=""), _event("b2"), _event("b3"), _event("b4")],
+        "d.jsonl": [_event("a1"), _event("a2", duration_s="fast"), _event("a3")],
+        "e.jsonl": [_event("e1", labels=[{"class": "car", "vertices": 1.5}]), _event("e2")],
+    }
+    for name, records in files.items():
+        (landing / name).write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    (landing / "c.jsonl").write_text(json.dumps(_event("c1")) + "\n{broken\n")
+    (landing / "f.jsonl").write_text(json.dumps(_event("f1")) + "\n\n" + json.dumps(_event("f2")))
+    (landing / "g.jsonl").write_text("")
+
+
+def _warehouse_rows(warehouse):
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        return [
+            connection.execute(sql).fetchall()
+            for sql in (
+                "select * exclude (_file_hash) from raw.events order by _source_file, "
+                "_record_number",
+                "select _source_file, record_number, field, reason, detected_by from "
+                "raw.quarantine order by all",
+                "select source_file, adapter, status, duplicate_of, rows_loaded, "
+                "rows_quarantined from raw.ingest_manifest order by source_file",
+            )
+        ]
+
+
+def test_files_staged_together_load_as_files_staged_one_by_one(tmp_path, monkeypatch):
+    landing = tmp_path / "landing"
+    _landing_of_several_files(landing)
+    calls = []
+    original = ingest_module.stage_event_logs
+
+    def spy(connection, paths):
+        calls.append([path.rsplit("/", 1)[-1] for path in paths])
+        return original(connection, paths)
+
+    monkeypatch.setattr(ingest_module, "stage_event_logs", spy)
+    ingest_landing(landing, tmp_path / "together.duckdb", log=lambda _: None, now=NOW)
+    # One scan of every new event log DuckDB may read; it fails on c.jsonl, so each is staged
+    # on its own and c.jsonl goes to the adapter.
+    assert calls[0] == ["a.jsonl", "b.jsonl", "c.jsonl", "d.jsonl", "e.jsonl"]
+    assert calls[1:] == [["a.jsonl"], ["b.jsonl"], ["c.jsonl"], ["e.jsonl"]]
+    (landing / "c.jsonl").unlink()
+    calls.clear()
+    ingest_landing(landing, tmp_path / "readable.duckdb", log=lambda _: None, now=NOW)
+    assert calls == [["a.jsonl", "b.jsonl", "d.jsonl", "e.jsonl"]]
+    monkeypatch.setattr(ingest_module, "STAGE_BATCH_FILES", 1)
+    calls.clear()
+    ingest_landing(landing, tmp_path / "one-by-one.duckdb", log=lambda _: None, now=NOW)
+    assert calls == [["a.jsonl"], ["b.jsonl"], ["e.jsonl"]]
+
+    together = _warehouse_rows(tmp_path / "readable.duckdb")
+    assert together == _warehouse_rows(tmp_path / "one-by-one.duckdb")
+    events, quarantine, manifest = together
+    assert [(row[0], row[-1]) for row in events if row[-2] == "e.jsonl"] == [("e2", 2)]
+    assert [row[:3] for row in quarantine if row[0] != "f.jsonl"] == [
+        ("a.jsonl", 2, "duration_s"),
+        ("b.jsonl", 1, "actor"),
+        ("e.jsonl", 1, "labels[0].vertices"),
+        ("g.jsonl", 0, None),
+    ]
+    assert [row[:4] for row in manifest if row[0] == "d.jsonl"] == [
+        ("d.jsonl", None, "duplicate", "a.jsonl")
+    ]
+    # With the unreadable file, every other file loads as it does without it.
+    with_broken = _warehouse_rows(tmp_path / "together.duckdb")
+    assert [row for row in with_broken[0] if row[-2] != "c.jsonl"] == events
+    assert [row for row in with_broken[1] if row[0] != "c.jsonl"] == quarantine
+    assert any(row[0] == "c.jsonl" and row[1] == 2 for row in with_broken[1])

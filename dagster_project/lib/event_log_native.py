@@ -4,13 +4,18 @@ Same contract as ``adapters.event_log`` (which stays the reference and the fallb
 field is read as DuckDB ``JSON`` so its JSON type is still known, and SQL repeats the adapter's
 checks in the adapter's order (required fields, conditional requirements, labels, numbers,
 timestamps, booleans, text), naming the first faulty field of a bad record. The result is the
-temporary table ``incoming_events``: the typed ``raw.events`` columns, ``_record_number`` (the
-line) and ``_reject_field`` / ``_reject_reason`` (null for a good record).
+temporary table ``incoming_events``: the typed ``raw.events`` columns, ``_file`` (the file's
+position in the list staged), ``_record_number`` (the line in that file) and ``_reject_field`` /
+``_reject_reason`` (null for a good record).
 
-``stage_event_log`` returns False when DuckDB cannot read the file as one JSON object per
+Several files are staged in one scan: per file, the statements cost a fixed ~0.1 s (planning
+the checks, the last row group left to one thread), 6 of the 25 s of staging 48 files of a
+10 M-event night one by one.
+
+``stage_event_logs`` returns False when DuckDB cannot read a file as one JSON object per
 non-blank line (malformed JSON, bad UTF-8, a BOM, duplicate keys, blank lines that would shift
-line numbers): the caller then parses it with the Python adapter, which reports such lines
-one by one.
+line numbers): the caller then stages the files one by one, and parses the one that fails with
+the Python adapter, which reports such lines one by one.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ STAGED = "incoming_events"
 # ``row_number() over ()`` ran on one thread and held every operator after it in the statement
 # on that thread (10 M events: 46.5 s -> 39 s of staging).
 READ = "incoming_event_json"
+# The column of READ naming the file a record was read from.
+FILE_COLUMN = "_landed_file"
 _COLUMNS = list(DATA_TABLES[TABLE])
 _PYTHON_TYPE = (
     "case {c}__t when 'DOUBLE' then 'float' when 'BOOLEAN' then 'bool' "
@@ -156,13 +163,39 @@ _FIELD_ORDER = [
 ]
 
 
-def _read_sql(path: str) -> str:
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _read_sql(paths: list[str]) -> str:
     columns = ", ".join(f"'{name}': 'JSON'" for name in _COLUMNS)
-    escaped = path.replace("'", "''")
+    listed = ", ".join(map(_literal, paths))
     return (
-        f"select * from read_json('{escaped}', "
-        f"format = 'newline_delimited', records = true, columns = {{{columns}}})"
+        f"select * from read_json([{listed}], format = 'newline_delimited', records = true, "
+        f"filename = '{FILE_COLUMN}', columns = {{{columns}}})"
     )
+
+
+def _file_ends(connection: duckdb.DuckDBPyConnection, paths: list[str]) -> list[int] | None:
+    """Where each file's records end in READ (a rowid bound per file, in the order of
+    ``paths``), or None unless every file is one run of rowids in that order, which numbering
+    records by rowid needs (DuckDB reads a list of files in its order)."""
+    spans = {
+        name: (count, first, last)
+        for name, count, first, last in connection.execute(
+            f"select {FILE_COLUMN}, count(*), min(rowid), max(rowid) from {READ} group by 1"
+        ).fetchall()
+    }
+    if not spans.keys() <= set(paths):
+        return None
+    ends, start = [], 0
+    for path in paths:
+        count, first, last = spans.get(path, (0, start, start - 1))
+        if first != start or last - first + 1 != count:
+            return None
+        start += count
+        ends.append(start)
+    return ends
 
 
 def _whole_json(v: str) -> tuple[str, str]:
@@ -287,8 +320,20 @@ def _values(typed: dict[str, tuple[str, str]]) -> list[str]:
     return values
 
 
-def _staging_sql() -> str:
-    """The checks over ``READ`` (see ``_read_sql``) into ``STAGED``."""
+def _file_numbering(ends: list[int]) -> tuple[str, str]:
+    """SQL for a record's file (its position in the list read) and its line in that file, from
+    its rowid in READ; ``ends``: each file's end (see ``_file_ends``)."""
+    starts = [0, *ends[:-1]]
+    whens = " ".join(f"when rowid < {end} then {number}" for number, end in enumerate(ends))
+    first_rows = " ".join(
+        f"when rowid < {end} then {start}" for start, end in zip(starts, ends, strict=True)
+    )
+    return f"case {whens} end", f"rowid + 1 - case {first_rows} end"
+
+
+def _staging_sql(ends: list[int]) -> str:
+    """The checks over ``READ`` (see ``_read_sql``) into ``STAGED``; ``ends``: where each file's
+    records end (see ``_file_ends``)."""
     labels = _labels_sql()
     typed = {name: reader(name) for name, reader in _READERS.items()}
     checks = _checks(typed)
@@ -313,11 +358,14 @@ def _staging_sql() -> str:
     )
     excerpt = ", ".join(f"'{name}', {name}" for name in _COLUMNS)
     is_array = "parsed_labels__t = 'ARRAY'"
+    file_number, record_number = _file_numbering(ends)
     return f"""
         create or replace temp table {STAGED} as
         with
         typed_source as (
-            select *, rowid + 1 as _record_number, {type_and_text} from {READ}
+            select *, {file_number} as _file, {record_number} as _record_number,
+                {type_and_text}
+            from {READ}
         ),
         with_labels as (
             select *,
@@ -348,6 +396,7 @@ def _staging_sql() -> str:
         judged as (select *, {first_failed} as failed_check from checked)
         select
             {", ".join(_values(typed))},
+            _file,
             _record_number,
             {field} as _reject_field,
             {reason} as _reject_reason,
@@ -357,14 +406,19 @@ def _staging_sql() -> str:
     """
 
 
-def stage_event_log(connection: duckdb.DuckDBPyConnection, path: str) -> bool:
-    """Fill ``incoming_events`` from one JSON Lines file; False when DuckDB cannot read it."""
+def stage_event_logs(connection: duckdb.DuckDBPyConnection, paths: list[str]) -> bool:
+    """Fill ``incoming_events`` from JSON Lines files (``_file`` is a record's file's position
+    in ``paths``); False when DuckDB cannot read one of them."""
     try:
         connection.execute("set TimeZone = 'UTC'")
         # The default, said here because record numbers depend on it (see READ).
         connection.execute("set preserve_insertion_order = true")
-        connection.execute(f"create or replace temp table {READ} as {_read_sql(path)}")
-        connection.execute(_staging_sql())
+        connection.execute(f"create or replace temp table {READ} as {_read_sql(paths)}")
+        ends = _file_ends(connection, paths)
+        if ends is None:
+            connection.execute(f"drop table if exists {STAGED}")
+            return False
+        connection.execute(_staging_sql(ends))
     except (duckdb.InvalidInputException, duckdb.ConversionException):
         connection.execute(f"drop table if exists {STAGED}")
         return False

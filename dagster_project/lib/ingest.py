@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,7 +23,7 @@ import pandas as pd
 from .adapters import Rejection, Row, adapter_for, unrecognised_reason
 from .adapters.base import excerpt
 from .adapters.event_log import EventLogJsonLines
-from .event_log_native import STAGED, stage_event_log
+from .event_log_native import STAGED, stage_event_logs
 from .failpoints import failpoint
 from .raw_tables import DATA_TABLES, RAW_SCHEMA, create_raw_tables_sql
 from .suite_sql import UnsupportedSuite, compile_suite
@@ -37,6 +37,10 @@ CHUNK_ROWS = 100_000
 # 256 MB rather than more: data not yet checkpointed is held in memory, and a 10 M-event night
 # must stay within 4 GB (128 MB cost ~1 s more than 1 GB at 1 M events).
 CHECKPOINT_THRESHOLD = "256MB"
+# Event-log files staged together (event_log_native): up to this many bytes of JSON, held in
+# memory as read and as typed until the last of them is loaded (10 M events: ~4 files a batch).
+STAGE_BATCH_BYTES = 256 * 2**20
+STAGE_BATCH_FILES = 64
 QUARANTINE_COLUMNS = (
     "_source_file",
     "_file_hash",
@@ -97,10 +101,6 @@ def landed_files(landing: Path) -> list[Path]:
         and not any(part.startswith(".") for part in path.relative_to(landing).parts)
         and path.suffix not in {".part", ".tmp"}
     )
-
-
-def file_hash(path: Path) -> str:
-    return scan_file(path)[0]
 
 
 _BLANK_LINE = re.compile(rb"\n[ \t\r]*\n")
@@ -221,13 +221,15 @@ class _FileLoader:
         self.connection.unregister("incoming_chunk")
         self.rows_loaded += len(keep)
 
-    def load_staged_events(self, checks) -> None:
-        """Rows of ``incoming_events`` (see ``event_log_native``) into raw.events: parser
-        rejections and rows failing a quarantining check of the raw suite (evaluated as SQL)
-        go to quarantine, the rest are inserted in one statement."""
+    def load_staged_events(self, checks, file_number: int) -> None:
+        """This file's rows of ``incoming_events`` (see ``event_log_native``; ``file_number``
+        is its ``_file``) into raw.events: parser rejections and rows failing a quarantining
+        check of the raw suite (evaluated as SQL) go to quarantine, the rest are inserted in one
+        statement."""
         table, suite = "events", f"{RAW_SCHEMA}_events"
+        staged = f"(select * from {STAGED} where _file = {int(file_number)}) as staged"
         for number, field_name, reason, text in self.connection.execute(
-            f"select _record_number, _reject_field, _reject_reason, _excerpt from {STAGED} "
+            f"select _record_number, _reject_field, _reject_reason, _excerpt from {staged} "
             "where _reject_field is not null order by _record_number"
         ).fetchall():
             self.reject(Rejection(number, field_name, reason, text or ""), None, "parser")
@@ -235,7 +237,7 @@ class _FileLoader:
         counts = self.connection.execute(
             "select count(*)"
             + "".join(f", count(*) filter (where {c.unexpected_when})" for c in row_checks)
-            + f" from {STAGED} where _reject_field is null"
+            + f" from {staged} where _reject_field is null"
         ).fetchone()
         element_count, unexpected = counts[0], dict(zip(row_checks, counts[1:], strict=True))
         report = BatchReport(suite=suite)
@@ -255,7 +257,7 @@ class _FileLoader:
         self.reports.append(report)
         lineage = f"'{self.source_file.replace(chr(39), chr(39) * 2)}', '{self.digest}'"
         columns = ", ".join(DATA_TABLES[table])
-        good = f"from {STAGED} where _reject_field is null"
+        good = f"from {staged} where _reject_field is null"
         if report.blocking_failures:
             failed = ", ".join(o.reason for o in report.blocking_failures)
             for (number,) in self.connection.execute(f"select _record_number {good}").fetchall():
@@ -278,7 +280,7 @@ class _FileLoader:
             for i, check in enumerate(quarantining):
                 rows = self.connection.execute(
                     f"select _record_number, {check.column}::varchar, "
-                    f"left(json_object({as_object})::varchar, 500) from {STAGED} "
+                    f"left(json_object({as_object})::varchar, 500) from {staged} "
                     f"where _record_number in (select _record_number from gx_failed "
                     f"where check_index = {i}) order by _record_number"
                 ).fetchall()
@@ -360,39 +362,85 @@ def _record_manifest(
     )
 
 
-def ingest_file(
-    connection, validator: Validator, landing: Path, path: Path, now: datetime
-) -> FileOutcome:
-    source_file = path.relative_to(landing).as_posix()
-    size = path.stat().st_size
-    digest, has_blank_lines = scan_file(path)
+@dataclass(frozen=True)
+class LandedFile:
+    """A file of the landing folder as scanned: where it is, what it holds."""
+
+    path: Path
+    source_file: str  # relative to the landing folder
+    size: int
+    digest: str
+    has_blank_lines: bool
+
+    @classmethod
+    def scan(cls, landing: Path, path: Path) -> LandedFile:
+        digest, has_blank_lines = scan_file(path)
+        return cls(
+            path, path.relative_to(landing).as_posix(), path.stat().st_size, digest,
+            has_blank_lines,
+        )  # fmt: skip
+
+
+def _known_digest(connection, source_file: str) -> str | None:
     known = connection.execute(
         f"select content_hash from {RAW_SCHEMA}.ingest_manifest where source_file = ?",
         [source_file],
     ).fetchone()
-    if known and known[0] == digest:
-        return FileOutcome(source_file, "unchanged")
+    return known[0] if known else None
+
+
+def _loaded_twin(connection, landed: LandedFile) -> str | None:
     twin = connection.execute(
         f"select source_file from {RAW_SCHEMA}.ingest_manifest "
         f"where content_hash = ? and status = 'loaded' and source_file <> ?",
-        [digest, source_file],
+        [landed.digest, landed.source_file],
     ).fetchone()
-    adapter = None if twin else adapter_for(path)
+    return twin[0] if twin else None
+
+
+def _is_native(landed: LandedFile) -> bool:
+    """Whether DuckDB reads the file (event_log_native). An empty file goes to the adapter,
+    which quarantines it with its reason."""
+    return (
+        isinstance(adapter_for(landed.path), EventLogJsonLines)
+        and not landed.has_blank_lines
+        and landed.size > 0
+    )
+
+
+def ingest_file(
+    connection,
+    validator: Validator,
+    landed: LandedFile,
+    now: datetime,
+    staged_as: int | None = None,
+) -> FileOutcome:
+    """Load one landed file in one transaction. ``staged_as``: the file's ``_file`` in
+    ``incoming_events`` when it was staged with others (stage_batch); otherwise an event log
+    DuckDB reads is staged here on its own."""
+    source_file, digest = landed.source_file, landed.digest
+    if _known_digest(connection, source_file) == digest:
+        return FileOutcome(source_file, "unchanged")
+    twin = _loaded_twin(connection, landed)
+    adapter = None if twin else adapter_for(landed.path)
     checks = None
-    # An empty file goes to the adapter, which quarantines it with its reason.
-    if isinstance(adapter, EventLogJsonLines) and not has_blank_lines and size > 0:
-        # Outside the transaction: a file DuckDB cannot read must not abort it.
+    staged_here = False
+    if not twin and _is_native(landed):
         checks = _native_checks(now)
-        if checks is not None and not stage_event_log(connection, str(path)):
+        # Outside the transaction: a file DuckDB cannot read must not abort it.
+        if checks is not None and staged_as is None:
+            staged_here = stage_event_logs(connection, [str(landed.path)])
+            staged_as = 0 if staged_here else None
+        if staged_as is None:
             checks = None
     connection.execute("begin transaction")
     try:
         forget_file(connection, source_file)
         if twin:
             outcome = FileOutcome(
-                source_file, "duplicate", warnings=[f"same content as {twin[0]}; not loaded twice"]
+                source_file, "duplicate", warnings=[f"same content as {twin}; not loaded twice"]
             )
-            _record_manifest(connection, outcome, size, digest, twin[0], now)
+            _record_manifest(connection, outcome, landed.size, digest, twin, now)
             connection.execute("commit")
             return outcome
         loader = _FileLoader(
@@ -400,16 +448,16 @@ def ingest_file(
         )
         if adapter is None:
             loader.reject(
-                Rejection(0, None, unrecognised_reason(path)),
+                Rejection(0, None, unrecognised_reason(landed.path)),
                 None,
                 "parser",
             )
             outcome = FileOutcome(source_file, "rejected")
         elif checks is not None:
-            loader.load_staged_events(checks)
+            loader.load_staged_events(checks, staged_as)
             outcome = FileOutcome(source_file, "loaded", adapter=adapter.name)
         else:
-            for item in adapter.parse(path):
+            for item in adapter.parse(landed.path):
                 if isinstance(item, Row):
                     loader.add(item)
                 else:
@@ -426,7 +474,7 @@ def ingest_file(
             for o in report.outcomes
             if not o.success and o.on_failure == "warn"
         ]
-        _record_manifest(connection, outcome, size, digest, None, now)
+        _record_manifest(connection, outcome, landed.size, digest, None, now)
         failpoint("ingest")  # rows written, not committed: a kill here must lose nothing
         connection.execute("commit")
         return outcome
@@ -434,7 +482,8 @@ def ingest_file(
         connection.execute("rollback")
         raise
     finally:
-        connection.execute(f"drop table if exists {STAGED}")
+        if staged_here:
+            connection.execute(f"drop table if exists {STAGED}")
 
 
 def _native_checks(now: datetime):
@@ -448,6 +497,37 @@ def _native_checks(now: datetime):
         )
     except UnsupportedSuite:
         return None
+
+
+def _batches(files: list[Path]) -> Iterator[list[Path]]:
+    """Consecutive files of up to STAGE_BATCH_BYTES (or one larger file) and STAGE_BATCH_FILES."""
+    batch: list[Path] = []
+    size = 0
+    for path in files:
+        file_size = path.stat().st_size
+        if batch and (size + file_size > STAGE_BATCH_BYTES or len(batch) >= STAGE_BATCH_FILES):
+            yield batch
+            batch, size = [], 0
+        batch.append(path)
+        size += file_size
+    if batch:
+        yield batch
+
+
+def _stage_batch(connection, batch: list[LandedFile], now: datetime) -> dict[Path, int]:
+    """Stage the batch's new event logs that DuckDB reads in one scan; each one's ``_file``.
+    Nothing when there are fewer than two or DuckDB cannot read one of them: each is then
+    staged on its own by ingest_file (and the unreadable one parsed by the adapter)."""
+    native = [
+        landed
+        for landed in batch
+        if _is_native(landed) and _known_digest(connection, landed.source_file) != landed.digest
+    ]
+    if len(native) < 2 or _native_checks(now) is None:
+        return {}
+    if not stage_event_logs(connection, [str(landed.path) for landed in native]):
+        return {}
+    return {landed.path: number for number, landed in enumerate(native)}
 
 
 def ingest_landing(
@@ -466,15 +546,24 @@ def ingest_landing(
     connection = connect(warehouse)
     try:
         connection.execute(f"set checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
-        for position, path in enumerate(files, start=1):
-            outcome = ingest_file(connection, validator, landing, path, now)
-            summary.files.append(outcome)
-            if outcome.status != "unchanged":
-                log(
-                    f"[{position}/{len(files)}] {outcome.source_file}: {outcome.status}, "
-                    f"{outcome.rows_loaded} rows, {outcome.rows_quarantined} quarantined"
-                    + "".join(f"; {w}" for w in outcome.warnings)
-                )
+        for batch in _batches(files):
+            landed_batch = [LandedFile.scan(landing, path) for path in batch]
+            staged = _stage_batch(connection, landed_batch, now)
+            try:
+                for landed in landed_batch:
+                    outcome = ingest_file(
+                        connection, validator, landed, now, staged.get(landed.path)
+                    )
+                    summary.files.append(outcome)
+                    if outcome.status != "unchanged":
+                        log(
+                            f"[{len(summary.files)}/{len(files)}] {outcome.source_file}: "
+                            f"{outcome.status}, {outcome.rows_loaded} rows, "
+                            f"{outcome.rows_quarantined} quarantined"
+                            + "".join(f"; {w}" for w in outcome.warnings)
+                        )
+            finally:
+                connection.execute(f"drop table if exists {STAGED}")
         connection.execute("reset checkpoint_threshold")
     finally:
         connection.close()
