@@ -55,9 +55,11 @@ def pages(tmp_path_factory) -> list[PageInstance]:
         return collect_pages(connection, load_pages())
 
 
-def _render(folder: Path, pages, day: int, previous: Path | None = None, site=SITE) -> None:
+def _render(folder: Path, pages, day: int, previous: Path | None = None, site=SITE):
     folder.mkdir()
-    render_pages(environment(LIMIT), folder, pages, _run(day), site, _night(day), None, previous)
+    return render_pages(
+        environment(LIMIT), folder, pages, _run(day), site, _night(day), None, previous
+    )
 
 
 def _files(folder: Path) -> list[str]:
@@ -240,3 +242,36 @@ def test_a_template_naming_another_at_render_time_is_rendered_every_night(tmp_pa
         data_digest="rows",
     )
     assert cache.fingerprint(page) is None
+
+
+def test_a_new_persons_page_renders_again_only_the_pages_that_link_to_it(pages, tmp_path):
+    """The list of pages is not part of every page's fingerprint: a page is rendered again when
+    one of its links to another row's page changes (here the person's page appears, then goes),
+    and every other page is still last night's file."""
+    newcomer = next(page for page in pages if page.slug == "person")
+    key = str(next(iter(newcomer.row.values())))
+    without = [page for page in pages if page is not newcomer]
+    _render(tmp_path / "night4", without, 4)
+    night5 = _render(tmp_path / "night5", pages, 5, previous=tmp_path / "night4")
+    night6 = _render(tmp_path / "night6", without, 6, previous=tmp_path / "night5")
+    _render(tmp_path / "fresh5", pages, 5)
+    _same_files(tmp_path / "night5", tmp_path / "fresh5")
+
+    manifest = json.loads((tmp_path / "night5" / MANIFEST).read_text())["pages"]
+    linking = {
+        name
+        for name, entry in manifest.items()
+        if ["person", key, newcomer.filename] in entry["links"]
+    }
+    assert linking and len(linking) < len(pages) / 2
+    nightly = {"index.html", "data_quality.html"}
+    for before, after, pages_after, result in (
+        ("night4", "night5", pages, night5),
+        ("night5", "night6", without, night6),
+    ):
+        linked = {
+            name for name in _linked(tmp_path / before, tmp_path / after) if name.endswith(".html")
+        }
+        expected = {page.filename for page in pages_after} - linking - nightly
+        assert linked == expected - {newcomer.filename}
+        assert (result.reused, result.rendered) == (len(linked), len(pages_after) - len(linked))

@@ -86,11 +86,16 @@ def report_site(
     with duckdb.connect(str(locations.warehouse), read_only=True) as connection:
         run = _tonight(connection, run_started, checks)
     pages = publish_site(locations.warehouse, locations.site, run, settings)
-    context.log.info(f"Report published: {locations.site / 'index.html'}")
+    context.log.info(
+        f"Report published: {locations.site / 'index.html'} ({len(pages.paths):,} pages: "
+        f"{pages.rendered:,} rendered, {pages.reused:,} unchanged since last night)"
+    )
     return dg.MaterializeResult(
         metadata={
             "index": dg.MetadataValue.path(str(locations.site / "index.html")),
-            "pages": len(pages),
+            "pages": len(pages.paths),
+            "pages_rendered": pages.rendered,
+            "pages_reused": pages.reused,
             "pseudonymised": settings.pseudonymise,
             "snapshot_retention": settings.snapshot_retention,
             "checks_failed": run.checks_failed,

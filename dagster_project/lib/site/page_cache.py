@@ -3,12 +3,15 @@
 At 10 M events the site has thousands of person pages, and a night of new events changes the
 rows of few of them; rendering them all again took most of the site step of an incremental
 night. Each page that reads neither ``run`` nor ``night`` (see night.py) is a function of its
-template chain, the code that renders it, the site-wide context (projects, navigation, which
-pages exist) and its own rows, known by their digest (data.plan_pages) before they are
-fetched. A fingerprint of those is stored per page in ``assets/pages.json``; a page whose
-fingerprint matches last night's is a hard link to last night's file (and to its CSV files)
-instead of a new render, and its rows are never fetched. Files are never rewritten in place,
-so the link cannot change an older night.
+template chain, the code that renders it, the site-wide context (projects, navigation), its
+own rows, known by their digest (data.plan_pages) before they are fetched, and the links it
+makes to pages of other rows (``page_for``). A fingerprint of all but the links is stored per
+page in ``assets/pages.json``, with every ``page_for`` lookup the page made and its answer; a
+page whose fingerprint matches last night's and whose lookups get the same answers tonight is
+a hard link to last night's file (and to its CSV files) instead of a new render, and its rows
+are never fetched. The lookups are checked one by one rather than the list of every page
+being part of the fingerprint: a new person's page would otherwise render every page again.
+Files are never rewritten in place, so the link cannot change an older night.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -28,11 +32,20 @@ from .data import PageInstance
 
 MANIFEST = Path("assets") / "pages.json"
 # Raise when what a fingerprint covers changes (an old manifest then matches nothing).
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
 # Template variables holding what changes every night: a page reading one is always rendered.
 NIGHTLY_VARIABLES = frozenset({"run", "night"})
 # What a manifest may name as a page's CSV file (it is read back from the published folder).
 _TABLE_FILE = re.compile(r"^data/[A-Za-z0-9._-]+\.csv$")
+
+
+@dataclass(frozen=True)
+class PageOutput:
+    """What writing a page produced besides its HTML: its CSV files (relative to the page) and
+    each ``page_for`` lookup it made, as (slug, key, the page found or None)."""
+
+    tables: list[str]
+    links: tuple[tuple[str, str, str | None], ...] = ()
 
 
 def link_or_copy(source: str | Path, target: str | Path) -> None:
@@ -133,14 +146,26 @@ class PageCache:
         digest.update(repr((page.filename, page.title, page.row, page.data_digest)).encode())
         return digest.hexdigest()
 
-    def reuse(self, filename: str, fingerprint: str | None, target: Path) -> list[str] | None:
-        """Link last night's page and CSV files into ``target`` when its fingerprint matches;
-        returns the CSV files' paths (relative to the page), or None when it must be rendered."""
+    def reuse(
+        self,
+        filename: str,
+        fingerprint: str | None,
+        target: Path,
+        pages_by_key: Mapping[tuple[str, str], str],
+    ) -> PageOutput | None:
+        """Link last night's page and CSV files into ``target`` when its fingerprint matches and
+        each of its ``page_for`` lookups finds tonight what it found then (``pages_by_key``:
+        tonight's pages, as ``page_for`` looks them up); None when it must be rendered."""
         entry = self._last_night.get(filename)
         if fingerprint is None or entry is None or entry.get("fingerprint") != fingerprint:
             return None
         tables = entry.get("tables", [])
         if not all(isinstance(href, str) and _TABLE_FILE.match(href) for href in tables):
+            return None
+        links = _links(entry.get("links"))
+        if links is None or any(
+            pages_by_key.get((slug, key)) != found for slug, key, found in links
+        ):
             return None
         sources = [self._previous / filename, *(self._previous / href for href in tables)]
         if not all(path.is_file() for path in sources):
@@ -148,11 +173,15 @@ class PageCache:
         for source, href in zip(sources, [filename, *tables], strict=True):
             (target / href).parent.mkdir(parents=True, exist_ok=True)
             link_or_copy(source, target / href)
-        return list(tables)
+        return PageOutput(list(tables), links)
 
-    def record(self, filename: str, fingerprint: str | None, tables: list[str]) -> None:
+    def record(self, filename: str, fingerprint: str | None, output: PageOutput) -> None:
         if fingerprint is not None:
-            self._tonight[filename] = {"fingerprint": fingerprint, "tables": tables}
+            self._tonight[filename] = {
+                "fingerprint": fingerprint,
+                "tables": output.tables,
+                "links": [list(link) for link in output.links],
+            }
 
     def save(self, target: Path) -> None:
         path = target / MANIFEST
@@ -172,3 +201,21 @@ def _read_manifest(site: Path) -> dict[str, dict]:
         return {}
     pages = manifest.get("pages")
     return pages if isinstance(pages, dict) else {}
+
+
+def _links(recorded) -> tuple[tuple[str, str, str | None], ...] | None:
+    """A manifest entry's lookups; None when they are not a list of [slug, key, page or null]."""
+    if not isinstance(recorded, list):
+        return None
+    links = []
+    for link in recorded:
+        if not (
+            isinstance(link, list)
+            and len(link) == 3
+            and isinstance(link[0], str)
+            and isinstance(link[1], str)
+            and (link[2] is None or isinstance(link[2], str))
+        ):
+            return None
+        links.append((link[0], link[1], link[2]))
+    return tuple(links)

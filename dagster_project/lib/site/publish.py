@@ -38,6 +38,7 @@ from .render import (
     SiteContext,
     copy_assets,
     environment,
+    RenderedPages,
     evidence_links,
     project_names,
     render_pages,
@@ -167,7 +168,7 @@ def _swap_in(staging: Path, site: Path, stamp: str) -> None:
 
 def _build(
     warehouse: Path, site: Path, staging: Path, run: RunInfo, settings: PublishSettings
-) -> list[Path]:
+) -> RenderedPages:
     definitions = load_pages()
     site_queries = load_site_queries()
     # The pages to render fetch their rows through connections of their own (WarehouseRows).
@@ -250,8 +251,9 @@ def _build(
 
 def publish_site(
     warehouse: Path, site: Path, run: RunInfo, settings: PublishSettings | None = None
-) -> list[Path]:
-    """Build beside ``site`` and swap it in only when complete: readers never see half a site."""
+) -> RenderedPages:
+    """Build beside ``site`` and swap it in only when complete: readers never see half a site.
+    Returns the published pages (in ``site``), rendered tonight or linked from last night's."""
     settings = settings or PublishSettings()
     site.parent.mkdir(parents=True, exist_ok=True)
     stamp = _now().strftime("%Y%m%dT%H%M%S%f")
@@ -263,7 +265,7 @@ def publish_site(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap_in(staging, site, stamp)
-    return [site / path.name for path in written]
+    return dataclasses.replace(written, paths=[site / path.name for path in written.paths])
 
 
 def mark_site_failed(site: Path, reason: str, at: dt.datetime | None = None) -> None:

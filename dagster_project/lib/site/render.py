@@ -32,7 +32,7 @@ from ..settings import REPORTS_DIR
 from . import shards
 from .data import PageInstance, Rows
 from .night import NightContext
-from .page_cache import PageCache, link_or_copy
+from .page_cache import PageCache, PageOutput, link_or_copy
 from .run_info import RunInfo
 
 TEMPLATES_DIR = REPORTS_DIR / "templates"
@@ -574,6 +574,15 @@ class RenderJob:
     snapshot: tuple[Path, NightContext] | None = None  # tonight's dated copy and its night
 
 
+@dataclass(frozen=True)
+class RenderedPages:
+    """The pages written, and how many were rendered tonight or linked from last night's site."""
+
+    paths: list[Path]
+    rendered: int
+    reused: int
+
+
 class _Renderer:
     """Renders pages of one job into its folder."""
 
@@ -581,9 +590,14 @@ class _Renderer:
         self._env = env
         self._job = job
         self._names = {project["key"]: project["name"] for project in job.site.projects}
+        # The page_for lookups of the page being rendered (page_cache.PageOutput.links).
+        self._links: dict[tuple[str, str], str | None] = {}
 
     def _page_for(self, slug: str, value: Any) -> str | None:
-        return self._job.by_key.get((slug, str(value)))
+        key = (slug, str(value))
+        found = self._job.by_key.get(key)
+        self._links[key] = found
+        return found
 
     def _project_name(self, key: str | None) -> str:
         return "all projects" if key is None else self._names.get(key, key)
@@ -611,32 +625,36 @@ class _Renderer:
         pages: list[PageInstance],
         load: Callable[[list[PageInstance]], list[PageInstance]] | None,
         copies: frozenset[str] = frozenset(),
-    ) -> dict[str, list[str]]:
+    ) -> dict[str, PageOutput]:
         """Fetch the rows of the pages given without them, write each page and its CSV files,
         and for the pages named in ``copies`` a render for tonight's dated copy; returns each
-        page's CSV files (relative to the page)."""
+        page's CSV files (relative to the page) and links to pages of other rows."""
         unloaded = [page for page in pages if page.data is None]
         if unloaded:
             if load is None:
                 raise ValueError(f"{unloaded[0].filename} has no rows to render and no loader")
             loaded = {page.filename: page for page in load(unloaded)}
             pages = [loaded.get(page.filename, page) for page in pages]
-        tables = {}
+        outputs = {}
         for page in pages:
+            self._links = {}
             html, long_tables = self.html(page, self._job.night)
             (self._job.target / page.filename).write_text(html, encoding="utf-8")
             for table in long_tables:
                 _write_table_file(self._job.target / table.href, table)
-            tables[page.filename] = [table.href for table in long_tables]
+            outputs[page.filename] = PageOutput(
+                [table.href for table in long_tables],
+                tuple(sorted((slug, key, found) for (slug, key), found in self._links.items())),
+            )
             if page.filename in copies and self._job.snapshot is not None:
                 folder, copy_night = self._job.snapshot
                 (folder / page.filename).write_text(self.html(page, copy_night)[0], "utf-8")
-        return tables
+        return outputs
 
 
 def _write_in_worker(
     job: RenderJob, load: Callable[[list[PageInstance]], list[PageInstance]] | None, pages
-) -> dict[str, list[str]]:
+) -> dict[str, PageOutput]:
     """A worker process's shard: the templates of reports/templates, its own rows."""
     return _Renderer(environment(job.table_rows), job).write(pages, load)
 
@@ -652,10 +670,9 @@ def render_pages(
     previous: Path | None = None,
     load: Callable[[list[PageInstance]], list[PageInstance]] | None = None,
     workers: int = 1,
-) -> list[Path]:
+) -> RenderedPages:
     """Write every page into ``target``, with the CSV file of each table longer than a page shows
-    (under ``data/``) and the pages' fingerprints (page_cache.MANIFEST); returns the written
-    pages.
+    (under ``data/``) and the pages' fingerprints (page_cache.MANIFEST).
 
     With ``previous`` (last night's site) a page whose fingerprint is unchanged is linked from
     there instead of rendered; ``load`` fetches the rows of the pages that must be rendered and
@@ -670,26 +687,27 @@ def render_pages(
     by_key = {
         (page.slug, str(next(iter(page.row.values())))): page.filename for page in pages if page.row
     }
-    # Everything a page may show besides its own data and the night's.
+    # Everything a page may show besides its own data, the night's and its links to pages of
+    # other rows (checked one by one: PageCache.reuse).
     site_wide = (
         site.projects,
         site.pseudonymised,
         site.pseudonyms,
         sorted(site.evidence.items()),
         [(page.filename, page.title, page.slug) for page in nav],
-        sorted(by_key.items()),
         env.globals["table_row_limit"],
     )
     # This module and data.py, which makes the fetched values plain (dates, NaN).
     renderer = (Path(__file__), Path(__file__).with_name("data.py"))
     cache = PageCache(env, renderer, site_wide, previous)
     fingerprints = {page.filename: cache.fingerprint(page) for page in pages}
-    tables: dict[str, list[str]] = {}
+    outputs: dict[str, PageOutput] = {}
     for page in pages:
-        reused = cache.reuse(page.filename, fingerprints[page.filename], target)
+        reused = cache.reuse(page.filename, fingerprints[page.filename], target, by_key)
         if reused is not None:
-            tables[page.filename] = reused
-    to_render = [page for page in pages if page.filename not in tables]
+            outputs[page.filename] = reused
+    reused_count = len(outputs)
+    to_render = [page for page in pages if page.filename not in outputs]
     # Rendered twice, live and for the copy: in this process, which holds their rows.
     copies = frozenset(
         page.filename
@@ -711,19 +729,19 @@ def render_pages(
         lambda shard: _Renderer(env, job).write(shard, load, copies),
         functools.partial(_write_in_worker, job, load),
     ):
-        tables.update(written)
+        outputs.update(written)
     paths = []
     for page in pages:
         path = target / page.filename
-        cache.record(page.filename, fingerprints[page.filename], tables[page.filename])
+        cache.record(page.filename, fingerprints[page.filename], outputs[page.filename])
         paths.append(path)
         if snapshot is None:
             continue
         copy_folder = snapshot[0]
         if page.filename not in copies:
             link_or_copy(path, copy_folder / page.filename)
-        for href in tables[page.filename]:
+        for href in outputs[page.filename].tables:
             (copy_folder / TABLE_FILES_DIR).mkdir(exist_ok=True)
             link_or_copy(target / href, copy_folder / href)
     cache.save(target)
-    return paths
+    return RenderedPages(paths, rendered=len(to_render), reused=reused_count)
