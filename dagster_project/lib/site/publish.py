@@ -35,10 +35,10 @@ from .pages import load_pages, load_site_queries
 from .pseudonyms import Pseudonyms, pseudonym_key
 from .render import (
     DEFAULT_TABLE_ROWS,
+    RenderedPages,
     SiteContext,
     copy_assets,
     environment,
-    RenderedPages,
     evidence_links,
     project_names,
     render_pages,
