@@ -237,3 +237,19 @@ def test_files_staged_together_load_as_files_staged_one_by_one(tmp_path, monkeyp
     assert [row for row in with_broken[0] if row[-2] != "c.jsonl"] == events
     assert [row for row in with_broken[1] if row[0] != "c.jsonl"] == quarantine
     assert any(row[0] == "c.jsonl" and row[1] == 2 for row in with_broken[1])
+
+
+def test_a_file_named_like_a_pattern_loads_its_own_records_only(tmp_path):
+    """DuckDB reads a path as a glob pattern: ``a[1].jsonl`` would be read as ``a1.jsonl`` and
+    ``b*.jsonl`` as every file starting with b. Such files are read by the adapter instead."""
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    names = ["a1.jsonl", "a[1].jsonl", "b*.jsonl", "b-other.jsonl", "c.jsonl", "d?.jsonl"]
+    for number, name in enumerate(names):
+        (landing / name).write_text(json.dumps(_event(f"e{number}")) + "\n")
+    ingest_landing(landing, tmp_path / "w.duckdb", log=lambda _: None, now=NOW)
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as connection:
+        loaded = connection.execute(
+            "select _source_file, event_id, _record_number from raw.events order by all"
+        ).fetchall()
+    assert loaded == sorted((name, f"e{number}", 1) for number, name in enumerate(names))

@@ -20,6 +20,8 @@ the Python adapter, which reports such lines one by one.
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 
 from .adapters.event_log import _conditional_requirements, event_log_schema
@@ -34,11 +36,19 @@ STAGED = "incoming_events"
 READ = "incoming_event_json"
 # The column of READ naming the file a record was read from.
 FILE_COLUMN = "_landed_file"
+# read_json expands glob patterns: a file named ``a[1].jsonl`` would be read as ``a1.jsonl``.
+_GLOB_CHARACTERS = re.compile(r"[*?\[\]{}]")
+
 _COLUMNS = list(DATA_TABLES[TABLE])
 _PYTHON_TYPE = (
     "case {c}__t when 'DOUBLE' then 'float' when 'BOOLEAN' then 'bool' "
     "when 'OBJECT' then 'dict' when 'ARRAY' then 'list' when 'VARCHAR' then 'str' else 'int' end"
 )
+
+
+def readable_by_name(path: str) -> bool:
+    """Whether DuckDB reads exactly this file when given its path (no glob characters)."""
+    return _GLOB_CHARACTERS.search(path) is None
 
 
 def _repr(c: str) -> str:
@@ -408,7 +418,9 @@ def _staging_sql(ends: list[int]) -> str:
 
 def stage_event_logs(connection: duckdb.DuckDBPyConnection, paths: list[str]) -> bool:
     """Fill ``incoming_events`` from JSON Lines files (``_file`` is a record's file's position
-    in ``paths``); False when DuckDB cannot read one of them."""
+    in ``paths``); False when DuckDB cannot read one of them, or a path is a glob pattern."""
+    if not all(map(readable_by_name, paths)):
+        return False
     try:
         connection.execute("set TimeZone = 'UTC'")
         # The default, said here because record numbers depend on it (see READ).

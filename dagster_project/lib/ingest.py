@@ -23,7 +23,7 @@ import pandas as pd
 from .adapters import Rejection, Row, adapter_for, unrecognised_reason
 from .adapters.base import excerpt
 from .adapters.event_log import EventLogJsonLines
-from .event_log_native import STAGED, stage_event_logs
+from .event_log_native import STAGED, readable_by_name, stage_event_logs
 from .failpoints import failpoint
 from .raw_tables import DATA_TABLES, RAW_SCHEMA, create_raw_tables_sql
 from .suite_sql import UnsupportedSuite, compile_suite
@@ -400,11 +400,13 @@ def _loaded_twin(connection, landed: LandedFile) -> str | None:
 
 def _is_native(landed: LandedFile) -> bool:
     """Whether DuckDB reads the file (event_log_native). An empty file goes to the adapter,
-    which quarantines it with its reason."""
+    which quarantines it with its reason, and so does a file whose name DuckDB would read as a
+    pattern of other files' names."""
     return (
         isinstance(adapter_for(landed.path), EventLogJsonLines)
         and not landed.has_blank_lines
         and landed.size > 0
+        and readable_by_name(str(landed.path))
     )
 
 
