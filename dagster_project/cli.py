@@ -49,6 +49,8 @@ def _failure_reason(result) -> str | None:
             event = failures[0]
             error = event.step_failure_data.error
             message = (error.message if error else "unknown error").strip().splitlines()[0]
+            if error and error.cls_name == "Failure":  # raised on purpose: its text says it all
+                message = message.split(": ", 1)[-1]
             return f"step {event.step_key} failed: {message}"
         return "the run did not succeed"
     return None

@@ -8,6 +8,11 @@ from conftest import FIXTURES, run_nightly
 
 from dagster_project.cli import main
 
+TASK_CREATED = (
+    '{"event_id": "t1", "event_type": "task_created", "occurred_at": "2026-09-07T08:50:00Z", '
+    '"project_id": "p1", "task_id": "t1", "actor": "system", "actor_role": "system"}'
+)
+
 
 def test_blocking_check_stops_publication_and_keeps_last_site(tmp_path, capsys):
     good = run_nightly(
@@ -15,15 +20,17 @@ def test_blocking_check_stops_publication_and_keeps_last_site(tmp_path, capsys):
     )
     assert good.exit_code == 0
     published = (good.site / "index.html").read_text()
-    # A night whose landing folder lost its input: the mart is empty, the GX suite blocks.
-    (tmp_path / "empty").mkdir()
+    # A night whose landing folder holds tasks but no annotation yet: the mart of annotator
+    # performance is empty, and its GX suite blocks.
+    (tmp_path / "tasks_only").mkdir()
+    (tmp_path / "tasks_only" / "tasks.jsonl").write_text(TASK_CREATED + "\n")
     code = main(
         [
             "run",
             "--landing",
-            str(tmp_path / "empty"),
+            str(tmp_path / "tasks_only"),
             "--warehouse",
-            str(tmp_path / "empty.duckdb"),
+            str(tmp_path / "tasks_only.duckdb"),
             "--site",
             str(good.site),
         ]
@@ -32,6 +39,31 @@ def test_blocking_check_stops_publication_and_keeps_last_site(tmp_path, capsys):
     assert code == 1
     assert "blocking check failed: marts/mart_annotator_performance:gx_published_figures" in err[-1]
     assert (good.site / "index.html").read_text() == published
+
+
+def test_a_first_night_with_nothing_landed_says_so_before_building(tmp_path, capsys):
+    """No record in the warehouse: the night stops at ingestion and says where to put the
+    exports, instead of building empty marts until a GX suite blocks."""
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    arguments = ["run", "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb")]
+    assert main([*arguments, "--site", str(tmp_path / "site")]) == 1
+    reason = capsys.readouterr().err.strip().splitlines()[-1]
+    assert reason.endswith(
+        f"step raw_layer failed: nothing to build: no record has been loaded into the warehouse "
+        f"yet, and the landing folder {landing} has no files. Put the labeling tools' exports "
+        "there (README, 'Inputs') and run again"
+    )
+    assert "warehouse_models" not in reason
+    assert "nothing to build" in (tmp_path / "site" / "index.html").read_text()
+    # A file with no loadable record: the same stop, with the count of quarantined records.
+    (landing / "broken.jsonl").write_text('{"event_id": "e1"}\n')
+    assert main([*arguments, "--site", str(tmp_path / "site")]) == 1
+    reason = capsys.readouterr().err.strip().splitlines()[-1]
+    assert (
+        f"none of the 1 file(s) in {landing} held a record that could be loaded (1 record(s) "
+        "quarantined tonight: raw.quarantine says why)"
+    ) in reason
 
 
 def test_missing_landing_folder_is_a_clear_error(tmp_path, capsys):

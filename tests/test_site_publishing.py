@@ -134,16 +134,20 @@ TOKEN_FREE_REASON = "step raw_layer failed"
 @pytest.fixture(scope="module")
 def failed_night(tmp_path_factory):
     """A good night, then two that fail through the CLI: one stopped by a blocking check (its
-    landing folder lost the input, so the GX suite on the published mart blocks), one whose
-    warehouse path is a folder (ingestion fails)."""
+    landing folder holds tasks but no annotation, so the GX suite on the published mart
+    blocks), one whose warehouse path is a folder (ingestion fails)."""
     from dagster_project.cli import main
 
     root = tmp_path_factory.mktemp("failing")
     good = run_nightly(root, {"hand.jsonl": FIXTURES / "events" / "hand_computed.jsonl"})
     assert good.exit_code == 0
     published = {p.name: p.read_bytes() for p in good.site.glob("*.html")}
-    (root / "empty").mkdir()
-    blocked = ["--landing", str(root / "empty"), "--warehouse", str(root / "empty.duckdb")]
+    (root / "tasks_only").mkdir()
+    (root / "tasks_only" / "tasks.jsonl").write_text(
+        '{"event_id": "t1", "event_type": "task_created", "occurred_at": "2026-09-07T08:50:00Z", '
+        '"project_id": "p1", "task_id": "t1", "actor": "system", "actor_role": "system"}\n'
+    )
+    blocked = ["--landing", str(root / "tasks_only"), "--warehouse", str(root / "tasks.duckdb")]
     assert main(["run", *blocked, "--site", str(good.site)]) == 1
     broken_warehouse = root / "broken" / "warehouse.duckdb"
     broken_warehouse.mkdir(parents=True)

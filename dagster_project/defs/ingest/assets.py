@@ -19,6 +19,22 @@ BOOKKEEPING_KEYS = {table: dg.AssetKey([RAW_SCHEMA, table]) for table in BOOKKEE
 QUARANTINE_WARN_SHARE = 0.05
 
 
+def _nothing_loaded(landing, summary: IngestSummary) -> str:
+    """Why a warehouse holding no record at all cannot be built, and what to do about it."""
+    if not summary.files:
+        found = f"the landing folder {landing} has no files"
+    else:
+        found = (
+            f"none of the {len(summary.files)} file(s) in {landing} held a record that could be "
+            f"loaded ({summary.rows_quarantined} record(s) quarantined tonight: raw.quarantine "
+            "says why)"
+        )
+    return (
+        f"nothing to build: no record has been loaded into the warehouse yet, and {found}. "
+        "Put the labeling tools' exports there (README, 'Inputs') and run again"
+    )
+
+
 def _gx_check(connection, table: str, files: list[str]) -> dg.AssetCheckResult:
     failures = connection.execute(
         f"""
@@ -94,6 +110,13 @@ def raw_layer(context: dg.AssetExecutionContext, paths: AnnolyticsPaths):
     )
     touched = [f.source_file for f in summary.files if f.status != "unchanged"]
     with duckdb.connect(str(locations.warehouse), read_only=True) as connection:
+        held = sum(
+            connection.execute(f"select count(*) from {RAW_SCHEMA}.{table}").fetchone()[0]
+            for table in RAW_KEYS
+        )
+        if not held:
+            # Every mart would be empty and the first blocking suite would name itself, not this.
+            raise dg.Failure(description=_nothing_loaded(locations.landing, summary))
         totals = dict(
             connection.execute(
                 "select table_name, estimated_size from duckdb_tables() where schema_name = ?",
