@@ -122,6 +122,7 @@ def test_a_swap_killed_half_way_gives_the_previous_site_back(tmp_path):
     (tmp_path / "site.previous-20261123T020000000000").mkdir()
     (tmp_path / "site.previous-20261123T020000000000" / "index.html").write_text("last good")
     (tmp_path / "site.building-20261124T020000000000").mkdir()
+    (tmp_path / "site.building-20261124T020000000000.workers").mkdir()
     remove_leftovers(site)
     assert (site / "index.html").read_text() == "last good"
     assert [p.name for p in tmp_path.iterdir()] == ["site"]

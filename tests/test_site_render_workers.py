@@ -93,8 +93,20 @@ def test_a_site_rendered_by_three_processes_is_the_site_one_process_renders(
 
     monkeypatch.setattr(shards, "ROWS_PER_WORKER", 1_000)
     monkeypatch.setattr(shards, "split", split)
+    scratch_folders = []
+    original_run_split = shards.run_split
+
+    def run_split(*args):
+        scratch_folders.append(args[3])
+        return original_run_split(*args)
+
+    monkeypatch.setattr(shards, "run_split", run_split)
     publish(shared, 3)
     assert shard_counts == [3]  # the generated night has more than 3,000 rows to render
+    # The workers' files were beside the site being built, and are gone with it.
+    assert scratch_folders[0].parent == tmp_path
+    assert scratch_folders[0].name.startswith("shared.building-")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["alone", "shared"]
 
     names = _files(alone)
     assert len(names) > 50 and "nights/2026-11-05/index.html" in names
@@ -113,12 +125,15 @@ def test_the_number_of_processes_comes_from_the_environment(monkeypatch):
     assert 1 <= PublishSettings.from_env().render_workers == shards.default_workers() <= 4
 
 
-def test_results_come_back_in_shard_order_and_a_failed_worker_says_why():
+def test_results_come_back_in_shard_order_and_a_failed_worker_says_why(tmp_path):
     pages = [_page(name) for name in "abc"]
     assert shards.run_split([pages[:1], pages[1:], pages[2:]], len, len) == [1, 2, 1]
     # The worker divides 1 by its list of pages: a TypeError in the worker process.
     with pytest.raises(RuntimeError, match=r"(?s)site worker process failed.*TypeError"):
-        shards.run_split([pages[:1], pages[1:]], len, functools.partial(operator.truediv, 1))
+        shards.run_split(
+            [pages[:1], pages[1:]], len, functools.partial(operator.truediv, 1), tmp_path / "x"
+        )
+    assert not (tmp_path / "x").exists()  # the scratch folder goes, failed or not
 
 
 SCRIPT = """

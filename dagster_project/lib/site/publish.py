@@ -139,7 +139,8 @@ def _exchange(first: Path, second: Path) -> bool:
 
 
 def remove_leftovers(site: Path) -> None:
-    """Half-built or half-swapped folders of a night that was killed: never published. A kill
+    """Half-built or half-swapped folders of a night that was killed (with its render workers'
+    files, ``<site>.building-<stamp>.workers``): never published. A kill
     between the two renames of a swap (where there is no atomic exchange) leaves no live site:
     the previous one comes back."""
     for leftover in site.parent.glob(f"{site.name}.building-*"):
@@ -246,6 +247,8 @@ def _build(
             previous,
             load=WarehouseRows(warehouse, pseudonyms),
             workers=settings.render_workers,
+            # Beside the site being built, named like it: a killed night's is a leftover.
+            scratch=staging.with_name(f"{staging.name}.workers"),
         )
 
 

@@ -675,6 +675,7 @@ def render_pages(
     previous: Path | None = None,
     load: Callable[[list[PageInstance]], list[PageInstance]] | None = None,
     workers: int = 1,
+    scratch: Path | None = None,
 ) -> RenderedPages:
     """Write every page into ``target``, with the CSV file of each table longer than a page shows
     (under ``data/``) and the pages' fingerprints (page_cache.MANIFEST).
@@ -686,7 +687,7 @@ def render_pages(
     same file, unless its templates read ``night``, which differs in a copy (earlier nights,
     failures). With ``workers`` > 1 the pages to render are shared among that many processes
     (shards.py): the others render from reports/templates, and ``load`` must be picklable
-    (data.WarehouseRows)."""
+    (data.WarehouseRows); ``scratch`` is where they exchange files (shards.run_split)."""
     night = night or NightContext()
     nav = [page for page in pages if page.definition.in_nav]
     by_key = {
@@ -733,6 +734,7 @@ def render_pages(
         shards.split(to_render, workers, copies),
         lambda shard: _Renderer(env, job).write(shard, load, copies),
         functools.partial(_write_in_worker, job, load),
+        scratch,
     ):
         outputs.update(written)
     paths = []

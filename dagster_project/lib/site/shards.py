@@ -13,13 +13,15 @@ worker (and clear the parent's half-built folder); a night inside Dagster cannot
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -77,18 +79,34 @@ def split(
     return [shard for shard in shards if shard]
 
 
+@contextlib.contextmanager
+def _scratch_folder(scratch: Path | None) -> Iterator[str]:
+    if scratch is None:
+        with tempfile.TemporaryDirectory(prefix="annolytics-site-") as folder:
+            yield folder
+        return
+    scratch.mkdir(parents=True)
+    try:
+        yield str(scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def run_split(
     shards: list[list[PageInstance]],
     here: Callable[[list[PageInstance]], Result],
     elsewhere: Callable[[list[PageInstance]], Result],
+    scratch: Path | None = None,
 ) -> list[Result]:
     """``here(shards[0])`` in this process while ``elsewhere(shard)`` runs on every other shard
     in a worker process (``elsewhere`` must be picklable: a module-level function or a
     ``functools.partial`` of one); results in shard order. A failed worker raises here with
-    its traceback."""
+    its traceback. The workers' calls and results are files in ``scratch`` (a new folder,
+    removed afterwards; a temporary folder when None), which a killed process leaves behind:
+    publish.py puts it where the next night removes leftovers."""
     if len(shards) == 1:
         return [here(shards[0])]
-    with tempfile.TemporaryDirectory(prefix="annolytics-site-") as folder:
+    with _scratch_folder(scratch) as folder:
         workers = [_Worker(Path(folder) / f"shard-{number}", elsewhere, shard)
                    for number, shard in enumerate(shards[1:], start=1)]  # fmt: skip
         try:
