@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 from conftest import FIXTURES, run_nightly
 
 from dagster_project.cli import main
-
-TASK_CREATED = (
-    '{"event_id": "t1", "event_type": "task_created", "occurred_at": "2026-09-07T08:50:00Z", '
-    '"project_id": "p1", "task_id": "t1", "actor": "system", "actor_role": "system"}'
-)
 
 
 def test_blocking_check_stops_publication_and_keeps_last_site(tmp_path, capsys):
@@ -23,7 +19,7 @@ def test_blocking_check_stops_publication_and_keeps_last_site(tmp_path, capsys):
     # A night whose landing folder holds tasks but no annotation yet: the mart of annotator
     # performance is empty, and its GX suite blocks.
     (tmp_path / "tasks_only").mkdir()
-    (tmp_path / "tasks_only" / "tasks.jsonl").write_text(TASK_CREATED + "\n")
+    shutil.copyfile(FIXTURES / "events" / "tasks_only.jsonl", tmp_path / "tasks_only" / "t.jsonl")
     code = main(
         [
             "run",

@@ -144,10 +144,7 @@ def failed_night(tmp_path_factory):
     assert good.exit_code == 0
     published = {p.name: p.read_bytes() for p in good.site.glob("*.html")}
     (root / "tasks_only").mkdir()
-    (root / "tasks_only" / "tasks.jsonl").write_text(
-        '{"event_id": "t1", "event_type": "task_created", "occurred_at": "2026-09-07T08:50:00Z", '
-        '"project_id": "p1", "task_id": "t1", "actor": "system", "actor_role": "system"}\n'
-    )
+    shutil.copyfile(FIXTURES / "events" / "tasks_only.jsonl", root / "tasks_only" / "t.jsonl")
     blocked = ["--landing", str(root / "tasks_only"), "--warehouse", str(root / "tasks.duckdb")]
     assert main(["run", *blocked, "--site", str(good.site)]) == 1
     broken_warehouse = root / "broken" / "warehouse.duckdb"

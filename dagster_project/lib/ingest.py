@@ -418,7 +418,7 @@ def ingest_file(
     staged_as: int | None = None,
 ) -> FileOutcome:
     """Load one landed file in one transaction. ``staged_as``: the file's ``_file`` in
-    ``incoming_events`` when it was staged with others (stage_batch); otherwise an event log
+    ``incoming_events`` when it was staged with others (_stage_batch); otherwise an event log
     DuckDB reads is staged here on its own."""
     source_file, digest = landed.source_file, landed.digest
     if _known_digest(connection, source_file) == digest:

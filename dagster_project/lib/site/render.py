@@ -262,7 +262,7 @@ def _top_rows(
         return tuple(map(str, key)) if isinstance(key, tuple) else (str(key),)
 
     # Only keys whose total reaches the limit-th largest can be among the first ``limit``: the
-    # rest are never ranked (600 k reviewer-annotator pairs at 10 M events, 40 kept).
+    # rest are never ranked (600 k reviewer-annotator pairs at 10 M events, 50 kept).
     threshold = heapq.nlargest(limit, totals.values())[-1]
     candidates = [key for key, total in totals.items() if total >= threshold]
     ranked = sorted(candidates, key=lambda key: (-totals[key], tie_break(key)))
