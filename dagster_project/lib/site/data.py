@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 
 from .pages import PageDefinition, query_parameters
 from .pseudonyms import Pseudonyms
@@ -101,10 +102,50 @@ def _fetch(
     except duckdb.Error as error:
         raise ValueError(f"{where}: {error}") from error
     columns = [column[0] for column in cursor.description]
+    types = [str(column[1]) for column in cursor.description]
+    if _NUMPY_TYPES.issuperset(types):
+        values = [
+            _numpy_column(array, type_name)
+            for array, type_name in zip(cursor.fetchnumpy().values(), types, strict=True)
+        ]
+        return columns, list(zip(*values, strict=True))
     rows = cursor.fetchall()
     if not rows:
         return columns, []
     return columns, list(zip(*map(_plain_column, zip(*rows, strict=True)), strict=True))
+
+
+# Types fetched column by column as NumPy arrays: each column becomes Python values in one C
+# loop, where ``fetchall`` makes a tuple per row that is then turned into columns and back (a
+# third of the site's fetching time at 10 M events). Other types (HUGEINT comes as a float,
+# TIMESTAMPTZ without its zone, DECIMAL, lists) take the ``fetchall`` path.
+_NUMPY_TYPES = frozenset(
+    {
+        "VARCHAR",
+        "BOOLEAN",
+        "TINYINT",
+        "SMALLINT",
+        "INTEGER",
+        "BIGINT",
+        "DOUBLE",
+        "DATE",
+        "TIMESTAMP",
+    }
+)
+
+
+def _numpy_column(array: np.ndarray, type_name: str) -> list:
+    """A fetched column as ``_plain`` values: NULL (masked), NaN and infinity as None, days and
+    times as ISO text."""
+    if type_name == "DOUBLE":
+        return np.ma.masked_invalid(array).tolist()
+    if type_name in ("DATE", "TIMESTAMP"):
+        # NumPy holds a DATE as a time at midnight; as days it lists as datetime.date.
+        unit = "datetime64[D]" if type_name == "DATE" else "datetime64[us]"
+        return [
+            None if value is None else value.isoformat() for value in array.astype(unit).tolist()
+        ]
+    return array.tolist()
 
 
 def run_query(
