@@ -55,7 +55,7 @@ class PageInstance:
 
 # Types _plain returns as they are.
 _UNCHANGED = frozenset({int, str, bool, type(None)})
-_DATES = frozenset({dt.date, type(None)})
+_DATES = frozenset({dt.date, dt.datetime, type(None)})
 _NUMBERS = frozenset({int, float, type(None)})
 
 
@@ -71,7 +71,7 @@ def _plain(value: Any) -> Any:
 
 def _plain_column(column: tuple) -> Sequence:
     """``_plain`` of every value; a column of one common type is converted without a call per
-    value (a big mart has millions of values, nearly all ints, strings and days)."""
+    value (a big mart has millions of values, nearly all ints, strings and days or times)."""
     types = set(map(type, column))
     if _UNCHANGED.issuperset(types):
         return column
@@ -134,7 +134,7 @@ _NUMPY_TYPES = frozenset(
 )
 
 
-def _numpy_column(array: np.ndarray, type_name: str) -> list:
+def _numpy_column(array: np.ndarray, type_name: str) -> Sequence:
     """A fetched column as ``_plain`` values: NULL (masked), NaN and infinity as None, days and
     times as ISO text."""
     if type_name == "DOUBLE":
@@ -142,9 +142,7 @@ def _numpy_column(array: np.ndarray, type_name: str) -> list:
     if type_name in ("DATE", "TIMESTAMP"):
         # NumPy holds a DATE as a time at midnight; as days it lists as datetime.date.
         unit = "datetime64[D]" if type_name == "DATE" else "datetime64[us]"
-        return [
-            None if value is None else value.isoformat() for value in array.astype(unit).tolist()
-        ]
+        return _plain_column(array.astype(unit).tolist())
     return array.tolist()
 
 
