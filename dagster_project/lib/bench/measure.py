@@ -1,8 +1,9 @@
-"""Wall time and peak memory of a command and every process it starts."""
+"""Wall time, CPU time and peak memory of a command and every process it starts."""
 
 from __future__ import annotations
 
 import contextlib
+import resource
 import subprocess
 import time
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ SAMPLE_EVERY_S = 0.1
 @dataclass(frozen=True)
 class Measurement:
     wall_s: float
+    cpu_s: float  # user + system, the command and every descendant it waited for
     peak_rss_bytes: int
     exit_code: int
 
@@ -37,11 +39,14 @@ def measure(command: list[str], log: Path, cwd: Path | None = None) -> Measureme
     """Run ``command`` (output to ``log``), sampling the process tree's RSS every 0.1 s.
 
     The samples go to ``<log>.rss.tsv`` (seconds, MB), so a peak can be laid next to the
-    timestamps in the log to see which step it belongs to."""
+    timestamps in the log to see which step it belongs to. CPU time is what the finished tree
+    used on every core (this process's reaped children before and after; one command at a
+    time): unlike wall time it barely moves with what else the machine is doing."""
     log.parent.mkdir(parents=True, exist_ok=True)
     trace_path = log.with_name(log.name + ".rss.tsv")
     with log.open("w") as out, trace_path.open("w") as trace:
         trace.write("seconds\trss_mb\n")
+        children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.monotonic()
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=cwd)
         root = psutil.Process(process.pid)
@@ -52,4 +57,8 @@ def measure(command: list[str], log: Path, cwd: Path | None = None) -> Measureme
             trace.write(f"{time.monotonic() - started:.1f}\t{rss / 2**20:.0f}\n")
             time.sleep(SAMPLE_EVERY_S)
         wall = time.monotonic() - started
-    return Measurement(wall, peak, process.returncode)
+    children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (children_after.ru_utime - children_before.ru_utime) + (
+        children_after.ru_stime - children_before.ru_stime
+    )
+    return Measurement(wall, cpu, peak, process.returncode)

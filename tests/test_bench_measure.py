@@ -1,0 +1,45 @@
+"""The benchmark's measurement counts the whole process tree: a night is Dagster, which starts
+dbt, which runs the Python models; the site renders in worker processes."""
+
+import sys
+from pathlib import Path
+
+from dagster_project.lib.bench.measure import measure
+
+# A child that starts a grandchild; the grandchild holds ~200 MB and spins ~1 s of CPU, then
+# the child waits for it (as Dagster waits for dbt).
+GRANDCHILD = """
+import time
+held = bytearray(200 * 2**20)
+for i in range(0, len(held), 4096):
+    held[i] = 1
+end = time.process_time() + 1.0
+while time.process_time() < end:
+    pass
+time.sleep(0.5)
+"""
+CHILD = f"""
+import subprocess, sys
+subprocess.run([sys.executable, "-c", {GRANDCHILD!r}], check=True)
+print("child done")
+"""
+
+
+def test_measure_counts_the_cpu_and_memory_of_grandchildren(tmp_path: Path):
+    log = tmp_path / "tree.log"
+    result = measure([sys.executable, "-c", CHILD], log)
+
+    assert result.exit_code == 0
+    assert log.read_text().strip() == "child done"
+    assert result.cpu_s >= 1.0  # the grandchild's spin alone
+    assert result.cpu_s < result.wall_s + 1.0  # one busy process at a time, plus start-ups
+    assert result.peak_rss_bytes >= 200 * 2**20  # the grandchild's bytes, sampled while held
+    samples = (tmp_path / "tree.log.rss.tsv").read_text().splitlines()
+    assert samples[0] == "seconds\trss_mb"
+    assert max(int(line.split("\t")[1]) for line in samples[1:]) >= 200
+
+
+def test_measure_reports_a_failing_command(tmp_path: Path):
+    result = measure([sys.executable, "-c", "raise SystemExit(3)"], tmp_path / "fail.log")
+    assert result.exit_code == 3
+    assert result.cpu_s >= 0.0
