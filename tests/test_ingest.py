@@ -167,3 +167,28 @@ ingest_module.ingest_landing(
     assert query(warehouse, "select count(*) from raw.events") == [(2,)]
     assert ingest(landing, warehouse).rows_loaded == 1
     assert query(warehouse, "select count(*) from raw.events") == [(3,)]
+
+
+def test_ingestion_bounds_duckdb_memory_like_dbt(tmp_path, monkeypatch):
+    """DuckDB's default limit is 80 % of RAM: at 10 M events ingestion alone reached 3.4 GB.
+    It takes the limit dbt's profile takes, from the same variable."""
+    from dagster_project.lib.ingest import connect
+
+    query = "select value from duckdb_settings() where name = 'memory_limit'"
+
+    def limit_of(connection) -> str:
+        try:
+            return connection.execute(query).fetchone()[0]
+        finally:
+            connection.close()
+
+    def limit_set_to(value: str) -> str:  # as DuckDB shows it, e.g. "1.8 GiB"
+        return limit_of(duckdb.connect(config={"memory_limit": value}))
+
+    assert limit_set_to("2GB") != limit_of(duckdb.connect())  # the default is not 2 GB here
+    monkeypatch.delenv("ANNOLYTICS_DUCKDB_MEMORY_LIMIT", raising=False)
+    assert limit_of(connect(tmp_path / "default.duckdb")) == limit_set_to("2GB")
+    monkeypatch.setenv("ANNOLYTICS_DUCKDB_MEMORY_LIMIT", "300MB")
+    assert limit_of(connect(tmp_path / "set.duckdb")) == limit_set_to("300MB")
+    profile = (Path(__file__).parents[1] / "dbt" / "profiles.yml").read_text()
+    assert "env_var('ANNOLYTICS_DUCKDB_MEMORY_LIMIT', '2GB')" in profile

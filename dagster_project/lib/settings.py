@@ -18,6 +18,15 @@ REPORTS_DIR = REPO_ROOT / "reports"
 LANDING_ENV = "ANNOLYTICS_LANDING"
 WAREHOUSE_ENV = "ANNOLYTICS_WAREHOUSE"
 SITE_ENV = "ANNOLYTICS_SITE"
+# DuckDB's memory limit for the steps that write the warehouse: ingestion here, dbt through its
+# profile (dbt/profiles.yml reads the same variable with the same default). DuckDB's own default,
+# 80 % of RAM, let ingestion alone reach 3.4 GB at 10 M events; beyond the limit it spills.
+DUCKDB_MEMORY_LIMIT_ENV = "ANNOLYTICS_DUCKDB_MEMORY_LIMIT"
+DUCKDB_MEMORY_LIMIT_DEFAULT = "2GB"
+
+
+def duckdb_memory_limit() -> str:
+    return os.environ.get(DUCKDB_MEMORY_LIMIT_ENV, DUCKDB_MEMORY_LIMIT_DEFAULT)
 
 
 @dataclass(frozen=True)
