@@ -43,3 +43,19 @@ def test_measure_reports_a_failing_command(tmp_path: Path):
     result = measure([sys.executable, "-c", "raise SystemExit(3)"], tmp_path / "fail.log")
     assert result.exit_code == 3
     assert result.cpu_s >= 0.0
+
+
+def test_night_steps_reads_the_last_steps_line_of_a_night_log(tmp_path: Path):
+    from dagster_project.lib.bench.run import night_steps
+
+    log = tmp_path / "night.log"
+    log.write_text(
+        "Nightly run: a -> b\n"
+        "Steps: raw_layer 1.0 s\n"  # an earlier night in the same log
+        "2026-11-24 12:00:00 +0000 - dagster - INFO - ... - Report published\n"
+        "Steps: raw_layer 37.4 s, warehouse_models 87.0 s, reports__site 16.6 s\n"
+        "Nightly run finished in 145.0 s.\n"
+    )
+    assert night_steps(log) == {"raw_layer": 37.4, "warehouse_models": 87.0, "reports__site": 16.6}
+    log.write_text("Nightly run: a -> b\n")
+    assert night_steps(log) is None

@@ -31,10 +31,28 @@ def test_blocking_check_stops_publication_and_keeps_last_site(tmp_path, capsys):
             str(good.site),
         ]
     )
-    err = capsys.readouterr().err.strip().splitlines()
+    captured = capsys.readouterr()
+    err = captured.err.strip().splitlines()
     assert code == 1
     assert "blocking check failed: marts/mart_annotator_performance:gx_published_figures" in err[-1]
     assert (good.site / "index.html").read_text() == published
+    # Each night says where its time went, step by step: all steps for the good night, and
+    # no publication for the blocked one.
+    steps = [line for line in captured.out.splitlines() if line.startswith("Steps: ")]
+    assert len(steps) == 2
+
+    def timed_steps(line: str) -> list[str]:
+        return re.findall(r"(\w+) \d+\.\d s", line)
+
+    assert timed_steps(steps[0]) == [
+        "raw_layer",
+        "warehouse_models",
+        "published_marts_gx",
+        "reports__site",
+        "nightly__build_recorded",
+    ]
+    assert timed_steps(steps[1])[:2] == ["raw_layer", "warehouse_models"]
+    assert "reports__site" not in timed_steps(steps[1])
 
 
 def test_a_first_night_with_nothing_landed_says_so_before_building(tmp_path, capsys):

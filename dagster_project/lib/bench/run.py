@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import shutil
 import sys
 import time
@@ -54,6 +55,8 @@ class Stage:
     cpu_s: float
     peak_rss_gb: float
     ratio_vs_duckdb: float | None = None
+    # A night's steps and their seconds, from the `Steps:` line `annolytics run` prints.
+    steps: dict[str, float] | None = None
 
 
 def _python(*args: str) -> list[str]:
@@ -80,6 +83,16 @@ def _night(landing: Path, warehouse: Path, site: Path) -> list[str]:
     )  # fmt: skip
 
 
+def night_steps(log: Path) -> dict[str, float] | None:
+    """The seconds of each step of the night logged in ``log`` (its last `Steps:` line)."""
+    lines = [line for line in log.read_text().splitlines() if line.startswith("Steps: ")]
+    if not lines:
+        return None
+    return {
+        name: float(seconds) for name, seconds in re.findall(r"(\w+) (\d+(?:\.\d+)?) s", lines[-1])
+    }
+
+
 def _quarantined(warehouse: Path) -> int:
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         return connection.execute("select count(*) from raw.quarantine").fetchone()[0]
@@ -95,7 +108,12 @@ def fixed_overhead(work: Path) -> Stage:
     _run(night, root / "first-night.log", "first night on the minimum data set (untimed)")
     result = _run(night, root / "empty-night.log", "night with nothing new (fixed overhead)")
     return Stage(
-        0, "fixed overhead (nothing new)", result.wall_s, result.cpu_s, result.peak_rss_bytes / GB
+        0,
+        "fixed overhead (nothing new)",
+        result.wall_s,
+        result.cpu_s,
+        result.peak_rss_bytes / GB,
+        steps=night_steps(root / "empty-night.log"),
     )
 
 
@@ -130,15 +148,16 @@ def bench_size(events: int, seed: int, work: Path) -> list[Stage]:
     )  # fmt: skip
     base = reference.wall_s
 
-    def stage(name: str, m: Measurement) -> Stage:
-        return Stage(events, name, m.wall_s, m.cpu_s, m.peak_rss_bytes / GB, m.wall_s / base)
+    def stage(name: str, m: Measurement, log: Path | None = None) -> Stage:
+        steps = night_steps(log) if log else None
+        return Stage(events, name, m.wall_s, m.cpu_s, m.peak_rss_bytes / GB, m.wall_s / base, steps)
 
     return [
         stage("generate", generated),
         stage("duckdb reference", reference),
         stage("pandas reference (2 marts)", pandas),
-        stage("full run", full),
-        stage(f"incremental run (+{late_events:,})", incremental),
+        stage("full run", full, root / "full-run.log"),
+        stage(f"incremental run (+{late_events:,})", incremental, root / "incremental-run.log"),
     ]
 
 
@@ -196,6 +215,15 @@ def print_table(stages: list[Stage]) -> None:
             f"{s.events:>12,}  {s.stage:<34} {s.wall_s:>8.1f} {s.cpu_s:>8.1f} "
             f"{s.peak_rss_gb:>12.2f} {ratio:>9}"
         )
+    largest = max(s.events for s in stages)
+    for s in stages:
+        if s.steps and s.events == largest:
+            outside_steps = s.wall_s - sum(s.steps.values())
+            parts = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in s.steps.items())
+            print(
+                f"  {s.stage} at {s.events:,}: {parts}; "
+                f"start-up and shut-down {outside_steps:.1f} s"
+            )
 
 
 def run(sizes: list[int], seed: int = 7, work: Path = WORK_DIR) -> dict:
