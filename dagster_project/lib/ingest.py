@@ -131,8 +131,8 @@ def scan_file(path: Path) -> tuple[str, bool]:
 
 def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    # Bounded like dbt's: at 10 M events ingestion peaked at 3.4 GB with DuckDB's default limit
-    # and 2.2 GB with 2 GB, in the same time (the files are read in batches of <= 256 MB).
+    # Bounded like dbt's (settings.py says why); with 2 GB ingesting 10 M events peaks at 2.2 GB
+    # in the same time.
     connection = duckdb.connect(str(warehouse), config={"memory_limit": duckdb_memory_limit()})
     connection.execute(create_raw_tables_sql())
     return connection
