@@ -16,6 +16,7 @@ from pathlib import Path
 from dagster_project.lib.bench import add_bench_arguments, bench_command
 from dagster_project.lib.settings import REPO_ROOT, Paths
 from dagster_project.lib.site.publish import mark_site_failed
+from dagster_project.lib.step_times import format_step_times
 
 DEFAULT_LANDING = REPO_ROOT / "data" / "landing"
 DEFAULT_WAREHOUSE = REPO_ROOT / "data" / "warehouse.duckdb"
@@ -30,14 +31,13 @@ def _report_published(result) -> bool:
 
 
 def step_times_line(result) -> str:
-    """``Steps: raw_layer 37.4 s, warehouse_models 87.0 s, ...``: where the night's time went,
-    each step that finished, in the order they finished (the rest is start-up)."""
-    steps = [
-        f"{event.step_key} {event.event_specific_data.duration_ms / 1000:.1f} s"
+    """Where the night's time went: each step that finished, in the order they finished (the
+    rest is start-up)."""
+    return format_step_times(
+        (event.step_key, event.event_specific_data.duration_ms / 1000)
         for event in result.all_events
         if event.is_step_success
-    ]
-    return "Steps: " + (", ".join(steps) if steps else "none finished")
+    )
 
 
 def _failure_reason(result) -> str | None:

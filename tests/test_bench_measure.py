@@ -59,3 +59,13 @@ def test_night_steps_reads_the_last_steps_line_of_a_night_log(tmp_path: Path):
     assert night_steps(log) == {"raw_layer": 37.4, "warehouse_models": 87.0, "reports__site": 16.6}
     log.write_text("Nightly run: a -> b\n")
     assert night_steps(log) is None
+
+
+def test_the_steps_line_reads_back_as_written():
+    from dagster_project.lib.step_times import format_step_times, parse_step_times
+
+    line = format_step_times([("raw_layer", 37.44), ("warehouse_models", 87.0), ("a_b", 0.04)])
+    assert line == "Steps: raw_layer 37.4 s, warehouse_models 87.0 s, a_b 0.0 s"
+    assert parse_step_times(line) == {"raw_layer": 37.4, "warehouse_models": 87.0, "a_b": 0.0}
+    assert format_step_times([]) == "Steps: none finished"
+    assert parse_step_times(format_step_times([])) == {}

@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import re
 import shutil
 import sys
 import time
@@ -31,6 +30,8 @@ import duckdb
 import psutil
 
 from dagster_project.lib.settings import REPO_ROOT
+from dagster_project.lib.step_times import PREFIX as STEPS_PREFIX
+from dagster_project.lib.step_times import parse_step_times
 
 from .data import write_increment
 from .measure import Measurement, measure
@@ -85,12 +86,8 @@ def _night(landing: Path, warehouse: Path, site: Path) -> list[str]:
 
 def night_steps(log: Path) -> dict[str, float] | None:
     """The seconds of each step of the night logged in ``log`` (its last `Steps:` line)."""
-    lines = [line for line in log.read_text().splitlines() if line.startswith("Steps: ")]
-    if not lines:
-        return None
-    return {
-        name: float(seconds) for name, seconds in re.findall(r"(\w+) (\d+(?:\.\d+)?) s", lines[-1])
-    }
+    lines = [line for line in log.read_text().splitlines() if line.startswith(STEPS_PREFIX)]
+    return parse_step_times(lines[-1]) if lines else None
 
 
 def _quarantined(warehouse: Path) -> int:
