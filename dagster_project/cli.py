@@ -14,7 +14,9 @@ import time
 from pathlib import Path
 
 from dagster_project.lib.bench import add_bench_arguments, bench_command
-from dagster_project.lib.settings import REPO_ROOT, Paths
+from dagster_project.lib.disk_space import DiskWatch, night_folders, record_usage
+from dagster_project.lib.night_reason import FailedCheck, StepFailure, failure_reason
+from dagster_project.lib.settings import DBT_PROJECT_DIR, REPO_ROOT, Paths
 from dagster_project.lib.site.publish import mark_site_failed
 from dagster_project.lib.step_times import format_step_times
 
@@ -40,31 +42,44 @@ def step_times_line(result) -> str:
     )
 
 
-def _failure_reason(result) -> str | None:
-    """One line naming what stopped the night, or None when it succeeded."""
+def _error_text(error) -> str:
+    """An error's message with its causes and context, as Dagster serialised them."""
+    parts = []
+    while error is not None:
+        parts.append(error.message or "")
+        if error.context is not None:
+            parts.append(_error_text(error.context))
+        error = error.cause
+    return "\n".join(parts)
+
+
+def _failure_reason(result, paths: Paths | None = None) -> str | None:
+    """One line naming what stopped the night (lib/night_reason.py), or None."""
+    failures = [
+        StepFailure(
+            event.step_key,
+            event.step_failure_data.error.cls_name if event.step_failure_data.error else "",
+            _error_text(event.step_failure_data.error) or "unknown error",
+        )
+        for event in result.all_events
+        if event.is_step_failure
+    ]
     failed_checks = [
-        evaluation
+        FailedCheck(evaluation.asset_key.to_user_string(), evaluation.check_name)
         for evaluation in result.get_asset_check_evaluations()
         if not evaluation.passed and evaluation.severity.value == "ERROR"
     ]
-    if failed_checks:
-        names = ", ".join(
-            f"{e.asset_key.to_user_string()}:{e.check_name}" for e in failed_checks[:5]
-        )
-        more = f" (+{len(failed_checks) - 5} more)" if len(failed_checks) > 5 else ""
-        outcome = "" if _report_published(result) else "; the report was not republished"
-        return f"blocking check failed: {names}{more}{outcome}"
-    if not result.success:
-        failures = [event for event in result.all_events if event.is_step_failure]
-        if failures:
-            event = failures[0]
-            error = event.step_failure_data.error
-            message = (error.message if error else "unknown error").strip().splitlines()[0]
-            if error and error.cls_name == "Failure":  # raised on purpose: its text says it all
-                message = message.split(": ", 1)[-1]
-            return f"step {event.step_key} failed: {message}"
-        return "the run did not succeed"
-    return None
+    return failure_reason(
+        failures,
+        failed_checks,
+        result.success,
+        _report_published(result),
+        _night_folders(paths) if paths else (),
+    )
+
+
+def _night_folders(paths: Paths) -> list[Path]:
+    return night_folders(paths.warehouse, paths.site, DBT_PROJECT_DIR / "target")
 
 
 EXIT_BUSY = 3
@@ -98,19 +113,21 @@ def _run_locked(paths: Paths) -> int:
     started = time.monotonic()
     print(f"Nightly run: {paths.landing} -> {paths.warehouse}", flush=True)
     job = defs().resolve_job_def("nightly_job")
-    with dg.DagsterInstance.ephemeral() as instance:
+    # What the night takes on each disk, for the next night's pre-flight check (raw_layer).
+    with DiskWatch(_night_folders(paths)) as disk, dg.DagsterInstance.ephemeral() as instance:
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )
-    reason = _failure_reason(result)
+    reason = _failure_reason(result, paths)
     elapsed = time.monotonic() - started
     print(step_times_line(result), flush=True)
     if reason:
         print(f"annolytics run FAILED after {elapsed:.1f} s: {reason}", file=sys.stderr)
         mark_site_failed(paths.site, reason)  # the last report stays, with a banner saying why
         return 1
+    record_usage(paths.warehouse, disk.used)
     print(f"Nightly run finished in {elapsed:.1f} s. Report: {paths.site / 'index.html'}")
     return 0
 

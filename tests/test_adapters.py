@@ -8,6 +8,7 @@ from datetime import datetime
 from dagster_project.lib.adapters import Rejection, Row, adapter_for
 from dagster_project.lib.adapters.event_log import EventLogCsv, EventLogJsonLines
 from dagster_project.lib.adapters.label_studio import LabelStudioJson
+from dagster_project.lib.landing import scan_landed
 
 GOOD = {
     "event_id": "e1",
@@ -23,7 +24,7 @@ GOOD = {
 
 
 def _parse(adapter, path):
-    items = list(adapter.parse(path))
+    items = list(adapter.parse(scan_landed(path.parent, path)))
     return (
         [i for i in items if isinstance(i, Row)],
         [i for i in items if isinstance(i, Rejection)],
@@ -89,7 +90,7 @@ def test_csv_reads_the_same_contract(tmp_path):
         "e2,annotation_submitted,2026-09-07T09:00:00Z,p,t,,ann,30,\n"
         "e3,task_created,2026-09-07T09:00:00Z,p,t\n"
     )
-    assert isinstance(adapter_for(path), EventLogCsv)
+    assert isinstance(adapter_for(path, scan_landed(path.parent, path).open), EventLogCsv)
     rows, rejections = _parse(EventLogCsv(), path)
     assert [r.values["event_id"] for r in rows] == ["e1"]
     assert rows[0].values["object_count"] == 1
@@ -125,7 +126,7 @@ def test_label_studio_accepts_id_and_object_completed_by(tmp_path):
     ]
     path = tmp_path / "export.json"
     path.write_text(json.dumps(tasks))
-    assert isinstance(adapter_for(path), LabelStudioJson)
+    assert isinstance(adapter_for(path, scan_landed(path.parent, path).open), LabelStudioJson)
     rows, rejections = _parse(LabelStudioJson(), path)
     annotations = [r.values for r in rows if r.table == "label_studio_annotations"]
     assert [(a["completed_by_id"], a["completed_by_email"]) for a in annotations] == [
@@ -147,4 +148,4 @@ def test_label_studio_export_that_is_not_json_is_one_rejection(tmp_path):
 def test_unknown_file_has_no_adapter(tmp_path):
     path = tmp_path / "notes.txt"
     path.write_text("hello")
-    assert adapter_for(path) is None
+    assert adapter_for(path, scan_landed(path.parent, path).open) is None

@@ -21,9 +21,12 @@ the Python adapter, which reports such lines one by one.
 from __future__ import annotations
 
 import re
+import tempfile
+from pathlib import Path
 
 import duckdb
 
+from .adapters.base import NON_FINITE, NUMBER_TEXT, TIMESTAMP_TEXT, WHITESPACE
 from .adapters.event_log import _conditional_requirements, event_log_schema
 from .raw_tables import DATA_TABLES
 
@@ -51,13 +54,22 @@ def readable_by_name(path: str) -> bool:
     return _GLOB_CHARACTERS.search(path) is None
 
 
-def _repr(c: str) -> str:
-    """Python's repr of the JSON value, as the adapter writes it into a reason."""
+def _shown(json_type: str, text: str) -> str:
+    """Python's repr of a JSON value (its type and text), as the adapter writes it into a
+    reason: a finite double as Python prints it (DuckDB's cast to text agrees), NaN and Infinity
+    as written (the adapter keeps their text)."""
     return (
-        f"case {c}__t when 'VARCHAR' then chr(39) || {c}__s || chr(39) "
-        f"when 'BOOLEAN' then case when {c}__s = 'true' then 'True' else 'False' end "
-        f"else {c}__s end"
+        f"case {json_type} when 'VARCHAR' then chr(39) || {text} || chr(39) "
+        f"when 'BOOLEAN' then case when {text} = 'true' then 'True' else 'False' end "
+        f"when 'DOUBLE' then case when isfinite(({text})::double) "
+        f"then ({text})::double::varchar else {text} end "
+        f"when 'ARRAY' then 'list' when 'OBJECT' then 'dict' "
+        f"else {text} end"
     )
+
+
+def _repr(c: str) -> str:
+    return _shown(f"{c}__t", f"{c}__s")
 
 
 def _is_blank(c: str) -> str:
@@ -73,27 +85,40 @@ def _text(c: str) -> tuple[str, str]:
     return value, error
 
 
+_WHITESPACE = " || ".join(f"chr({ord(char)})" for char in WHITESPACE)
+# INTEGER columns' range (the adapter's INT32).
+_INT32 = (-(2**31), 2**31 - 1)
+
+
 def _number(c: str) -> tuple[str, str]:
-    value = (
+    """A finite double from a JSON number or number text, as ``parse_number``."""
+    parsed = (
         f"case when {c}__t in ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE') "
         f"then ({c}__s)::double "
-        f"when {c}__t = 'VARCHAR' then try_cast(trim({c}__s) as double) end"
+        f"when {c}__t = 'VARCHAR' and regexp_full_match({c}__s, '{NUMBER_TEXT}', 'i') "
+        f"then try_cast({_trimmed(f'{c}__s')} as double) end"
     )
+    value = f"case when isfinite({parsed}) then {parsed} end"
     error = (
         f"case when {c}__t in ('BOOLEAN', 'VARCHAR') and not {_is_blank(c)} "
-        f"and ({value}) is null then 'expected a number, got ' || {_repr(c)} "
+        f"and ({parsed}) is null then 'expected a number, got ' || {_repr(c)} "
         f"when {c}__t in ('OBJECT', 'ARRAY') "
-        f"then 'expected a number, got ' || {_PYTHON_TYPE.format(c=c)} end"
+        f"then 'expected a number, got ' || {_PYTHON_TYPE.format(c=c)} "
+        f"when not isfinite({parsed}) then 'expected a finite number, got ' || {_repr(c)} end"
     )
     return value, error
 
 
-def _whole(c: str) -> tuple[str, str]:
+def _whole(c: str, low: int = _INT32[0], high: int = _INT32[1]) -> tuple[str, str]:
+    """A whole number from ``low`` to ``high``, as ``parse_int`` with those bounds."""
     number, number_error = _number(c)
-    value = f"case when ({number}) = floor({number}) then ({number})::bigint end"
+    fits = f"({number}) = floor({number}) and ({number}) between {low} and {high}"
+    value = f"case when {fits} then ({number})::bigint end"
     error = (
         f"coalesce({number_error}, case when ({number}) <> floor({number}) "
-        f"then 'expected a whole number, got ' || {_repr(c)} end)"
+        f"then 'expected a whole number, got ' || {_repr(c)} "
+        f"when not ({fits}) then 'expected a whole number from {low} to {high}, got ' "
+        f"|| {_repr(c)} end)"
     )
     return value, error
 
@@ -111,13 +136,24 @@ def _boolean(c: str) -> tuple[str, str]:
     return value, error
 
 
+def _trimmed(text: str) -> str:
+    """``text`` without the white space the adapter strips (base.WHITESPACE)."""
+    return f"trim({text}, {_WHITESPACE})"
+
+
 def _timestamp(c: str) -> tuple[str, str]:
-    parsed = f"try_cast(trim({c}__s) as timestamptz)"
+    trimmed = _trimmed(f"{c}__s")
+    parsed = (
+        f"case when regexp_full_match({trimmed}, '{TIMESTAMP_TEXT}') "
+        f"then try_cast({trimmed} as timestamptz) end"
+    )
     value = f"case when {c}__t = 'VARCHAR' then timezone('UTC', {parsed}) end"
     error = (
-        f"case when {c}__t <> 'VARCHAR' or trim({c}__s) = '' "
+        f"case when {c}__t <> 'VARCHAR' or {trimmed} = '' "
         f"then 'expected an ISO 8601 timestamp, got ' || {_repr(c)} "
-        f"when {parsed} is null then 'not an ISO 8601 timestamp: ' || {_repr(c)} end"
+        f"when {parsed} is null or not isfinite({parsed}) "
+        f"or not year(timezone('UTC', {parsed})) between 1 and 9999 "
+        f"then 'not an ISO 8601 timestamp: ' || {_repr(c)} end"
     )
     return value, error
 
@@ -208,48 +244,116 @@ def _file_ends(connection: duckdb.DuckDBPyConnection, paths: list[str]) -> list[
     return ends
 
 
-def _whole_json(v: str) -> tuple[str, str]:
-    """``_whole`` on a JSON expression (a labels item's vertices, inside a lambda)."""
+def _label_vertices(v: str) -> tuple[str, str]:
+    """A labels item's vertex count (JSON ``v``) as ``event_log._vertices``: a whole number from
+    0 to 2^31 - 1, or text of digits; absent, null or empty text counts 0."""
+    kind, text = f"json_type({v})", f"({v}->>'$')"
     number = (
-        f"case when json_type({v}) in ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE') "
-        f"then ({v}->>'$')::double "
-        f"when json_type({v}) = 'VARCHAR' then try_cast(trim({v}->>'$') as double) end"
+        f"case when {kind} in ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE') then {text}::double "
+        f"when {kind} = 'VARCHAR' and regexp_full_match({text}, '[0-9]+') "
+        f"then {text}::double end"
     )
-    shown = (
-        f"case json_type({v}) when 'VARCHAR' then chr(39) || ({v}->>'$') || chr(39) "
-        f"else {v}::varchar end"
-    )
-    value = f"case when ({number}) = floor({number}) then ({number})::bigint end"
+    shown = _shown(kind, text)
+    high = _INT32[1]
     error = (
-        f"case when json_type({v}) in ('BOOLEAN', 'OBJECT', 'ARRAY') "
-        f"or (json_type({v}) = 'VARCHAR' and ({v}->>'$') <> '' and ({number}) is null) "
-        f"then 'expected a number, got ' || {shown} "
-        f"when ({number}) <> floor({number}) then 'expected a whole number, got ' || {shown} end"
+        f"case when {kind} is null or {kind} = 'NULL' or {text} = '' then null "
+        f"when {kind} in ('BOOLEAN', 'ARRAY', 'OBJECT') then 'expected a number, got ' || {shown} "
+        f"when ({number}) is null then 'expected a whole number, got ' || {shown} "
+        f"when not isfinite({number}) then 'expected a finite number, got ' || {shown} "
+        f"when ({number}) <> floor({number}) then 'expected a whole number, got ' || {shown} "
+        f"when not ({number}) between 0 and {high} "
+        f"then 'expected a whole number from 0 to {high}, got ' || {shown} end"
     )
+    value = f"coalesce(case when ({number}) between 0 and {high} then ({number})::bigint end, 0)"
     return value, error
 
 
+# A JSON text holds NaN or Infinity: once strings are blanked, the names, or a number that
+# reads as an infinite double (1e400, or an integer of 309 digits and more).
+_STRINGS = r'"(?:[^"\\]|\\.)*"'
+_MAYBE_NON_FINITE = r"NaN|Infinity|[eE][+]?[0-9]{3}|[0-9]{309}"
+
+
+def _holds_non_finite(text: str) -> str:
+    blanked = f"regexp_replace({text}, '{_STRINGS}', '\"\"', 'g')"
+    numbers = f"regexp_extract_all({blanked}, '-?[0-9][0-9.]*(?:[eE][-+]?[0-9]+)?')"
+    return (
+        f"(regexp_matches({blanked}, 'NaN|Infinity') "
+        f"or coalesce(list_bool_or(list_transform({numbers}, lambda n: isinf(n::double))), false))"
+    )
+
+
+def _label_item_error(x: str, i: str) -> str:
+    """The first fault of labels item ``x`` (its 1-based position ``i``) as a struct of field
+    and reason, in ``event_log._check_label``'s order, or null."""
+    field = f"'labels[' || ({i} - 1) || ']'"
+    vertex_error = _label_vertices(f"json_extract({x}, '$.vertices')")[1]
+    bbox = f"json_extract({x}, '$.bbox')"
+    bbox_numbers = (
+        f"coalesce(list_bool_and(list_transform(json_extract({bbox}, '$[*]'), lambda e: "
+        "json_type(e) in ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE') "
+        "and isfinite((e->>'$')::double))), false)"
+    )
+    bbox_ok = (
+        f"(json_type({bbox}) is null or json_type({bbox}) = 'NULL' or "
+        f"(json_type({bbox}) = 'ARRAY' and json_array_length({bbox}) = 4 and {bbox_numbers}))"
+    )
+    confidence = f"json_extract({x}, '$.confidence')"
+    confidence_ok = (
+        f"(json_type({confidence}) is null or json_type({confidence}) = 'NULL' or "
+        f"(json_type({confidence}) in ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE') "
+        f"and ({confidence}->>'$')::double between 0 and 1))"
+    )
+    shown_confidence = _shown(f"json_type({confidence})", f"({confidence}->>'$')")
+    return (
+        f"case when json_type({x}) <> 'OBJECT' "
+        f"or coalesce(json_type({x}, '$.class') <> 'VARCHAR', true) "
+        f"then {{'field': 'labels', 'reason': 'item ' || ({i} - 1) || ' has no text ' "
+        "|| chr(39) || 'class' || chr(39)} "
+        f"when ({vertex_error}) is not null "
+        f"then {{'field': {field} || '.vertices', 'reason': {vertex_error}}} "
+        f"when not {bbox_ok} then {{'field': {field} || '.bbox', "
+        "'reason': 'expected 4 finite numbers (x, y, width, height)'} "
+        f"when not {confidence_ok} then {{'field': {field} || '.confidence', "
+        f"'reason': 'expected a number from 0 to 1, got ' || {shown_confidence}}} "
+        f"when {_holds_non_finite(f'{x}::varchar')} "
+        f"then {{'field': {field}, 'reason': {_literal(NON_FINITE)}}} end"
+    )
+
+
 def _labels_sql() -> dict[str, str]:
-    """Labels as in ``_label_summary``: an array (or text holding one) of objects with a text
-    class; canonical JSON text, object count and vertex sum derived from it."""
+    """Labels as in ``_label_summary``: an array (or text holding one) of objects checked item
+    by item (class, vertices, bbox, confidence, no NaN or Infinity); canonical JSON text,
+    object count and vertex sum derived from it."""
     parsed = (
         "case when labels__t = 'VARCHAR' then "
         "case when json_valid(labels__s) then json(labels__s) end "
         "else labels end"
     )
     items = "json_extract(parsed_labels, '$[*]')"
-    vertex_value, vertex_error = _whole_json("json_extract(x, '$.vertices')")
     vertices = "json_extract(parsed_labels, '$[*].vertices')"
     classes = "json_extract(parsed_labels, '$[*].class')"
+    boxes = "json_extract(parsed_labels, '$[*].bbox')"
+    confidences = "json_extract(parsed_labels, '$[*].confidence')"
     length = "json_array_length(parsed_labels)"
+    box = r"-?[0-9][^,\[\]{}\"]*"
+    item_vertices = _label_vertices("json_extract(x, '$.vertices')")[0]
     return {
-        # Well-formed labels (the usual case) are recognised without looking at each item
-        # twice; only the rest go through the item-by-item checks below.
+        # Well-formed labels (the usual case) are recognised on the array as a whole: every
+        # item has a text class and at most 9 digits of vertices, every box 4 plain numbers,
+        # every confidence a number from 0 to 1, and no NaN, Infinity or huge exponent is
+        # anywhere. Only the rest go through the item-by-item checks below.
         "plain": (
             f"len({classes}) = {length} and len({vertices}) = {length} and coalesce("
             f"list_bool_and(list_transform({classes}, lambda x: json_type(x) = 'VARCHAR')), "
             "true) and coalesce(list_bool_and(list_transform("
-            f"{vertices}, lambda x: regexp_full_match(x::varchar, '-?[0-9]+'))), true)"
+            f"{vertices}, lambda x: regexp_full_match(x::varchar, '[0-9]{{1,9}}'))), true) "
+            f"and coalesce(list_bool_and(list_transform({boxes}, lambda b: "
+            f"regexp_full_match(b::varchar, '\\[{box}(?:,{box}){{3}}\\]'))), true) "
+            f"and coalesce(list_bool_and(list_transform({confidences}, lambda c: "
+            "json_type(c) in ('BIGINT', 'UBIGINT', 'DOUBLE') "
+            "and (c->>'$')::double between 0 and 1)), true) "
+            f"and not regexp_matches(parsed_labels::varchar, '{_MAYBE_NON_FINITE}')"
         ),
         "plain_vertex_sum": (
             f"coalesce(list_sum(list_transform({vertices}, lambda x: x::varchar::bigint)), 0)"
@@ -261,12 +365,8 @@ def _labels_sql() -> dict[str, str]:
             "when parsed_labels is not null and parsed_labels__t <> 'ARRAY' "
             f"then 'expected an array, got ' || {_PYTHON_TYPE.format(c='parsed_labels')} end"
         ),
-        "bad_item": (
-            f"list_position(list_transform({items}, lambda x: json_type(x) = 'OBJECT' "
-            "and coalesce(json_type(x, '$.class') = 'VARCHAR', false)), false)"
-        ),
-        "vertex_errors": f"list_transform({items}, lambda x: {vertex_error})",
-        "vertex_sum": f"list_sum(list_transform({items}, lambda x: coalesce({vertex_value}, 0)))",
+        "item_errors": f"list_transform({items}, lambda x, i: {_label_item_error('x', 'i')})",
+        "vertex_sum": f"list_sum(list_transform({items}, lambda x: {item_vertices}))",
     }
 
 
@@ -289,17 +389,14 @@ def _checks(typed: dict[str, tuple[str, str]]) -> list[tuple[str, str, str]]:
                 "'required for event_type ' || event_type_text",
             )
         )
+    high = _INT32[1]
     checks += [
         ("labels_error is not null", "'labels'", "labels_error"),
+        ("labels_item_error is not null", "labels_item_error.field", "labels_item_error.reason"),
         (
-            "labels_bad_item > 0",
-            "'labels'",
-            "'item ' || (labels_bad_item - 1) || ' has no text ' || chr(39) || 'class' || chr(39)",
-        ),
-        (
-            "labels_vertex_error_at > 0",
-            "'labels[' || (labels_vertex_error_at - 1) || '].vertices'",
-            "labels_vertex_errors[labels_vertex_error_at]",
+            f"labels_vertex_sum > {high}",
+            "'vertex_count'",
+            f"'labels hold ' || labels_vertex_sum || ' vertices, more than {high}'",
         ),
         (f"({object_error}) is not null", "'object_count'", object_error),
         (f"({vertex_error}) is not null", "'vertex_count'", vertex_error),
@@ -386,10 +483,8 @@ def _staging_sql(ends: list[int]) -> str:
         label_checks as (
             select *,
                 {labels["error"]} as labels_error,
-                case when {is_array} and not plain then {labels["bad_item"]} end
-                    as labels_bad_item,
-                case when {is_array} and not plain then {labels["vertex_errors"]} end
-                    as labels_vertex_errors,
+                case when {is_array} and not plain then {labels["item_errors"]} end
+                    as labels_item_errors,
                 case when {is_array} and plain then {labels["plain_vertex_sum"]}
                     when {is_array} then {labels["vertex_sum"]} end as labels_vertex_sum
             from (
@@ -399,8 +494,7 @@ def _staging_sql(ends: list[int]) -> str:
         ),
         checked as (
             select *,
-                list_position(list_transform(labels_vertex_errors, lambda e: e is not null), true)
-                    as labels_vertex_error_at
+                list_filter(labels_item_errors, lambda e: e is not null)[1] as labels_item_error
             from label_checks
         ),
         judged as (select *, {first_failed} as failed_check from checked)
@@ -414,6 +508,10 @@ def _staging_sql(ends: list[int]) -> str:
                 then left(json_object({excerpt})::varchar, 500) end as _excerpt
         from judged
     """
+
+
+# DuckDB errors that come from the machine, not from the file read.
+_ENVIRONMENT = (duckdb.IOException, duckdb.FatalException, duckdb.InterruptException)
 
 
 def stage_event_logs(connection: duckdb.DuckDBPyConnection, paths: list[str]) -> bool:
@@ -431,9 +529,36 @@ def stage_event_logs(connection: duckdb.DuckDBPyConnection, paths: list[str]) ->
             connection.execute(f"drop table if exists {STAGED}")
             return False
         connection.execute(_staging_sql(ends))
-    except (duckdb.InvalidInputException, duckdb.ConversionException):
+    except _ENVIRONMENT:
+        raise  # the disk, memory or an interrupt, not the file: the night must say so
+    except duckdb.Error:
+        # Any other refusal is the file's (malformed JSON, a value DuckDB cannot hold): the
+        # Python adapter reads it record by record instead.
         connection.execute(f"drop table if exists {STAGED}")
         return False
     finally:
         connection.execute(f"drop table if exists {READ}")
     return True
+
+
+def read_record_alone(text: str) -> tuple[dict | None, str | None, str | None] | None:
+    """One JSON Lines record judged by this reader alone, in a database of its own: (typed
+    values, None, None) or (None, field, reason); None when DuckDB cannot read it either. The
+    Python adapter asks for this where Python's JSON reader cannot go (nesting too deep for
+    its recursion), so the two readers agree on such records too."""
+    with tempfile.TemporaryDirectory(prefix="annolytics-record-") as folder:
+        path = Path(folder) / "record.jsonl"
+        path.write_text(text + "\n", encoding="utf-8", errors="surrogatepass")
+        with duckdb.connect() as connection:
+            if not stage_event_logs(connection, [str(path)]):
+                return None
+            cursor = connection.execute(
+                f"select {', '.join(_COLUMNS)}, _reject_field, _reject_reason from {STAGED}"
+            )
+            row = cursor.fetchone()
+    if row is None:
+        return None
+    *values, field, reason = row
+    if field is not None:
+        return None, field, reason
+    return dict(zip(_COLUMNS, values, strict=True)), None, None

@@ -9,10 +9,8 @@ skipped; the same content under a second name is recorded as a duplicate and not
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,11 +19,20 @@ import duckdb
 import pandas as pd
 
 from .adapters import Rejection, Row, adapter_for, unrecognised_reason
-from .adapters.base import excerpt
+from .adapters.base import excerpt, shown, storable
 from .adapters.event_log import EventLogJsonLines
 from .event_log_native import STAGED, readable_by_name, stage_event_logs
 from .failpoints import failpoint
-from .raw_tables import DATA_TABLES, RAW_SCHEMA, create_raw_tables_sql
+from .landing import (
+    LandedFile,
+    LandedFileChanged,
+    RefusedEntry,
+    paths_for_duckdb,
+    scan_landed,
+    scan_landing,
+    source_name,
+)
+from .raw_tables import DATA_TABLES, RAW_SCHEMA, create_raw_tables_sql, first_misfit
 from .settings import duckdb_memory_limit
 from .suite_sql import UnsupportedSuite, compile_suite
 from .validation import BatchReport, ExpectationOutcome, Validator
@@ -57,7 +64,9 @@ QUARANTINE_COLUMNS = (
 @dataclass
 class FileOutcome:
     source_file: str
-    status: str  # loaded | unchanged | duplicate | rejected
+    # loaded | unchanged | duplicate | rejected | refused (never opened: a link, a pipe...) |
+    # deferred (changed while being read: not recorded, read again next night)
+    status: str
     adapter: str | None = None
     rows_loaded: int = 0
     rows_quarantined: int = 0
@@ -86,47 +95,11 @@ class IngestSummary:
             "files_unchanged": self.count("unchanged"),
             "files_duplicate": self.count("duplicate"),
             "files_rejected": self.count("rejected"),
+            "files_refused": self.count("refused"),
+            "files_deferred": self.count("deferred"),
             "rows_loaded": self.rows_loaded,
             "rows_quarantined": self.rows_quarantined,
         }
-
-
-def landed_files(landing: Path) -> list[Path]:
-    """Files to consider, in a stable order; hidden and partial (``.part``/``.tmp``) files wait."""
-    if not landing.exists():
-        return []
-    return sorted(
-        path
-        for path in landing.rglob("*")
-        if path.is_file()
-        and not any(part.startswith(".") for part in path.relative_to(landing).parts)
-        and path.suffix not in {".part", ".tmp"}
-    )
-
-
-_BLANK_LINE = re.compile(rb"\n[ \t\r]*\n")
-_WHITESPACE_TAIL = re.compile(rb"\n[ \t\r]*")
-
-
-def scan_file(path: Path) -> tuple[str, bool]:
-    """(SHA-256, whether a blank line precedes a record) in one read of the file.
-
-    DuckDB's JSON reader skips blank lines, so record numbers only equal line numbers when
-    there are none; a file with blank lines is read by the Python adapter instead.
-    """
-    digest = hashlib.sha256()
-    blank = False
-    carry = b"\n"  # the start of the file is a line start
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-            if blank:
-                continue
-            data = carry + block
-            blank = _BLANK_LINE.search(data) is not None
-            tail = data[data.rfind(b"\n") :]
-            carry = tail if _WHITESPACE_TAIL.fullmatch(tail) else b""
-    return digest.hexdigest(), blank
 
 
 def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
@@ -134,6 +107,9 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
     # Bounded like dbt's (settings.py says why); with 2 GB ingesting 10 M events peaks at 2.2 GB
     # in the same time.
     connection = duckdb.connect(str(warehouse), config={"memory_limit": duckdb_memory_limit()})
+    # Landed files are read through their descriptors' names (landing.py), which a later file
+    # can reuse: nothing read may be served from a cache keyed by name.
+    connection.execute("set enable_external_file_cache = false")
     connection.execute(create_raw_tables_sql())
     return connection
 
@@ -166,14 +142,38 @@ class _FileLoader:
                 self.digest,
                 rejection.record_number,
                 table,
-                rejection.field,
-                rejection.reason,
+                rejection.field and storable(rejection.field),
+                storable(rejection.reason),
                 detected_by,
-                rejection.excerpt,
+                storable(rejection.excerpt),
             )
         )
 
+    def discard(self) -> None:
+        """Forget everything read from the file so far (rows already inserted included)."""
+        self.buffers.clear()
+        self.quarantine.clear()
+        self.reports.clear()
+        self.rows_loaded = 0
+        forget_file(self.connection, self.source_file)
+
     def add(self, row: Row) -> None:
+        misfit = first_misfit(row.values, DATA_TABLES[row.table])
+        if misfit:
+            # The adapter let through a value its raw column cannot hold: inserting it would
+            # abort the file's transaction, so it is quarantined here, naming the column.
+            column, kind = misfit
+            self.reject(
+                Rejection(
+                    row.record_number,
+                    column,
+                    f"value does not fit {RAW_SCHEMA}.{row.table}.{column} ({kind})",
+                    excerpt(json.dumps(row.values, default=repr)),
+                ),
+                row.table,
+                "parser",
+            )
+            return
         buffer = self.buffers.setdefault(row.table, [])
         buffer.append(row)
         if len(buffer) >= CHUNK_ROWS:
@@ -204,7 +204,7 @@ class _FileLoader:
                 Rejection(
                     row.record_number,
                     outcome.column,
-                    f"{outcome.reason} (value {value!r})",
+                    f"{outcome.reason} (value {shown(value)})",
                     excerpt(json.dumps(row.values, default=str)),
                 ),
                 table,
@@ -215,14 +215,19 @@ class _FileLoader:
         frame["_source_file"] = self.source_file
         frame["_record_number"] = [rows[i].record_number for i in keep]
         frame["_file_hash"] = self.digest
-        self.connection.register("incoming_chunk", frame)
-        target_columns = ", ".join(frame.columns)
-        self.connection.execute(
-            f"insert into {RAW_SCHEMA}.{table} ({target_columns}) "
-            f"select {target_columns} from incoming_chunk"
-        )
-        self.connection.unregister("incoming_chunk")
+        self._insert(table, frame)
         self.rows_loaded += len(keep)
+
+    def _insert(self, table: str, frame: pd.DataFrame) -> None:
+        self.connection.register("incoming_chunk", frame)
+        try:
+            target_columns = ", ".join(frame.columns)
+            self.connection.execute(
+                f"insert into {RAW_SCHEMA}.{table} ({target_columns}) "
+                f"select {target_columns} from incoming_chunk"
+            )
+        finally:
+            self.connection.unregister("incoming_chunk")
 
     def load_staged_events(self, checks, file_number: int) -> None:
         """This file's rows of ``incoming_events`` (see ``event_log_native``; ``file_number``
@@ -282,14 +287,16 @@ class _FileLoader:
             as_object = ", ".join(f"'{name}', {name}" for name in DATA_TABLES[table])
             for i, check in enumerate(quarantining):
                 rows = self.connection.execute(
-                    f"select _record_number, {check.column}::varchar, "
+                    f"select _record_number, {check.column}, "
                     f"left(json_object({as_object})::varchar, 500) from {staged} "
                     f"where _record_number in (select _record_number from gx_failed "
                     f"where check_index = {i}) order by _record_number"
                 ).fetchall()
                 for number, value, text in rows:
                     self.reject(
-                        Rejection(number, check.column, f"{check.reason} (value {value!r})", text),
+                        Rejection(
+                            number, check.column, f"{check.reason} (value {shown(value)})", text
+                        ),
                         table,
                         f"gx:{suite}",
                     )
@@ -365,25 +372,6 @@ def _record_manifest(
     )
 
 
-@dataclass(frozen=True)
-class LandedFile:
-    """A file of the landing folder as scanned: where it is, what it holds."""
-
-    path: Path
-    source_file: str  # relative to the landing folder
-    size: int
-    digest: str
-    has_blank_lines: bool
-
-    @classmethod
-    def scan(cls, landing: Path, path: Path) -> LandedFile:
-        digest, has_blank_lines = scan_file(path)
-        return cls(
-            path, path.relative_to(landing).as_posix(), path.stat().st_size, digest,
-            has_blank_lines,
-        )  # fmt: skip
-
-
 def _known_digest(connection, source_file: str) -> str | None:
     known = connection.execute(
         f"select content_hash from {RAW_SCHEMA}.ingest_manifest where source_file = ?",
@@ -401,16 +389,48 @@ def _loaded_twin(connection, landed: LandedFile) -> str | None:
     return twin[0] if twin else None
 
 
-def _is_native(landed: LandedFile) -> bool:
+def _is_native(landed: LandedFile, adapter) -> bool:
     """Whether DuckDB reads the file (event_log_native). An empty file goes to the adapter,
     which quarantines it with its reason, and so does a file whose name DuckDB would read as a
     pattern of other files' names."""
     return (
-        isinstance(adapter_for(landed.path), EventLogJsonLines)
+        isinstance(adapter, EventLogJsonLines)
         and not landed.has_blank_lines
         and landed.size > 0
         and readable_by_name(str(landed.path))
     )
+
+
+def _adapter(landed: LandedFile):
+    return adapter_for(landed.path, landed.open)
+
+
+def _read_rows(loader: _FileLoader, adapter, landed: LandedFile) -> None:
+    """The adapter's rows and rejections into the loader. An adapter turns bad records into
+    rejections; should it raise all the same, the file is quarantined whole with the error
+    (LandedFileChanged goes up: the file is read again next night)."""
+    number = 0
+    try:
+        for item in adapter.parse(landed):
+            number = item.record_number
+            if isinstance(item, Row):
+                loader.add(item)
+            else:
+                loader.reject(item, None, "parser")
+    except LandedFileChanged:
+        raise
+    except Exception as error:  # noqa: BLE001 - a reader's failure must not stop the night
+        loader.discard()
+        loader.reject(
+            Rejection(
+                0,
+                None,
+                f"the {adapter.name} reader failed after record {number}: "
+                f"{type(error).__name__}: {error}"[:500],
+            ),
+            None,
+            "parser",
+        )
 
 
 def ingest_file(
@@ -427,17 +447,21 @@ def ingest_file(
     if _known_digest(connection, source_file) == digest:
         return FileOutcome(source_file, "unchanged")
     twin = _loaded_twin(connection, landed)
-    adapter = None if twin else adapter_for(landed.path)
     checks = None
     staged_here = False
-    if not twin and _is_native(landed):
-        checks = _native_checks(now)
-        # Outside the transaction: a file DuckDB cannot read must not abort it.
-        if checks is not None and staged_as is None:
-            staged_here = stage_event_logs(connection, [str(landed.path)])
-            staged_as = 0 if staged_here else None
-        if staged_as is None:
-            checks = None
+    try:
+        adapter = None if twin else _adapter(landed)
+        if not twin and _is_native(landed, adapter):
+            checks = _native_checks(now)
+            # Outside the transaction: a file DuckDB cannot read must not abort it.
+            if checks is not None and staged_as is None:
+                with paths_for_duckdb([landed]) as readable:
+                    staged_here = stage_event_logs(connection, readable)
+                staged_as = 0 if staged_here else None
+            if staged_as is None:
+                checks = None
+    except LandedFileChanged as changed:
+        return _deferred(source_file, changed)
     connection.execute("begin transaction")
     try:
         forget_file(connection, source_file)
@@ -453,7 +477,7 @@ def ingest_file(
         )
         if adapter is None:
             loader.reject(
-                Rejection(0, None, unrecognised_reason(landed.path)),
+                Rejection(0, None, unrecognised_reason(landed.path, landed.open)),
                 None,
                 "parser",
             )
@@ -462,11 +486,7 @@ def ingest_file(
             loader.load_staged_events(checks, staged_as)
             outcome = FileOutcome(source_file, "loaded", adapter=adapter.name)
         else:
-            for item in adapter.parse(landed.path):
-                if isinstance(item, Row):
-                    loader.add(item)
-                else:
-                    loader.reject(item, None, "parser")
+            _read_rows(loader, adapter, landed)
             outcome = FileOutcome(source_file, "loaded", adapter=adapter.name)
         loader.finish()
         outcome.rows_loaded = loader.rows_loaded
@@ -483,12 +503,41 @@ def ingest_file(
         failpoint("ingest")  # rows written, not committed: a kill here must lose nothing
         connection.execute("commit")
         return outcome
+    except LandedFileChanged as changed:
+        connection.execute("rollback")
+        return _deferred(source_file, changed)
     except BaseException:
         connection.execute("rollback")
         raise
     finally:
         if staged_here:
             connection.execute(f"drop table if exists {STAGED}")
+
+
+def _deferred(source_file: str, changed: LandedFileChanged) -> FileOutcome:
+    return FileOutcome(source_file, "deferred", warnings=[f"{changed}; read next night"])
+
+
+def record_refused(connection, entry: RefusedEntry, now: datetime) -> FileOutcome:
+    """A landing entry that is never opened, in the manifest and quarantine with its reason
+    (once: an unchanged entry is not recorded again). No excerpt: nothing of it was read."""
+    if _known_digest(connection, entry.source_file) == entry.identity:
+        return FileOutcome(entry.source_file, "unchanged")
+    outcome = FileOutcome(entry.source_file, "refused", rows_quarantined=1)
+    connection.execute("begin transaction")
+    try:
+        forget_file(connection, entry.source_file)
+        connection.execute(
+            f"insert into {RAW_SCHEMA}.quarantine ({', '.join(QUARANTINE_COLUMNS)}) "
+            f"values (?, ?, 0, null, null, ?, 'landing', null)",
+            [entry.source_file, entry.identity, entry.reason],
+        )
+        _record_manifest(connection, outcome, 0, entry.identity, None, now)
+        connection.execute("commit")
+    except BaseException:
+        connection.execute("rollback")
+        raise
+    return outcome
 
 
 def _native_checks(now: datetime):
@@ -504,12 +553,19 @@ def _native_checks(now: datetime):
         return None
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.lstat().st_size
+    except FileNotFoundError:
+        return 0  # gone since the walk: the scan says so
+
+
 def _batches(files: list[Path]) -> Iterator[list[Path]]:
     """Consecutive files of up to STAGE_BATCH_BYTES (or one larger file) and STAGE_BATCH_FILES."""
     batch: list[Path] = []
     size = 0
     for path in files:
-        file_size = path.stat().st_size
+        file_size = _size(path)
         if batch and (size + file_size > STAGE_BATCH_BYTES or len(batch) >= STAGE_BATCH_FILES):
             yield batch
             batch, size = [], 0
@@ -523,14 +579,22 @@ def _stage_batch(connection, batch: list[LandedFile], now: datetime) -> dict[Pat
     """Stage the batch's new event logs that DuckDB reads in one scan; each one's ``_file``.
     Nothing when there are fewer than two or DuckDB cannot read one of them: each is then
     staged on its own by ingest_file (and the unreadable one parsed by the adapter)."""
-    native = [
-        landed
-        for landed in batch
-        if _is_native(landed) and _known_digest(connection, landed.source_file) != landed.digest
-    ]
+    native = []
+    for landed in batch:
+        if _known_digest(connection, landed.source_file) == landed.digest:
+            continue
+        try:
+            if _is_native(landed, _adapter(landed)):
+                native.append(landed)
+        except LandedFileChanged:
+            continue  # ingest_file finds it changed too and defers it
     if len(native) < 2 or _native_checks(now) is None:
         return {}
-    if not stage_event_logs(connection, [str(landed.path) for landed in native]):
+    try:
+        with paths_for_duckdb(native) as readable:
+            if not stage_event_logs(connection, readable):
+                return {}
+    except LandedFileChanged:
         return {}
     return {landed.path: number for number, landed in enumerate(native)}
 
@@ -541,32 +605,46 @@ def ingest_landing(
     validator: Validator | None = None,
     log: Callable[[str], None] = print,
     now: datetime | None = None,
-    paths: Iterable[Path] | None = None,
 ) -> IngestSummary:
-    """Ingest every new or changed file of ``landing`` into ``warehouse``."""
+    """Ingest every new or changed file of ``landing`` into ``warehouse``; record every entry
+    that is refused unread (landing.py)."""
     validator = validator or Validator()
     now = now or datetime.now(UTC).replace(tzinfo=None)
     summary = IngestSummary()
-    files = list(paths) if paths is not None else landed_files(landing)
+    files, refused = scan_landing(landing)
+    total = len(files) + len(refused)
+
+    def report(outcome: FileOutcome) -> None:
+        summary.files.append(outcome)
+        if outcome.status != "unchanged":
+            log(
+                f"[{len(summary.files)}/{total}] {outcome.source_file}: "
+                f"{outcome.status}, {outcome.rows_loaded} rows, "
+                f"{outcome.rows_quarantined} quarantined"
+                + "".join(f"; {w}" for w in outcome.warnings)
+            )
+
     connection = connect(warehouse)
     try:
         connection.execute(f"set checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
+        for entry in refused:
+            report(record_refused(connection, entry, now))
         for batch in _batches(files):
-            landed_batch = [LandedFile.scan(landing, path) for path in batch]
+            landed_batch = []
+            for path in batch:
+                try:
+                    scanned = scan_landed(landing, path)
+                except LandedFileChanged as gone:
+                    report(_deferred(source_name(landing, path), gone))
+                    continue
+                if isinstance(scanned, RefusedEntry):
+                    report(record_refused(connection, scanned, now))
+                else:
+                    landed_batch.append(scanned)
             staged = _stage_batch(connection, landed_batch, now)
             try:
                 for landed in landed_batch:
-                    outcome = ingest_file(
-                        connection, validator, landed, now, staged.get(landed.path)
-                    )
-                    summary.files.append(outcome)
-                    if outcome.status != "unchanged":
-                        log(
-                            f"[{len(summary.files)}/{len(files)}] {outcome.source_file}: "
-                            f"{outcome.status}, {outcome.rows_loaded} rows, "
-                            f"{outcome.rows_quarantined} quarantined"
-                            + "".join(f"; {w}" for w in outcome.warnings)
-                        )
+                    report(ingest_file(connection, validator, landed, now, staged.get(landed.path)))
             finally:
                 connection.execute(f"drop table if exists {STAGED}")
         connection.execute("reset checkpoint_threshold")

@@ -7,6 +7,11 @@ exactly the rows of the old one.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
 RAW_SCHEMA = "raw"
 
 LINEAGE_COLUMNS = {
@@ -115,3 +120,42 @@ def create_raw_tables_sql() -> str:
         statements.append(f"create table if not exists {RAW_SCHEMA}.{table} (\n    {body}\n);")
     statements.append(BOOKKEEPING_DDL)
     return "\n".join(statements)
+
+
+def _utf8(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")  # a lone surrogate (JSON "\\ud800") is not text DuckDB can hold
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _whole(bits: int) -> Callable[[Any], bool]:
+    low, high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+    return lambda value: (
+        isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+    )
+
+
+_FITS: dict[str, Callable[[Any], bool]] = {
+    "VARCHAR": _utf8,
+    "INTEGER": _whole(32),
+    "BIGINT": _whole(64),
+    "DOUBLE": lambda value: (
+        isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    ),
+    "BOOLEAN": lambda value: isinstance(value, bool),
+    "TIMESTAMP": lambda value: isinstance(value, datetime),
+}
+
+
+def first_misfit(values: dict[str, Any], columns: dict[str, str]) -> tuple[str, str] | None:
+    """(column, type) of the first value its raw column cannot hold, or None. Adapters check
+    types already; this keeps a value they let through from aborting a file's load."""
+    for column, kind in columns.items():
+        value = values.get(column)
+        if value is not None and not _FITS[kind](value):
+            return column, kind
+    return None

@@ -4,8 +4,10 @@ import dagster as dg
 import duckdb
 
 from dagster_project.defs.resources import AnnolyticsPaths
+from dagster_project.lib.disk_space import night_folders, shortages
 from dagster_project.lib.ingest import IngestSummary, ingest_landing
 from dagster_project.lib.raw_tables import DATA_TABLES, RAW_SCHEMA
+from dagster_project.lib.settings import DBT_PROJECT_DIR
 
 RAW_KEYS = {table: dg.AssetKey([RAW_SCHEMA, table]) for table in DATA_TABLES}
 # The bookkeeping of every night, written in the same transaction as each file's rows.
@@ -104,6 +106,11 @@ def _gx_check(connection, table: str, files: list[str]) -> dg.AssetCheckResult:
 )
 def raw_layer(context: dg.AssetExecutionContext, paths: AnnolyticsPaths):
     locations = paths.paths()
+    folders = night_folders(locations.warehouse, locations.site, DBT_PROJECT_DIR / "target")
+    short = shortages(folders, locations.warehouse)
+    if short:
+        # Pre-flight: a night that would fill the disk half-way fails later, less clearly.
+        raise dg.Failure(description="; ".join(shortage.describe() for shortage in short))
     context.log.info(f"Ingesting {locations.landing} into {locations.warehouse}")
     summary: IngestSummary = ingest_landing(
         locations.landing, locations.warehouse, log=context.log.info

@@ -4,7 +4,7 @@ import hashlib
 
 import dagster as dg
 
-from dagster_project.lib.ingest import landed_files
+from dagster_project.lib.landing import scan_landing
 from dagster_project.lib.settings import Paths
 
 from ..jobs import nightly_job, nightly_run_in_progress
@@ -12,13 +12,20 @@ from ..resources import AnnolyticsPaths
 
 
 def landing_fingerprint(paths: Paths) -> str:
-    """Changes whenever a file is added, removed, resized or rewritten in the landing folder."""
+    """Changes whenever a file is added, removed, resized or rewritten in the landing folder, or
+    an entry the night refuses (a link, a pipe) appears or changes."""
     digest = hashlib.sha256()
-    for path in landed_files(paths.landing):
-        stat = path.stat()
+    files, refused = scan_landing(paths.landing)
+    for path in files:
+        try:
+            stat = path.lstat()
+        except FileNotFoundError:
+            continue  # removed since the scan: the next tick sees the folder without it
         digest.update(
             f"{path.relative_to(paths.landing)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode()
         )
+    for entry in refused:
+        digest.update(f"{entry.source_file}|refused|{entry.identity}\n".encode())
     return digest.hexdigest()
 
 

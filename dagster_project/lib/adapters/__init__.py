@@ -6,7 +6,9 @@ To add a source, write a class with ``name``, ``tables``, ``matches`` and ``pars
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from .base import Adapter, Rejection, Row
 from .event_log import EventLogCsv, EventLogJsonLines
@@ -29,21 +31,23 @@ _EXPECTED = (
 )
 
 
-def _head(path: Path) -> bytes:
-    with path.open("rb") as handle:
+def _head(open_file: Callable[[], BinaryIO]) -> bytes:
+    with open_file() as handle:
         return handle.read(4096)
 
 
-def adapter_for(path: Path) -> Adapter | None:
-    head = _head(path)
+def adapter_for(path: Path, open_file: Callable[[], BinaryIO]) -> Adapter | None:
+    """The adapter that reads the file at ``path`` (by its name and first bytes, read through
+    ``open_file``: the landing folder's checked open), or None."""
+    head = _head(open_file)
     if any(head.startswith(magic) for magic, _ in _MAGIC):
         return None  # whatever its name says, an archive or image is not an export
     return next((adapter for adapter in ADAPTERS if adapter.matches(path, head)), None)
 
 
-def unrecognised_reason(path: Path) -> str:
+def unrecognised_reason(path: Path, open_file: Callable[[], BinaryIO]) -> str:
     """Why no adapter reads ``path``, and what to do about it."""
-    head = _head(path)
+    head = _head(open_file)
     for magic, what in _MAGIC:
         if head.startswith(magic):
             return f"unrecognised file: {what}; {_EXPECTED}"

@@ -8,26 +8,51 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import re
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from .base import (
+    INT32,
+    NON_FINITE,
     FieldError,
     Rejection,
     Row,
+    Source,
     excerpt,
+    holds_non_finite,
+    json_loads,
+    json_type_name,
     parse_bool,
     parse_int,
     parse_number,
     parse_text,
     parse_timestamp,
+    shown,
 )
 
 TABLE = "events"
+# A line longer than this is refused unread (reading it whole could exhaust memory). DuckDB's
+# reader takes objects up to 16 MB; longer lines up to this bound are read here.
+MAX_LINE_BYTES = 64 * 2**20
+# The longest CSV field read (Python's default is 128 KiB, short for a comment or labels).
+MAX_CSV_FIELD_CHARS = 16 * 2**20
+TOO_DEEP = "JSON nested too deeply to read"
+# What DuckDB's JSON reader takes and Python's refuses: nan / inf in any case, a trailing comma.
+_LENIENT_JSON = re.compile(r"nan|inf|,[ \t\r\n]*[}\]]", re.IGNORECASE)
+
+
+class LabelsTextNotJson(FieldError):
+    """``labels`` given as text that Python's JSON reader refuses; ``ask_duckdb`` when DuckDB's
+    reader may take it (too deep for Python, or JSON only DuckDB reads)."""
+
+    def __init__(self, reason: str, ask_duckdb: bool):
+        super().__init__("labels", reason)
+        self.ask_duckdb = ask_duckdb
 
 
 @cache
@@ -51,22 +76,63 @@ def _conditional_requirements() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(rules)
 
 
+_DIGITS = re.compile(r"[0-9]+")
+_COUNT = (0, INT32[1])
+
+
+def _vertices(value: Any, field: str) -> int:
+    """A label's vertex count: a whole JSON number, or text of digits (what the warehouse's
+    cast to INTEGER reads), from 0 to 2^31 - 1; absent counts 0."""
+    if isinstance(value, str) and value and not _DIGITS.fullmatch(value):
+        raise FieldError(field, f"expected a whole number, got {shown(value)}")
+    return parse_int(value, field, _COUNT) or 0
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check_label(item: Any, position: int) -> int:
+    """One object of ``labels`` against the schema; its vertex count. The first fault names
+    its field: class, vertices, bbox, confidence, then NaN or Infinity anywhere in it."""
+    if not isinstance(item, dict) or not isinstance(item.get("class"), str):
+        raise FieldError("labels", f"item {position} has no text 'class'")
+    field = f"labels[{position}]"
+    vertices = _vertices(item.get("vertices"), f"{field}.vertices")
+    bbox = item.get("bbox")
+    if bbox is not None and not (
+        isinstance(bbox, list)
+        and len(bbox) == 4
+        and all(_is_number(v) and math.isfinite(v) for v in bbox)
+    ):
+        raise FieldError(f"{field}.bbox", "expected 4 finite numbers (x, y, width, height)")
+    confidence = item.get("confidence")
+    if confidence is not None and not (_is_number(confidence) and 0 <= confidence <= 1):
+        raise FieldError(
+            f"{field}.confidence", f"expected a number from 0 to 1, got {shown(confidence)}"
+        )
+    if holds_non_finite(item):
+        raise FieldError(field, NON_FINITE)
+    return vertices
+
+
 def _label_summary(labels: Any) -> tuple[str | None, int | None, int | None]:
     """The labels array as canonical JSON text plus derived object and vertex counts."""
-    if labels in (None, ""):
+    if labels is None or labels == "":
         return None, None, None
     if isinstance(labels, str):
         try:
-            labels = json.loads(labels)
+            labels = json_loads(labels)
         except json.JSONDecodeError:
-            raise FieldError("labels", "not a JSON array") from None
+            lenient = _LENIENT_JSON.search(labels) is not None
+            raise LabelsTextNotJson("not a JSON array", lenient) from None
+        except RecursionError:
+            raise LabelsTextNotJson(TOO_DEEP, True) from None
     if not isinstance(labels, list):
-        raise FieldError("labels", f"expected an array, got {type(labels).__name__}")
-    vertices = 0
-    for position, item in enumerate(labels):
-        if not isinstance(item, dict) or not isinstance(item.get("class"), str):
-            raise FieldError("labels", f"item {position} has no text 'class'")
-        vertices += parse_int(item.get("vertices"), f"labels[{position}].vertices") or 0
+        raise FieldError("labels", f"expected an array, got {json_type_name(labels)}")
+    vertices = sum(_check_label(item, position) for position, item in enumerate(labels))
+    if vertices > _COUNT[1]:
+        raise FieldError("vertex_count", f"labels hold {vertices} vertices, more than {_COUNT[1]}")
     return json.dumps(labels, separators=(",", ":"), ensure_ascii=False), len(labels), vertices
 
 
@@ -83,8 +149,8 @@ def to_row(record: Any) -> dict[str, Any]:
         if pattern.match(event_type) and record.get(field) in (None, ""):
             raise FieldError(field, f"required for event_type {event_type}")
     labels_json, derived_objects, derived_vertices = _label_summary(record.get("labels"))
-    object_count = parse_int(record.get("object_count"), "object_count")
-    vertex_count = parse_int(record.get("vertex_count"), "vertex_count")
+    object_count = parse_int(record.get("object_count"), "object_count", INT32)
+    vertex_count = parse_int(record.get("vertex_count"), "vertex_count", INT32)
     return {
         "event_id": parse_text(record["event_id"], "event_id"),
         "event_type": event_type,
@@ -110,20 +176,65 @@ def to_row(record: Any) -> dict[str, Any]:
     }
 
 
-def _decoded_lines(path: Path) -> Iterator[tuple[int, str | None, bytes]]:
-    """(line number, text or None when not UTF-8, raw bytes); a leading BOM is dropped."""
-    with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            try:
-                yield number, raw.decode("utf-8"), raw
-            except UnicodeDecodeError as error:
-                yield number, None, raw[max(0, error.start - 20) : error.start + 20]
+def _lines(handle: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) of each line, or None for a line longer than MAX_LINE_BYTES (its
+    bytes are skipped, never held whole)."""
+    number = 0
+    while line := handle.readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if len(line) <= MAX_LINE_BYTES or line.endswith(b"\n"):
+            yield number, line
+            continue
+        while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+            pass
+        yield number, None
+
+
+OVERLONG = f"line longer than {MAX_LINE_BYTES >> 20} MiB: not read"
+
+
+def _decoded_lines(handle: BinaryIO) -> Iterator[tuple[int, str | None, bytes | None]]:
+    """(line number, text or None when not UTF-8, raw bytes or None when overlong); a leading
+    BOM is dropped."""
+    for number, raw in _lines(handle):
+        if raw is None:
+            yield number, None, None
+            continue
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            yield number, raw.decode("utf-8"), raw
+        except UnicodeDecodeError as error:
+            yield number, None, raw[max(0, error.start - 20) : error.start + 20]
 
 
 EMPTY_FILE = "empty file: nothing to load (was the export interrupted?)"
 NO_HEADER = "CSV file has no header row"
+
+
+def _unreadable(number: int, error: BaseException, text: str) -> Rejection:
+    """A record whose reading raised (memory, a bug): quarantined with the error's name."""
+    if isinstance(error, MemoryError):
+        reason = f"record too large to read ({len(text):,} characters)"
+    else:
+        reason = f"record could not be read: {type(error).__name__}: {error}"
+    return Rejection(number, None, reason[:500], excerpt(text))
+
+
+def _judged_by_duckdb(number: int, text: str, otherwise: Rejection) -> Row | Rejection:
+    """A line Python's JSON reader cannot take as DuckDB's reader takes it (nested deeper than
+    Python's recursion allows, or JSON only DuckDB reads: nan, inf, a trailing comma), judged
+    by the DuckDB reader alone, so both readers say the same of every record; ``otherwise``
+    when DuckDB cannot read it either."""
+    from ..event_log_native import read_record_alone
+
+    judged = read_record_alone(text)
+    if judged is None:
+        return otherwise
+    values, field, reason = judged
+    if values is None:
+        return Rejection(number, field, reason, excerpt(text))
+    return Row(TABLE, number, values)
 
 
 class EventLogJsonLines:
@@ -133,31 +244,62 @@ class EventLogJsonLines:
     def matches(self, path: Path, head: bytes) -> bool:
         return path.suffix.lower() in {".jsonl", ".ndjson"}
 
-    def parse(self, path: Path) -> Iterator[Row | Rejection]:
+    def parse(self, source: Source) -> Iterator[Row | Rejection]:
         records = 0
-        for number, text, raw in _decoded_lines(path):
-            records += 1
-            if text is None:
-                yield Rejection(number, None, "line is not valid UTF-8 text", excerpt(raw))
-                continue
-            if not text.strip():
-                continue
-            try:
-                record = json.loads(text)
-            except json.JSONDecodeError as error:
-                yield Rejection(
-                    number,
-                    None,
-                    f"not valid JSON ({error.msg}, column {error.colno})",
-                    excerpt(text),
-                )
-                continue
-            try:
-                yield Row(TABLE, number, to_row(record))
-            except FieldError as error:
-                yield Rejection(number, error.field, error.reason, excerpt(text))
+        with source.open() as handle:
+            for number, text, raw in _decoded_lines(handle):
+                records += 1
+                if raw is None:
+                    yield Rejection(number, None, OVERLONG)
+                    continue
+                if text is None:
+                    yield Rejection(number, None, "line is not valid UTF-8 text", excerpt(raw))
+                    continue
+                if not text.strip():
+                    continue
+                yield self._record(number, text)
         if not records:
             yield Rejection(0, None, EMPTY_FILE)
+
+    @staticmethod
+    def _record(number: int, text: str) -> Row | Rejection:
+        line = text.rstrip("\r\n")
+        try:
+            record = json_loads(text)
+        except json.JSONDecodeError as error:
+            refused = Rejection(
+                number, None, f"not valid JSON ({error.msg}, column {error.colno})", excerpt(text)
+            )
+            if _LENIENT_JSON.search(text):
+                return _judged_by_duckdb(number, line, refused)
+            return refused
+        except RecursionError:
+            return _judged_by_duckdb(number, line, Rejection(number, None, TOO_DEEP, excerpt(text)))
+        except Exception as error:  # noqa: BLE001 - no record may stop the night
+            return _unreadable(number, error, text)
+        try:
+            return Row(TABLE, number, to_row(record))
+        except LabelsTextNotJson as error:
+            refused = Rejection(number, error.field, error.reason, excerpt(text))
+            return _judged_by_duckdb(number, line, refused) if error.ask_duckdb else refused
+        except FieldError as error:
+            return Rejection(number, error.field, error.reason, excerpt(text))
+        except Exception as error:  # noqa: BLE001
+            return _unreadable(number, error, text)
+
+
+def _csv_lines(handle: BinaryIO, overlong: set[int]) -> Iterator[str]:
+    """The file's lines as text for csv.reader; a line longer than MAX_LINE_BYTES is given as
+    an empty line and its number added to ``overlong``."""
+    for number, raw in _lines(handle):
+        if raw is None:
+            overlong.add(number)
+            yield "\n"
+            continue
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        # surrogateescape keeps undecodable bytes visible so one bad row does not sink the file.
+        yield raw.decode("utf-8", "surrogateescape")
 
 
 class EventLogCsv:
@@ -167,41 +309,60 @@ class EventLogCsv:
     def matches(self, path: Path, head: bytes) -> bool:
         return path.suffix.lower() == ".csv" and b"event_type" in head.split(b"\n", 1)[0]
 
-    def parse(self, path: Path) -> Iterator[Row | Rejection]:
-        # surrogateescape keeps undecodable bytes visible so one bad row does not sink the file.
-        with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
+    def parse(self, source: Source) -> Iterator[Row | Rejection]:
+        # Process-wide, but only ever raised to this bound (no reader wants a smaller one).
+        csv.field_size_limit(max(csv.field_size_limit(), MAX_CSV_FIELD_CHARS))
+        overlong: set[int] = set()
+        with source.open() as handle:
+            reader = csv.reader(_csv_lines(handle, overlong))
+            try:
+                header = next(reader, None)
+            except csv.Error as error:
+                yield Rejection(1, None, f"CSV header row could not be read: {error}")
+                return
             if not header:
-                yield Rejection(0, None, EMPTY_FILE if path.stat().st_size == 0 else NO_HEADER)
+                empty = handle.tell() == 0
+                yield Rejection(0, None, EMPTY_FILE if empty else NO_HEADER)
                 return
             record_start = reader.line_num + 1
-            for cells in reader:
+            while True:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as error:
+                    number, record_start = record_start, reader.line_num + 1
+                    yield Rejection(number, None, f"CSV row could not be read: {error}")
+                    continue
                 number, record_start = record_start, reader.line_num + 1
+                if number in overlong:
+                    yield Rejection(number, None, OVERLONG)
+                    continue
                 if not any(cells):
                     continue
-                text = ",".join(cells)
-                if _has_undecodable(text):
-                    yield Rejection(
-                        number,
-                        None,
-                        "row is not valid UTF-8 text",
-                        excerpt(text.encode("utf-8", "surrogateescape")),
-                    )
-                    continue
-                if len(cells) != len(header):
-                    yield Rejection(
-                        number,
-                        None,
-                        f"expected {len(header)} columns, found {len(cells)}",
-                        excerpt(text),
-                    )
-                    continue
-                record = {key: value for key, value in zip(header, cells, strict=True) if value}
-                try:
-                    yield Row(TABLE, number, to_row(record))
-                except FieldError as error:
-                    yield Rejection(number, error.field, error.reason, excerpt(text))
+                yield self._row(number, header, cells)
+
+    @staticmethod
+    def _row(number: int, header: list[str], cells: list[str]) -> Row | Rejection:
+        text = ",".join(cells)
+        if _has_undecodable(text):
+            return Rejection(
+                number,
+                None,
+                "row is not valid UTF-8 text",
+                excerpt(text.encode("utf-8", "surrogateescape")),
+            )
+        if len(cells) != len(header):
+            return Rejection(
+                number, None, f"expected {len(header)} columns, found {len(cells)}", excerpt(text)
+            )
+        record = {key: value for key, value in zip(header, cells, strict=True) if value}
+        try:
+            return Row(TABLE, number, to_row(record))
+        except FieldError as error:
+            return Rejection(number, error.field, error.reason, excerpt(text))
+        except Exception as error:  # noqa: BLE001 - no record may stop the night
+            return _unreadable(number, error, text)
 
 
 def _has_undecodable(text: str) -> bool:

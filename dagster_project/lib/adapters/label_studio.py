@@ -13,10 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from .base import (
+    INT32,
+    NON_FINITE,
     FieldError,
     Rejection,
     Row,
+    Source,
     excerpt,
+    holds_non_finite,
+    json_loads,
+    json_type_name,
     optional_timestamp,
     parse_bool,
     parse_int,
@@ -51,20 +57,20 @@ def task_row(task: dict[str, Any]) -> dict[str, Any]:
         "meta": _json_text(task.get("meta")),
         "created_at": optional_timestamp(task.get("created_at"), "created_at"),
         "updated_at": optional_timestamp(task.get("updated_at"), "updated_at"),
-        "total_annotations": parse_int(task.get("total_annotations"), "total_annotations"),
+        "total_annotations": parse_int(task.get("total_annotations"), "total_annotations", INT32),
         "cancelled_annotations": parse_int(
-            task.get("cancelled_annotations"), "cancelled_annotations"
+            task.get("cancelled_annotations"), "cancelled_annotations", INT32
         ),
-        "comment_count": parse_int(task.get("comment_count"), "comment_count"),
+        "comment_count": parse_int(task.get("comment_count"), "comment_count", INT32),
         "unresolved_comment_count": parse_int(
-            task.get("unresolved_comment_count"), "unresolved_comment_count"
+            task.get("unresolved_comment_count"), "unresolved_comment_count", INT32
         ),
     }
 
 
 def annotation_row(annotation: Any, task: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(annotation, dict):
-        raise FieldError("annotations[]", f"expected an object, got {type(annotation).__name__}")
+        raise FieldError("annotations[]", f"expected an object, got {json_type_name(annotation)}")
     for field in ("id", "completed_by"):
         if annotation.get(field) in (None, ""):
             raise FieldError(field, "required field is missing or empty")
@@ -72,7 +78,9 @@ def annotation_row(annotation: Any, task: dict[str, Any]) -> dict[str, Any]:
     updated_by_id, _ = _user(annotation.get("updated_by"), "updated_by")
     result = annotation.get("result")
     if result is not None and not isinstance(result, list):
-        raise FieldError("result", f"expected an array, got {type(result).__name__}")
+        raise FieldError("result", f"expected an array, got {json_type_name(result)}")
+    if holds_non_finite(result):
+        raise FieldError("result", NON_FINITE)
     return {
         "annotation_id": parse_int(annotation["id"], "id"),
         "task_id": parse_int(task["id"], "id"),
@@ -91,7 +99,7 @@ def annotation_row(annotation: Any, task: dict[str, Any]) -> dict[str, Any]:
         "last_action": parse_text(annotation.get("last_action"), "last_action"),
         "updated_by_id": updated_by_id,
         "parent_annotation": parse_int(annotation.get("parent_annotation"), "parent_annotation"),
-        "result_count": parse_int(annotation.get("result_count"), "result_count"),
+        "result_count": parse_int(annotation.get("result_count"), "result_count", INT32),
     }
 
 
@@ -102,10 +110,11 @@ class LabelStudioJson:
     def matches(self, path: Path, head: bytes) -> bool:
         return path.suffix.lower() == ".json" and head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"["
 
-    def parse(self, path: Path) -> Iterator[Row | Rejection]:
-        raw = path.read_bytes()
+    def parse(self, source: Source) -> Iterator[Row | Rejection]:
+        with source.open() as handle:
+            raw = handle.read()
         try:
-            tasks = json.loads(raw.decode("utf-8-sig"))
+            tasks = json_loads(raw.decode("utf-8-sig"))
         except UnicodeDecodeError as error:
             yield Rejection(0, None, f"file is not UTF-8 (byte {error.start})", excerpt(raw[:200]))
             return
@@ -117,28 +126,48 @@ class LabelStudioJson:
                 excerpt(raw[max(0, error.pos - 100) : error.pos]),
             )
             return
+        except RecursionError:
+            yield Rejection(0, None, "JSON nested too deeply to read")
+            return
+        except MemoryError:
+            yield Rejection(0, None, f"export too large to read in memory ({len(raw):,} bytes)")
+            return
         if not isinstance(tasks, list):
             yield Rejection(0, None, "expected a JSON array of tasks", excerpt(raw[:200]))
             return
         if not tasks:
             yield Rejection(0, None, "the export holds no tasks (an empty project or filter?)")
             return
+        del raw
         for number, task in enumerate(tasks, start=1):
-            if not isinstance(task, dict):
-                yield Rejection(number, None, "task is not an object", excerpt(json.dumps(task)))
-                continue
             try:
-                yield Row(TASKS, number, task_row(task))
-            except FieldError as error:
-                yield Rejection(number, error.field, error.reason, excerpt(json.dumps(task)))
-                continue
-            for position, annotation in enumerate(task.get("annotations") or []):
-                try:
-                    yield Row(ANNOTATIONS, number, annotation_row(annotation, task))
-                except FieldError as error:
-                    yield Rejection(
-                        number,
-                        f"annotations[{position}].{error.field}",
-                        error.reason,
-                        excerpt(json.dumps(annotation)),
-                    )
+                yield from _task_rows(number, task)
+            except Exception as error:  # noqa: BLE001 - no task may stop the night
+                yield Rejection(
+                    number, None, f"task could not be read: {type(error).__name__}: {error}"[:500]
+                )
+
+
+def _task_rows(number: int, task: Any) -> Iterator[Row | Rejection]:
+    if not isinstance(task, dict):
+        yield Rejection(number, None, "task is not an object", _shown(task))
+        return
+    try:
+        yield Row(TASKS, number, task_row(task))
+    except FieldError as error:
+        yield Rejection(number, error.field, error.reason, _shown(task))
+        return
+    for position, annotation in enumerate(task.get("annotations") or []):
+        try:
+            yield Row(ANNOTATIONS, number, annotation_row(annotation, task))
+        except FieldError as error:
+            yield Rejection(
+                number,
+                f"annotations[{position}].{error.field}",
+                error.reason,
+                _shown(annotation),
+            )
+
+
+def _shown(value: Any) -> str:
+    return excerpt(json.dumps(value, default=repr))

@@ -271,10 +271,26 @@ def publish_site(
     return dataclasses.replace(written, paths=[site / path.name for path in written.paths])
 
 
-def mark_site_failed(site: Path, reason: str, at: dt.datetime | None = None) -> None:
-    """Tonight failed: the published report stays as it is and every page says why.
+def mark_site_failed(site: Path, reason: str, at: dt.datetime | None = None) -> bool:
+    """Tonight failed: the published report stays as it is and every page says why. Best
+    effort: a disk too full to take the banner leaves the site as it was and says so on
+    standard error (the night's own failure is already reported); never raises an OSError.
+    Whether the banner was written.
 
     With no report yet, a one-page site says that the first night failed and why."""
+    try:
+        _mark_site_failed(site, reason, at)
+    except OSError as error:
+        print(
+            f"annolytics: the failure banner could not be written to {site} "
+            f"({error.strerror or error}); the report there still shows the last night",
+            file=sys.stderr,
+        )
+        return False
+    return True
+
+
+def _mark_site_failed(site: Path, reason: str, at: dt.datetime | None) -> None:
     if site.parent.is_dir():
         remove_leftovers(site)
     status = failed_status(read_status(site), reason, at or _now())

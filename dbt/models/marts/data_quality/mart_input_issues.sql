@@ -13,7 +13,11 @@ quarantined as (
         detected_by,
         count(*) as records,
         min(record_number) as first_record_number,
-        arg_min(excerpt, record_number) as example
+        -- Published: short, and never from a file quarantined or refused whole.
+        arg_min(
+            case when record_number > 0 then left(excerpt, {{ var('published_excerpt_chars') }}) end,
+            record_number
+        ) as example
     from {{ ref('stg_ingest__quarantine') }}
     group by source_file, field, reason, detected_by
 
