@@ -14,11 +14,11 @@ import time
 from pathlib import Path
 
 from dagster_project.lib.bench import add_bench_arguments, bench_command
-from dagster_project.lib.disk_space import DiskWatch, night_folders, record_usage
-from dagster_project.lib.night_reason import FailedCheck, StepFailure, failure_reason
+from dagster_project.lib.night.disk_space import DiskWatch, night_folders, record_usage
+from dagster_project.lib.night.reason import FailedCheck, StepFailure, failure_reason
+from dagster_project.lib.night.step_times import format_step_times
 from dagster_project.lib.settings import DBT_PROJECT_DIR, REPO_ROOT, Paths
 from dagster_project.lib.site.publish import mark_site_failed
-from dagster_project.lib.step_times import format_step_times
 
 DEFAULT_LANDING = REPO_ROOT / "data" / "landing"
 DEFAULT_WAREHOUSE = REPO_ROOT / "data" / "warehouse.duckdb"
@@ -54,7 +54,7 @@ def _error_text(error) -> str:
 
 
 def _failure_reason(result, paths: Paths | None = None) -> str | None:
-    """One line naming what stopped the night (lib/night_reason.py), or None."""
+    """One line naming what stopped the night (lib/night/reason.py), or None."""
     failures = [
         StepFailure(
             event.step_key,
@@ -95,7 +95,7 @@ def run_night(landing: Path, warehouse: Path, site: Path, wait_s: float = 0.0) -
             file=sys.stderr,
         )
         return 2
-    from dagster_project.lib.run_lock import WarehouseBusy, warehouse_lock
+    from dagster_project.lib.night.run_lock import WarehouseBusy, warehouse_lock
 
     try:
         with warehouse_lock(paths.warehouse, wait_s=wait_s):
@@ -133,8 +133,8 @@ def _run_locked(paths: Paths) -> int:
 
 
 def replay_files(warehouse: Path, files: list[str], wait_s: float = 0.0) -> int:
-    from dagster_project.lib.replay import replay
-    from dagster_project.lib.run_lock import WarehouseBusy, warehouse_lock
+    from dagster_project.lib.ingest.replay import replay
+    from dagster_project.lib.night.run_lock import WarehouseBusy, warehouse_lock
 
     try:
         with warehouse_lock(warehouse.resolve(), wait_s=wait_s):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from dagster_project.lib.adapters import Rejection, Row, adapter_for
-from dagster_project.lib.adapters.event_log import EventLogCsv, EventLogJsonLines
-from dagster_project.lib.adapters.label_studio import LabelStudioJson
-from dagster_project.lib.landing import scan_landed
+from dagster_project.lib.ingest.adapters import Rejection, Row, adapter_for
+from dagster_project.lib.ingest.adapters.event_log import EventLogCsv, EventLogJsonLines
+from dagster_project.lib.ingest.adapters.label_studio import LabelStudioJson
+from dagster_project.lib.ingest.landing import scan_landed
 
 GOOD = {
     "event_id": "e1",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dagster_project.lib.agreement_stats import BOX_COLUMNS, agreement, box_iou
+from dagster_project.lib.stats.agreement import BOX_COLUMNS, agreement, box_iou
 
 
 def box(bbox=None) -> dict:

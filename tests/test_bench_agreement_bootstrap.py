@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dagster_project.lib.agreement_stats import _resampled_alphas, alpha_of
+from dagster_project.lib.stats.agreement import _resampled_alphas, alpha_of
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
@@ -40,7 +40,7 @@ def test_alpha_from_item_counts_equals_alpha_of_the_reliability_matrix(seed):
     """The marts compute alpha from per-item 0/1 counts (the raters x items matrix grows with
     the square of the operation); krippendorff gives the same figure from either, bit for bit,
     for a project and for each class's subset of it."""
-    from dagster_project.lib.agreement_stats import (
+    from dagster_project.lib.stats.agreement import (
         alpha_of_counts,
         item_value_counts,
         reliability_matrix,

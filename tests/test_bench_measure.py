@@ -62,7 +62,7 @@ def test_night_steps_reads_the_last_steps_line_of_a_night_log(tmp_path: Path):
 
 
 def test_the_steps_line_reads_back_as_written():
-    from dagster_project.lib.step_times import format_step_times, parse_step_times
+    from dagster_project.lib.night.step_times import format_step_times, parse_step_times
 
     line = format_step_times([("raw_layer", 37.44), ("warehouse_models", 87.0), ("a_b", 0.04)])
     assert line == "Steps: raw_layer 37.4 s, warehouse_models 87.0 s, a_b 0.0 s"

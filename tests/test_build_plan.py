@@ -8,8 +8,9 @@ from datetime import datetime
 import duckdb
 import pytest
 
-from dagster_project.lib import build_plan, night_fingerprint
-from dagster_project.lib.raw_tables import create_raw_tables_sql
+from dagster_project.lib.ingest.raw_tables import create_raw_tables_sql
+from dagster_project.lib.night import build_plan
+from dagster_project.lib.night import fingerprint as night_fingerprint
 
 CODE = "code-of-last-night"
 LANDED = datetime(2026, 11, 20, 2, 0)

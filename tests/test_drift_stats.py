@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from test_rejection_stats import hypergeometric_tail
 
-from dagster_project.lib.drift_stats import DriftRule, weekly_drift
+from dagster_project.lib.stats.drift import DriftRule, weekly_drift
 
 MONDAY = date(2026, 9, 7)
 NO_COMPARISONS = pd.DataFrame(
@@ -206,7 +206,7 @@ def test_the_unwrapped_mann_whitney_test_gives_scipys_public_p_values(seed):
     import numpy as np
     from scipy.stats import mannwhitneyu
 
-    from dagster_project.lib import drift_stats
+    from dagster_project.lib.stats import drift as drift_stats
 
     assert drift_stats._mann_whitney_u is mannwhitneyu.__wrapped__
     generator = np.random.default_rng(seed)

@@ -22,7 +22,7 @@ from test_reruns import warehouse_fingerprints
 
 from dagster_project.cli import EXIT_BUSY, run_night
 from dagster_project.lib.failpoints import ENV, POINTS
-from dagster_project.lib.run_lock import lock_path
+from dagster_project.lib.night.run_lock import lock_path
 from dagster_project.lib.synthetic import generate
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from test_rejection_stats import hypergeometric_tail
 
-from dagster_project.lib.fidelity_stats import fidelity_cost
+from dagster_project.lib.stats.fidelity import fidelity_cost
 
 
 def polygon_annotations(project: str, vertices: int, count: int, rejected: int) -> list[dict]:

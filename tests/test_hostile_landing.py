@@ -16,10 +16,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-import dagster_project.lib.adapters.event_log as event_log
-import dagster_project.lib.ingest as ingest_module
-from dagster_project.lib.ingest import ingest_file, ingest_landing
-from dagster_project.lib.landing import (
+import dagster_project.lib.ingest.adapters.event_log as event_log
+import dagster_project.lib.ingest.load as ingest_module
+from dagster_project.lib.ingest.landing import (
     REFUSED_FOLDER_LINK,
     REFUSED_LINK,
     REFUSED_OUTSIDE,
@@ -28,7 +27,8 @@ from dagster_project.lib.landing import (
     scan_landed,
     scan_landing,
 )
-from dagster_project.lib.validation import Validator
+from dagster_project.lib.ingest.load import ingest_file, ingest_landing
+from dagster_project.lib.quality.validation import Validator
 
 NOW = datetime(2026, 11, 23, 12, 0, 0)
 MARKER = "root:x:0:0:secret-marker"

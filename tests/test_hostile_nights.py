@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.lib.disk_space import MB, free_bytes, read_usage
+from dagster_project.lib.night.disk_space import MB, free_bytes, read_usage
 from dagster_project.lib.synthetic import generate
 
 pytestmark = pytest.mark.slow

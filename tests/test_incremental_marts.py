@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 from bench_nights import bench_nights, same_contents, table_contents
 
-from dagster_project.lib.drift_stats import DRIFT_COLUMNS
 from dagster_project.lib.settings import DBT_PROJECT_DIR, WAREHOUSE_ENV
+from dagster_project.lib.stats.drift import DRIFT_COLUMNS
 
 DRIFT = "marts.mart_drift"
 KEPT_P_VALUE = 0.123456789  # a p-value no test computes: only a kept row can still hold it

@@ -101,7 +101,7 @@ def test_a_night_with_nothing_new_skips_the_build_and_a_forced_one_gives_the_sam
 ):
     from conftest import FIXTURES, run_nightly
 
-    from dagster_project.lib.night_fingerprint import FORCE_ENV
+    from dagster_project.lib.night.fingerprint import FORCE_ENV
 
     files = {"hand_computed.jsonl": FIXTURES / "events" / "hand_computed.jsonl"}
     first = run_nightly(tmp_path, files)

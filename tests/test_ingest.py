@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.lib.ingest import ingest_landing
+from dagster_project.lib.ingest.load import ingest_landing
 
 NOW = datetime(2026, 11, 23, 12, 0, 0)
 
@@ -118,7 +118,7 @@ def test_a_failed_file_leaves_no_partial_rows(tmp_path, monkeypatch):
     landing, warehouse = tmp_path / "landing", tmp_path / "w.duckdb"
     landing.mkdir()
     (landing / "a.jsonl").write_text(event("e1") + "\n")
-    import dagster_project.lib.ingest as ingest_module
+    import dagster_project.lib.ingest.load as ingest_module
 
     def explode(*args, **kwargs):
         raise RuntimeError("killed mid-file")
@@ -143,7 +143,7 @@ def test_files_committed_before_a_kill_survive_without_a_checkpoint(tmp_path):
 import os
 from datetime import datetime
 from pathlib import Path
-import dagster_project.lib.ingest as ingest_module
+import dagster_project.lib.ingest.load as ingest_module
 
 calls = []
 
@@ -172,7 +172,7 @@ ingest_module.ingest_landing(
 def test_ingestion_bounds_duckdb_memory_like_dbt(tmp_path, monkeypatch):
     """DuckDB's default limit is 80 % of RAM: at 10 M events ingestion alone reached 3.4 GB.
     It takes the limit dbt's profile takes, from the same variable."""
-    from dagster_project.lib.ingest import connect
+    from dagster_project.lib.ingest.load import connect
 
     query = "select value from duckdb_settings() where name = 'memory_limit'"
 

@@ -14,9 +14,9 @@ from datetime import datetime
 import duckdb
 import pytest
 
-import dagster_project.lib.ingest as ingest_module
-from dagster_project.lib.ingest import ingest_landing
-from dagster_project.lib.landing import scan_file
+import dagster_project.lib.ingest.load as ingest_module
+from dagster_project.lib.ingest.landing import scan_file
+from dagster_project.lib.ingest.load import ingest_landing
 
 NOW = datetime(2026, 11, 23, 12, 0, 0)
 

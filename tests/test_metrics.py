@@ -191,7 +191,7 @@ def test_cost_from_the_default_hourly_rate(hand_night):
 
 
 def test_approval_rates_with_wilson_intervals(hand_night):
-    from dagster_project.lib.rejection_stats import wilson
+    from dagster_project.lib.stats.rejection import wilson
 
     rows = {
         (r["dimension"], r["subject"]): r

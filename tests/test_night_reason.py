@@ -1,8 +1,8 @@
-"""The reason a failed night gives: its root cause first (lib/night_reason.py)."""
+"""The reason a failed night gives: its root cause first (lib/night/reason.py)."""
 
 from __future__ import annotations
 
-from dagster_project.lib.night_reason import (
+from dagster_project.lib.night.reason import (
     CHECKS_FAILED_ERROR,
     DBT_ERROR,
     FailedCheck,

@@ -9,9 +9,9 @@ import duckdb
 import pytest
 
 from dagster_project.cli import EXIT_BUSY, main
-from dagster_project.lib.ingest import ingest_landing
-from dagster_project.lib.replay import replay
-from dagster_project.lib.run_lock import WarehouseBusy, warehouse_lock
+from dagster_project.lib.ingest.load import ingest_landing
+from dagster_project.lib.ingest.replay import replay
+from dagster_project.lib.night.run_lock import WarehouseBusy, warehouse_lock
 
 
 def landed(tmp_path):

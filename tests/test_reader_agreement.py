@@ -23,9 +23,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-import dagster_project.lib.ingest as ingest_module
-from dagster_project.lib.ingest import ingest_landing
-from dagster_project.lib.validation import Validator
+import dagster_project.lib.ingest.load as ingest_module
+from dagster_project.lib.ingest.load import ingest_landing
+from dagster_project.lib.quality.validation import Validator
 
 NOW = datetime(2026, 11, 23, 12, 0, 0)
 DEEP = "[" * 3000 + "]" * 3000  # deeper than Python's JSON reader goes

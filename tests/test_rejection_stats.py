@@ -7,7 +7,7 @@ from math import comb
 import pandas as pd
 import pytest
 
-from dagster_project.lib.rejection_stats import annotator_quality, person_vs_class, wilson
+from dagster_project.lib.stats.rejection import annotator_quality, person_vs_class, wilson
 
 
 def reviews(*cells: tuple[str, str, int, int]) -> pd.DataFrame:

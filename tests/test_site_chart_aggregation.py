@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from test_site_support import chromium, generated_night, serve
 
-from dagster_project.lib.site import render
+from dagster_project.lib.site import charts
+from dagster_project.lib.site import environment as site_environment
 from dagster_project.lib.site.pages import load_pages
 from dagster_project.lib.site.publish import PublishSettings, publish_site
 from dagster_project.lib.site.run_info import RunInfo
@@ -44,7 +45,9 @@ def _publish(night, folder: Path, aggregate: bool) -> Path:
     site = folder / "site"
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(
-            render, "_chart_rows", functools.partial(render._chart_rows, aggregate=aggregate)
+            site_environment,
+            "chart_rows",
+            functools.partial(charts.chart_rows, aggregate=aggregate),
         )
         publish_site(night.warehouse, site, RUN, PublishSettings(snapshot_retention=0))
     return site
@@ -58,7 +61,7 @@ def sites(night, tmp_path_factory) -> dict[str, Path]:
     }
 
 
-def _chart_rows(page: Path) -> dict[str, int]:
+def chart_rows(page: Path) -> dict[str, int]:
     text = page.read_text(encoding="utf-8")
     return {chart: len(json.loads(spec)["rows"]) for chart, spec in _CHART_SPECS.findall(text)}
 
@@ -132,8 +135,8 @@ def test_aggregated_charts_draw_what_the_rows_drew_under_every_filter(night, sit
 
 
 def test_charts_that_add_up_carry_one_row_per_key(night, sites):
-    aggregated = _chart_rows(sites["aggregated"] / "throughput.html")
-    rows = _chart_rows(sites["rows"] / "throughput.html")
+    aggregated = chart_rows(sites["aggregated"] / "throughput.html")
+    rows = chart_rows(sites["rows"] / "throughput.html")
     daily_rows, project_days = night.rows(
         "select count(*), count(distinct (project_key, day)) from marts.mart_throughput_daily"
     )[0]
@@ -156,18 +159,17 @@ def test_a_chart_key_of_one_row_is_that_row_as_it_was():
         {"project_key": "a", "day": "2026-11-02", "annotator": "y", "tasks": None, "labels": 4},
     ]
     spec = {"x": "day", "y": {"tasks": "tasks"}, "sum": True}
-    assert render._chart_rows(rows, spec, "bar") == [
+    assert charts.chart_rows(rows, spec, "bar") == [
         {"project_key": "a", "day": "2026-11-01", "tasks": None},
         {"project_key": "a", "day": "2026-11-02", "tasks": 3},
     ]
     weighted = {"x": "day", "y": {"labels": "mean"}, "weight": "tasks"}
-    assert render._chart_rows(rows, weighted, "line") == [
+    assert charts.chart_rows(rows, weighted, "line") == [
         {"project_key": "a", "day": "2026-11-01", "tasks": None, "labels": 2},
         {"project_key": "a", "day": "2026-11-02", "tasks": 3, "labels": 1.0},
     ]
     # Not added up: a box draws every row, a plain heatmap the last value of a cell.
-    assert len(render._chart_rows(rows, {"group": "project_key", "y": {"tasks": "t"}}, "box")) == 3
+    assert len(charts.chart_rows(rows, {"group": "project_key", "y": {"tasks": "t"}}, "box")) == 3
     assert (
-        len(render._chart_rows(rows, {"x": "day", "y": "project_key", "z": "tasks"}, "heatmap"))
-        == 3
+        len(charts.chart_rows(rows, {"x": "day", "y": "project_key", "z": "tasks"}, "heatmap")) == 3
     )

@@ -1,5 +1,5 @@
 """Charts with a bar, heatmap row or tree node per person show the busiest people only
-(render.CHART_PEOPLE), and say so in their caption; tables keep everyone."""
+(charts.CHART_PEOPLE), and say so in their caption; tables keep everyone."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ import duckdb
 import pytest
 from test_site_support import generated_night
 
-from dagster_project.lib.site import render
+from dagster_project.lib.site import charts
+from dagster_project.lib.site.charts import top_rows
 from dagster_project.lib.site.data import collect_pages
+from dagster_project.lib.site.environment import environment
 from dagster_project.lib.site.pages import load_pages
-from dagster_project.lib.site.render import SiteContext, _top_rows, environment, render_pages
+from dagster_project.lib.site.render import RenderPlan, SiteContext, render_pages
 from dagster_project.lib.site.run_info import RunInfo
 
 ROWS = [
@@ -29,7 +31,7 @@ ROWS = [
 
 
 def test_the_busiest_keep_their_rows_in_order_and_ties_go_to_the_first_name():
-    top = _top_rows(ROWS, "who", "tasks", 2)
+    top = top_rows(ROWS, "who", "tasks", 2)
     # Totals: ann 6, bob 4, cat 4, dan 1; bob and cat tie, bob sorts first.
     assert top.rows == [ROWS[0], ROWS[1], ROWS[3]]
     assert (top.shown, top.total) == (2, 4)
@@ -39,7 +41,7 @@ def test_the_busiest_keep_their_rows_in_order_and_ties_go_to_the_first_name():
 
 
 def test_nothing_is_left_out_within_the_limit():
-    top = _top_rows(ROWS, "who", "tasks", 4)
+    top = top_rows(ROWS, "who", "tasks", 4)
     assert top.rows == ROWS and top.note("people", "tasks") == ""
 
 
@@ -51,9 +53,9 @@ def test_a_pair_is_shown_when_both_of_its_people_are_among_the_busiest():
         {"first": "cat", "second": "dan", "tasks": 20},
     ]
     # ann 11, bob 11, cat 22, dan 20: cat and dan.
-    assert _top_rows(pairs, ["first", "second"], "tasks", 2).rows == [pairs[3]]
+    assert top_rows(pairs, ["first", "second"], "tasks", 2).rows == [pairs[3]]
     # Together, the two columns are one key: the pairs (cat, dan) 20 and (ann, bob) 10.
-    together = _top_rows(pairs, ["first", "second"], "tasks", 2, together=True)
+    together = top_rows(pairs, ["first", "second"], "tasks", 2, together=True)
     assert together.rows == [pairs[0], pairs[3]] and (together.shown, together.total) == (2, 4)
     # Several measures add up: received + done.
     people = [
@@ -61,7 +63,7 @@ def test_a_pair_is_shown_when_both_of_its_people_are_among_the_busiest():
         {"person": "bob", "received": 5, "done": 0},
         {"person": "cat", "received": 3, "done": 3},
     ]
-    assert [row["person"] for row in _top_rows(people, "person", ["received", "done"], 2).rows] == [
+    assert [row["person"] for row in top_rows(people, "person", ["received", "done"], 2).rows] == [
         "ann",
         "cat",
     ]
@@ -78,16 +80,18 @@ def test_the_pages_charts_show_the_busiest_people_of_the_warehouse(
     tmp_path_factory, tmp_path, monkeypatch
 ):
     night = generated_night(tmp_path_factory)
-    monkeypatch.setattr(render, "CHART_PEOPLE", 3)
+    monkeypatch.setattr(charts, "CHART_PEOPLE", 3)
     definitions = [page for page in load_pages() if page.slug in ("reworks", "people")]
     with duckdb.connect(str(night.warehouse), read_only=True) as connection:
         pages = collect_pages(connection, definitions)
     render_pages(
-        environment(),
-        tmp_path,
-        pages,
-        RunInfo(generated_at=dt.datetime(2026, 11, 5)),
-        SiteContext(),
+        RenderPlan(
+            environment(),
+            tmp_path,
+            pages,
+            RunInfo(generated_at=dt.datetime(2026, 11, 5)),
+            SiteContext(),
+        )
     )
     reworks = (tmp_path / "reworks.html").read_text()
     busiest = night.rows(
@@ -115,4 +119,4 @@ def test_the_pages_charts_show_the_busiest_people_of_the_warehouse(
 
 @pytest.mark.parametrize("limit", [1, 2])
 def test_the_limit_holds_for_any_size(limit):
-    assert _top_rows(ROWS, "who", "tasks", limit).shown == limit
+    assert top_rows(ROWS, "who", "tasks", limit).shown == limit

@@ -18,10 +18,11 @@ from jinja2 import DictLoader, Environment
 from test_site_support import generated_night
 
 from dagster_project.lib.site.data import PageInstance, collect_pages, plan_pages, with_data
+from dagster_project.lib.site.environment import environment
 from dagster_project.lib.site.night import EarlierNight, NightContext
 from dagster_project.lib.site.page_cache import MANIFEST, PageCache, template_variables
 from dagster_project.lib.site.pages import PageDefinition, load_pages
-from dagster_project.lib.site.render import SiteContext, environment, render_pages
+from dagster_project.lib.site.render import RenderPlan, SiteContext, render_pages
 from dagster_project.lib.site.run_info import CheckOutcome, RunInfo
 
 LIMIT = 3  # small, so that person pages write CSV files too
@@ -58,7 +59,7 @@ def pages(tmp_path_factory) -> list[PageInstance]:
 def _render(folder: Path, pages, day: int, previous: Path | None = None, site=SITE):
     folder.mkdir()
     return render_pages(
-        environment(LIMIT), folder, pages, _run(day), site, _night(day), None, previous
+        RenderPlan(environment(LIMIT), folder, pages, _run(day), site, _night(day), None, previous)
     )
 
 
@@ -98,9 +99,11 @@ def test_tonights_copy_is_the_live_page_or_what_rendering_it_for_the_copy_writes
     for name in ("live", "copy", "rendered"):
         (tmp_path / name).mkdir()
     render_pages(
-        env, tmp_path / "live", pages, _run(5), SITE, _night(5), (tmp_path / "copy", copy_night)
+        RenderPlan(
+            env, tmp_path / "live", pages, _run(5), SITE, _night(5), (tmp_path / "copy", copy_night)
+        )
     )
-    render_pages(env, tmp_path / "rendered", pages, _run(5), SITE, copy_night)
+    render_pages(RenderPlan(env, tmp_path / "rendered", pages, _run(5), SITE, copy_night))
 
     names = sorted(page.filename for page in pages)
     assert len(names) > 20  # person pages included
@@ -163,15 +166,17 @@ def test_a_page_whose_rows_changed_is_the_only_one_fetched_and_rendered(tmp_path
 
         (tmp_path / "night5").mkdir()
         render_pages(
-            environment(LIMIT),
-            tmp_path / "night5",
-            planned,
-            _run(5),
-            SITE,
-            _night(5),
-            None,
-            tmp_path / "night4",
-            load,
+            RenderPlan(
+                environment(LIMIT),
+                tmp_path / "night5",
+                planned,
+                _run(5),
+                SITE,
+                _night(5),
+                None,
+                tmp_path / "night4",
+                load,
+            )
         )
         _render(tmp_path / "fresh5", collect_pages(connection, definitions), 5)
 

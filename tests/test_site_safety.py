@@ -105,7 +105,7 @@ def test_no_local_path_in_the_published_site(night, tmp_path_factory):
 
 
 def test_table_cells_escape_every_value_and_format_as_documented():
-    from dagster_project.lib.site.render import environment
+    from dagster_project.lib.site.environment import environment
 
     template = environment().from_string(
         '{% import "partials/tables.html.j2" as tables with context %}'

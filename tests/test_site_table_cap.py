@@ -19,6 +19,7 @@ from test_site_support import generated_night, people
 
 from dagster_project.defs.reports.resources import ReportSettings
 from dagster_project.lib.site.data import PageInstance, collect_pages
+from dagster_project.lib.site.environment import environment
 from dagster_project.lib.site.night import NightContext
 from dagster_project.lib.site.pages import load_pages
 from dagster_project.lib.site.pseudonyms import KEY_ENV
@@ -28,7 +29,7 @@ from dagster_project.lib.site.publish import (
     PublishSettings,
     publish_site,
 )
-from dagster_project.lib.site.render import SiteContext, environment, render_pages
+from dagster_project.lib.site.render import RenderPlan, SiteContext, render_pages
 from dagster_project.lib.site.run_info import RunInfo
 
 LIMIT = 3
@@ -121,7 +122,7 @@ def test_a_long_table_shows_its_first_rows_and_links_all_of_them(
 ):
     total = night.rows("select count(*) from marts.mart_review_edges")[0][0]
     assert total == len(edges_query) > LIMIT * 10
-    render_pages(environment(LIMIT), tmp_path, _reworks(pages), RUN, CONTEXT)
+    render_pages(RenderPlan(environment(LIMIT), tmp_path, _reworks(pages), RUN, CONTEXT))
 
     edges = table(tmp_path / "reworks.html", "review-edges")
     # The first rows of the query, in its order.
@@ -146,7 +147,7 @@ def test_a_long_table_shows_its_first_rows_and_links_all_of_them(
 
 
 def test_a_table_of_at_most_the_limit_has_no_note_and_no_file(pages, edges_query, tmp_path):
-    render_pages(environment(len(edges_query)), tmp_path, _reworks(pages), RUN, CONTEXT)
+    render_pages(RenderPlan(environment(len(edges_query)), tmp_path, _reworks(pages), RUN, CONTEXT))
     edges = table(tmp_path / "reworks.html", "review-edges")
     assert len(edges.rows) == len(edges_query)
     assert (edges.note, edges.link) == ("", None)
@@ -164,9 +165,11 @@ def test_tonights_copy_derived_from_the_live_pages_is_what_rendering_it_writes(p
     for name in ("live", "copy", "rendered"):
         (tmp_path / name).mkdir()
     render_pages(
-        env, tmp_path / "live", pages, RUN, CONTEXT, NIGHT, (tmp_path / "copy", copy_night)
+        RenderPlan(
+            env, tmp_path / "live", pages, RUN, CONTEXT, NIGHT, (tmp_path / "copy", copy_night)
+        )
     )
-    render_pages(env, tmp_path / "rendered", pages, RUN, CONTEXT, copy_night)
+    render_pages(RenderPlan(env, tmp_path / "rendered", pages, RUN, CONTEXT, copy_night))
 
     names = sorted(page.filename for page in pages)
     files = sorted(path.name for path in (tmp_path / "live/data").iterdir())
@@ -278,7 +281,7 @@ def test_a_text_cell_a_spreadsheet_would_run_is_written_as_text(pages, tmp_path)
         for index, name in enumerate(names)
     ]
     page = dataclasses.replace(reworks, data={**reworks.data, "edges": hostile})
-    render_pages(environment(LIMIT), tmp_path, [page], RUN, CONTEXT)
+    render_pages(RenderPlan(environment(LIMIT), tmp_path, [page], RUN, CONTEXT))
 
     rows = read_csv(tmp_path / "data/reworks--review-edges.csv")
     assert [row[1] for row in rows[1:]] == ["'" + name for name in names[:-1]] + ["ann"]
@@ -298,7 +301,7 @@ def test_a_persons_review_tables_show_the_busiest_25_and_link_all(pages, tmp_pat
         for number in range(30)
     ]
     page = dataclasses.replace(person, data={**person.data, "reviews_of": reviewed})
-    render_pages(environment(1_000), tmp_path, [page], RUN, CONTEXT)
+    render_pages(RenderPlan(environment(1_000), tmp_path, [page], RUN, CONTEXT))
 
     shown = table(tmp_path / page.filename, "person-reviews-of")
     assert [cells[1] for cells in shown.rows] == [row["annotator"] for row in reviewed[:25]]

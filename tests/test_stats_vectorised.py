@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dagster_project.lib.agreement_stats import BOX_COLUMNS, agreement, box_iou
-from dagster_project.lib.box_matching import box_ious, greedy_matches
-from dagster_project.lib.drift_stats import DriftRule, weekly_drift
-from dagster_project.lib.rejection_stats import (
+from dagster_project.lib.stats.agreement import BOX_COLUMNS, agreement, box_iou
+from dagster_project.lib.stats.box_matching import box_ious, greedy_matches
+from dagster_project.lib.stats.drift import DriftRule, weekly_drift
+from dagster_project.lib.stats.rejection import (
     fisher_greater,
     fisher_greater_many,
     wilson,

@@ -7,8 +7,8 @@ import json
 import pandas as pd
 import pytest
 
+from dagster_project.lib.quality.validation import Validator, load_suite_definition
 from dagster_project.lib.settings import EXPECTATIONS_DIR
-from dagster_project.lib.validation import Validator, load_suite_definition
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def test_every_suite_declares_what_a_failure_means(path):
 
 
 def test_unknown_on_failure_is_refused(tmp_path, monkeypatch):
-    import dagster_project.lib.validation as validation
+    import dagster_project.lib.quality.validation as validation
 
     (tmp_path / "broken.json").write_text(
         json.dumps(

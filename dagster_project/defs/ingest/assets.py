@@ -4,9 +4,9 @@ import dagster as dg
 import duckdb
 
 from dagster_project.defs.resources import AnnolyticsPaths
-from dagster_project.lib.disk_space import night_folders, shortages
-from dagster_project.lib.ingest import IngestSummary, ingest_landing
-from dagster_project.lib.raw_tables import DATA_TABLES, RAW_SCHEMA
+from dagster_project.lib.ingest.load import IngestSummary, ingest_landing
+from dagster_project.lib.ingest.raw_tables import DATA_TABLES, RAW_SCHEMA
+from dagster_project.lib.night.disk_space import night_folders, shortages
 from dagster_project.lib.settings import DBT_PROJECT_DIR
 
 RAW_KEYS = {table: dg.AssetKey([RAW_SCHEMA, table]) for table in DATA_TABLES}

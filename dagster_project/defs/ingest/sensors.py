@@ -4,7 +4,7 @@ import hashlib
 
 import dagster as dg
 
-from dagster_project.lib.landing import scan_landing
+from dagster_project.lib.ingest.landing import scan_landing
 from dagster_project.lib.settings import Paths
 
 from ..jobs import nightly_job, nightly_run_in_progress

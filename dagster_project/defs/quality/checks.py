@@ -5,8 +5,8 @@ import duckdb
 
 from dagster_project.defs.resources import AnnolyticsPaths
 from dagster_project.lib.failpoints import failpoint
+from dagster_project.lib.quality.validation import Validator
 from dagster_project.lib.settings import EXPECTATIONS_DIR
-from dagster_project.lib.validation import Validator
 
 # Every expectations/mart_<name>.json guards the mart of that name: adding a suite file is all
 # it takes to validate another mart (and to make the report wait for it).

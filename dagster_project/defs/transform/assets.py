@@ -14,8 +14,9 @@ from dagster_dbt import (
 )
 
 from dagster_project.defs.resources import AnnolyticsPaths
-from dagster_project.lib import build_plan, night_fingerprint
 from dagster_project.lib.failpoints import failpoint
+from dagster_project.lib.night import build_plan
+from dagster_project.lib.night import fingerprint as night_fingerprint
 
 from .project import dbt_project
 

@@ -9,7 +9,7 @@ def add_bench_arguments(parser) -> None:
 
 
 def bench_command(args) -> int:
-    from .run import run  # heavy imports only when benchmarking
+    from dagster_project.lib.bench.run import run  # heavy imports only when benchmarking
 
     run(args.sizes or [args.events], args.seed)
     return 0

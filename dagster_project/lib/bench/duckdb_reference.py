@@ -10,10 +10,9 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project.lib.raw_tables import BOOKKEEPING_DDL
+from dagster_project.lib.bench.reference_sql import MARTS_SQL, RAW_SQL
+from dagster_project.lib.ingest.raw_tables import BOOKKEEPING_DDL
 from dagster_project.lib.settings import DBT_PROJECT_DIR
-
-from .reference_sql import MARTS_SQL, RAW_SQL
 
 
 def script(landing: Path) -> str:

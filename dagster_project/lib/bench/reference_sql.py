@@ -34,7 +34,7 @@ def _compiled_manifest(work: Path) -> dict:
     # Sources must exist for dbt to compile against them: create the raw tables empty.
     import duckdb
 
-    from dagster_project.lib.raw_tables import create_raw_tables_sql
+    from dagster_project.lib.ingest.raw_tables import create_raw_tables_sql
 
     with duckdb.connect(str(work / "compile.duckdb")) as connection:
         connection.execute(create_raw_tables_sql())

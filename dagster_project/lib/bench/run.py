@@ -29,12 +29,11 @@ from pathlib import Path
 import duckdb
 import psutil
 
+from dagster_project.lib.bench.data import write_increment
+from dagster_project.lib.bench.measure import Measurement, measure
+from dagster_project.lib.night.step_times import PREFIX as STEPS_PREFIX
+from dagster_project.lib.night.step_times import parse_step_times
 from dagster_project.lib.settings import REPO_ROOT
-from dagster_project.lib.step_times import PREFIX as STEPS_PREFIX
-from dagster_project.lib.step_times import parse_step_times
-
-from .data import write_increment
-from .measure import Measurement, measure
 
 WORK_DIR = REPO_ROOT / "benchmarks" / "work"
 RESULTS_DIR = REPO_ROOT / "benchmarks" / "results"

@@ -22,10 +22,13 @@ from typing import Any
 import duckdb
 import numpy as np
 
-from .pages import PageDefinition, query_parameters
-from .pseudonyms import Pseudonyms
+from dagster_project.lib.site.pages import PageDefinition, query_parameters
+from dagster_project.lib.site.pseudonyms import Pseudonyms
 
 Rows = list[dict[str, Any]]
+
+# Columns the client-side filters read: rows carrying them follow the project and date filters.
+FILTER_COLUMNS = ("project_key", "day", "week")
 
 
 @dataclass(frozen=True)

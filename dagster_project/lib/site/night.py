@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .status import script_assignment, write_atomically
+from dagster_project.lib.site.status import script_assignment, write_atomically
 
 NIGHT_JS = Path("assets") / "night.js"
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from jinja2 import Environment, meta
 
-from .data import PageInstance
+from dagster_project.lib.site.data import PageInstance
 
 MANIFEST = Path("assets") / "pages.json"
 # Raise when what a fingerprint covers changes (an old manifest then matches nothing).

@@ -43,7 +43,7 @@ from pathlib import Path
 
 import yaml
 
-from ..settings import REPORTS_DIR
+from dagster_project.lib.settings import REPORTS_DIR
 
 PAGES_DIR = REPORTS_DIR / "pages"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")

@@ -27,25 +27,25 @@ from pathlib import Path
 
 import duckdb
 
-from ..failpoints import failpoint
-from .data import WarehouseRows, plan_pages, run_query
-from .night import EarlierNight, NightContext, write_night_script
-from .page_cache import link_or_copy
-from .pages import load_pages, load_site_queries
-from .pseudonyms import Pseudonyms, pseudonym_key
-from .render import (
-    DEFAULT_TABLE_ROWS,
+from dagster_project.lib.failpoints import failpoint
+from dagster_project.lib.site.data import WarehouseRows, plan_pages, run_query
+from dagster_project.lib.site.environment import copy_assets, environment
+from dagster_project.lib.site.night import EarlierNight, NightContext, write_night_script
+from dagster_project.lib.site.page_cache import link_or_copy
+from dagster_project.lib.site.pages import load_pages, load_site_queries
+from dagster_project.lib.site.pseudonyms import Pseudonyms, pseudonym_key
+from dagster_project.lib.site.render import (
     RenderedPages,
+    RenderPlan,
     SiteContext,
-    copy_assets,
-    environment,
     evidence_links,
     project_names,
     render_pages,
 )
-from .run_info import RunInfo
-from .shards import WORKERS_ENV, default_workers
-from .status import SiteStatus, failed_status, read_status, write_status
+from dagster_project.lib.site.run_info import RunInfo
+from dagster_project.lib.site.shards import WORKERS_ENV, default_workers
+from dagster_project.lib.site.status import SiteStatus, failed_status, read_status, write_status
+from dagster_project.lib.site.tables import DEFAULT_TABLE_ROWS
 
 NIGHTS_DIR = "nights"
 PSEUDONYMISE_ENV = "ANNOLYTICS_PSEUDONYMISE"
@@ -237,18 +237,20 @@ def _build(
         # linked from the live site (see render_pages).
         previous = site if (site / "index.html").is_file() else None
         return render_pages(
-            env,
-            staging,
-            pages,
-            run,
-            context,
-            live,
-            snapshot,
-            previous,
-            load=WarehouseRows(warehouse, pseudonyms),
-            workers=settings.render_workers,
-            # Beside the site being built, named like it: a killed night's is a leftover.
-            scratch=staging.with_name(f"{staging.name}.workers"),
+            RenderPlan(
+                env,
+                staging,
+                pages,
+                run,
+                context,
+                live,
+                snapshot,
+                previous,
+                load=WarehouseRows(warehouse, pseudonyms),
+                workers=settings.render_workers,
+                # Beside the site being built, named like it: a killed night's is a leftover.
+                scratch=staging.with_name(f"{staging.name}.workers"),
+            )
         )
 
 

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
-from .data import PageInstance
+from dagster_project.lib.site.data import PageInstance
 
 # A worker costs a new interpreter, a pickled call and the split queries run again for its
 # pages: below this many rows per shard it is not worth it (the demo's and the tests' sites

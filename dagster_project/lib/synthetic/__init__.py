@@ -64,7 +64,7 @@ Planting needs six full ISO weeks from the first Monday on/after ``start`` (Valu
 otherwise).
 """
 
-from .case_studies import CASE_STUDIES, CASE_STUDY_WEEKS, CaseStudy
-from .generator import GenerationSummary, generate
+from dagster_project.lib.synthetic.case_studies import CASE_STUDIES, CASE_STUDY_WEEKS, CaseStudy
+from dagster_project.lib.synthetic.generator import GenerationSummary, generate
 
 __all__ = ["CASE_STUDIES", "CASE_STUDY_WEEKS", "CaseStudy", "GenerationSummary", "generate"]

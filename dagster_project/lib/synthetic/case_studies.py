@@ -17,15 +17,15 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .clock import DAY, epoch, first_monday, iso_key
-from .config import (
+from dagster_project.lib.synthetic.clock import DAY, epoch, first_monday, iso_key
+from dagster_project.lib.synthetic.config import (
     CONTRACTOR_DOMAIN,
     DEFAULT_START,
     PROJECTS_BY_KEY,
     STAFF_DOMAIN,
 )
-from .people import SYSTEM, Person
-from .simulate import (
+from dagster_project.lib.synthetic.people import SYSTEM, Person
+from dagster_project.lib.synthetic.simulate import (
     ACCEPT,
     REJECT_FIX,
     REJECT_REWORK,
@@ -34,7 +34,7 @@ from .simulate import (
     ProjectRuntime,
     Simulator,
 )
-from .writer import TASK_PLACEHOLDER
+from dagster_project.lib.synthetic.writer import TASK_PLACEHOLDER
 
 #: Calendar weeks the planted block needs (weeks 0..5 after the first Monday on/after start).
 CASE_STUDY_WEEKS = 6

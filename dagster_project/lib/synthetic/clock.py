@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from .config import WORK_END_S, WORK_START_S
+from dagster_project.lib.synthetic.config import WORK_END_S, WORK_START_S
 
 DAY = 86400
 _EPOCH = date(1970, 1, 1)

@@ -9,23 +9,23 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from .case_studies import (
+from dagster_project.lib.synthetic.case_studies import (
     CASE_STUDY_WEEKS,
     GUIDELINE_SWITCH_WEEK,
     PlantedTask,
     build_planted,
     planted_people,
 )
-from .clock import DAY, epoch, first_monday, iso_key
-from .config import (
+from dagster_project.lib.synthetic.clock import DAY, epoch, first_monday, iso_key
+from dagster_project.lib.synthetic.config import (
     DAY_WEIGHTS,
     DEFAULT_START,
     EVENTS_PER_TASK_PRIOR,
     PROJECTS,
 )
-from .people import NamePool, Person, build_team, staff
-from .simulate import ProjectRuntime, Simulator
-from .writer import EventWriter
+from dagster_project.lib.synthetic.people import NamePool, Person, build_team, staff
+from dagster_project.lib.synthetic.simulate import ProjectRuntime, Simulator
+from dagster_project.lib.synthetic.writer import EventWriter
 
 _OUTPUT_NAME = re.compile(r"^\d{4}-W\d{2}\.jsonl$")
 _PRIOR_WEIGHT = 30.0  # pseudo-count of the events-per-task prior

@@ -7,7 +7,7 @@ import random
 from bisect import bisect
 from itertools import accumulate
 
-from .config import (
+from dagster_project.lib.synthetic.config import (
     ANNOTATORS_PER_LEAD,
     ANNOTATORS_PER_REVIEWER,
     FIRST_NAMES,

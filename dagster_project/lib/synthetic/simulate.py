@@ -14,8 +14,8 @@ from bisect import bisect
 from itertools import accumulate
 from math import exp
 
-from .clock import next_working_time
-from .config import (
+from dagster_project.lib.synthetic.clock import next_working_time
+from dagster_project.lib.synthetic.config import (
     BACKGROUND_CORRECTIONS_CAP,
     COMMENT_P,
     COMMENT_TEXTS,
@@ -39,7 +39,7 @@ from .config import (
     WEEKEND_WORK_P,
     ProjectSpec,
 )
-from .people import SYSTEM, Person, Team
+from dagster_project.lib.synthetic.people import SYSTEM, Person, Team
 
 SYS_ANN = SYSTEM.in_annotate
 SYS_REV = SYSTEM.in_review

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from operator import itemgetter
 from pathlib import Path
 
-from .clock import DAY, HOURS_MINUTES, SECONDS, Timestamps
+from dagster_project.lib.synthetic.clock import DAY, HOURS_MINUTES, SECONDS, Timestamps
 
 PROGRESS_EVERY = 100_000
 #: Placeholder for the task id inside pre-built (planted) event tails.

@@ -1,9 +1,9 @@
 """Inter-annotator agreement per project, class and annotator pair.
 
-See dagster_project/lib/agreement_stats.py and _agreement__models.yml for the definitions.
+See dagster_project/lib/stats/agreement.py and _agreement__models.yml for the definitions.
 """
 
-from dagster_project.lib.agreement_stats import BOX_COLUMNS, agreement
+from dagster_project.lib.stats.agreement import BOX_COLUMNS, agreement
 
 COLUMNS = "project_key, task_key, annotator, annotation_key, class_name, " + ", ".join(
     f"bbox[{position}] as {column}" for position, column in enumerate(BOX_COLUMNS, start=1)

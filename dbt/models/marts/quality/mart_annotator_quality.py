@@ -7,7 +7,7 @@ the same work (indirect standardisation). One-sided binomial tests: observed vs 
 (p_vs_expected) and observed vs the rest of the project's raw rate (p_vs_project).
 """
 
-from dagster_project.lib.rejection_stats import annotator_quality
+from dagster_project.lib.stats.rejection import annotator_quality
 
 REVIEW_COLUMNS = "project_key, annotator, primary_class, is_rejected"
 

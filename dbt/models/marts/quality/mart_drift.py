@@ -1,7 +1,7 @@
 """Weekly drift of time per label, rejection rate and disagreement per annotator and per class
 against their own baseline.
 
-See dagster_project/lib/drift_stats.py and _quality__models.yml for the definitions.
+See dagster_project/lib/stats/drift.py and _quality__models.yml for the definitions.
 
 Incremental by subject: a subject's rows depend on its own input rows only, and
 int_drift_subject_inputs hashes those per subject. The pre-hook (delete_changed_subjects)
@@ -14,7 +14,7 @@ cannot see when it appends it.
 
 import pandas as pd
 
-from dagster_project.lib.drift_stats import DriftRule, weekly_drift
+from dagster_project.lib.stats.drift import DriftRule, weekly_drift
 
 SUBJECT = ["project_key", "subject_type", "subject"]
 # The column naming the subject in each input, per subject type.

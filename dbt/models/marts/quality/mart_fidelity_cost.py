@@ -1,9 +1,9 @@
 """Whether high-vertex polygons cost more time than they return, per project.
 
-See dagster_project/lib/fidelity_stats.py and _quality__models.yml for the definitions.
+See dagster_project/lib/stats/fidelity.py and _quality__models.yml for the definitions.
 """
 
-from dagster_project.lib.fidelity_stats import fidelity_cost
+from dagster_project.lib.stats.fidelity import fidelity_cost
 
 
 def model(dbt, session):

@@ -6,7 +6,7 @@ test of "this annotator is rejected more than the others on this class", and a o
 Fisher test of "this class is rejected more than the project's other classes".
 """
 
-from dagster_project.lib.rejection_stats import person_vs_class
+from dagster_project.lib.stats.rejection import person_vs_class
 
 REVIEW_COLUMNS = "project_key, annotator, primary_class, is_rejected"
 

@@ -18,12 +18,16 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from .adapters import Rejection, Row, adapter_for, unrecognised_reason
-from .adapters.base import excerpt, shown, storable
-from .adapters.event_log import EventLogJsonLines
-from .event_log_native import STAGED, readable_by_name, stage_event_logs
-from .failpoints import failpoint
-from .landing import (
+from dagster_project.lib.failpoints import failpoint
+from dagster_project.lib.ingest.adapters import Rejection, Row, adapter_for, unrecognised_reason
+from dagster_project.lib.ingest.adapters.base import excerpt, shown, storable
+from dagster_project.lib.ingest.adapters.event_log import EventLogJsonLines
+from dagster_project.lib.ingest.adapters.event_log_duckdb import (
+    STAGED,
+    readable_by_name,
+    stage_event_logs,
+)
+from dagster_project.lib.ingest.landing import (
     LandedFile,
     LandedFileChanged,
     RefusedEntry,
@@ -32,10 +36,15 @@ from .landing import (
     scan_landing,
     source_name,
 )
-from .raw_tables import DATA_TABLES, RAW_SCHEMA, create_raw_tables_sql, first_misfit
-from .settings import duckdb_memory_limit
-from .suite_sql import UnsupportedSuite, compile_suite
-from .validation import BatchReport, ExpectationOutcome, Validator
+from dagster_project.lib.ingest.raw_tables import (
+    DATA_TABLES,
+    RAW_SCHEMA,
+    create_raw_tables_sql,
+    first_misfit,
+)
+from dagster_project.lib.quality.suite_sql import UnsupportedSuite, compile_suite
+from dagster_project.lib.quality.validation import BatchReport, ExpectationOutcome, Validator
+from dagster_project.lib.settings import duckdb_memory_limit
 
 CHUNK_ROWS = 100_000
 # WAL size that triggers an automatic checkpoint while ingesting. DuckDB's default (16 MiB)
@@ -45,7 +54,7 @@ CHUNK_ROWS = 100_000
 # 256 MB rather than more: data not yet checkpointed is held in memory, and a 10 M-event night
 # must stay within 4 GB (128 MB cost ~1 s more than 1 GB at 1 M events).
 CHECKPOINT_THRESHOLD = "256MB"
-# Event-log files staged together (event_log_native): up to this many bytes of JSON, held in
+# Event-log files staged together (event_log_duckdb): up to this many bytes of JSON, held in
 # memory as read and as typed until the last of them is loaded (10 M events: ~4 files a batch).
 STAGE_BATCH_BYTES = 256 * 2**20
 STAGE_BATCH_FILES = 64
@@ -230,7 +239,7 @@ class _FileLoader:
             self.connection.unregister("incoming_chunk")
 
     def load_staged_events(self, checks, file_number: int) -> None:
-        """This file's rows of ``incoming_events`` (see ``event_log_native``; ``file_number``
+        """This file's rows of ``incoming_events`` (see ``event_log_duckdb``; ``file_number``
         is its ``_file``) into raw.events: parser rejections and rows failing a quarantining
         check of the raw suite (evaluated as SQL) go to quarantine, the rest are inserted in one
         statement."""
@@ -390,7 +399,7 @@ def _loaded_twin(connection, landed: LandedFile) -> str | None:
 
 
 def _is_native(landed: LandedFile, adapter) -> bool:
-    """Whether DuckDB reads the file (event_log_native). An empty file goes to the adapter,
+    """Whether DuckDB reads the file (event_log_duckdb). An empty file goes to the adapter,
     which quarantines it with its reason, and so does a file whose name DuckDB would read as a
     pattern of other files' names."""
     return (

@@ -26,9 +26,17 @@ from pathlib import Path
 
 import duckdb
 
-from .adapters.base import NON_FINITE, NUMBER_TEXT, TIMESTAMP_TEXT, WHITESPACE
-from .adapters.event_log import _conditional_requirements, event_log_schema
-from .raw_tables import DATA_TABLES
+from dagster_project.lib.ingest.adapters.base import (
+    NON_FINITE,
+    NUMBER_TEXT,
+    TIMESTAMP_TEXT,
+    WHITESPACE,
+)
+from dagster_project.lib.ingest.adapters.event_log import (
+    _conditional_requirements,
+    event_log_schema,
+)
+from dagster_project.lib.ingest.raw_tables import DATA_TABLES
 
 TABLE = "events"
 STAGED = "incoming_events"

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.inter_rater import cohens_kappa
 
-from .box_matching import box_ious, greedy_matches
+from dagster_project.lib.stats.box_matching import box_ious, greedy_matches
 
 AGREEMENT_COLUMNS = [
     "project_key",

@@ -138,7 +138,7 @@ def json_loads(text: str) -> Any:
 def shown(value: Any) -> str:
     """A value as a reason quotes it: text in single quotes as written, ``True``/``False``, a
     number as Python prints it (NaN and Infinity as written), an array or object by its type.
-    The DuckDB reader writes the same (event_log_native._shown)."""
+    The DuckDB reader writes the same (event_log_duckdb._shown)."""
     if isinstance(value, str | datetime):
         return f"'{value}'"
     if isinstance(value, list | dict):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from .night_fingerprint import SCHEMA
+from dagster_project.lib.night.fingerprint import SCHEMA
 
 # Set to 1 to rebuild every model from all of raw whatever the plan says.
 FULL_REFRESH_ENV = "ANNOLYTICS_FULL_REFRESH"
@@ -57,7 +57,7 @@ def _examples(names: list[str]) -> str:
 
 def plan_build(connection: duckdb.DuckDBPyConnection, code: str) -> BuildPlan:
     """The plan for tonight, from ``nightly.builds`` / ``nightly.build_files`` and the ingest
-    manifest; ``code`` is tonight's ``night_fingerprint.code_fingerprint``."""
+    manifest; ``code`` is tonight's ``fingerprint.code_fingerprint``."""
     if os.environ.get(FULL_REFRESH_ENV, "").lower() in {"1", "true", "yes"}:
         return _full(f"{FULL_REFRESH_ENV} is set")
     has_builds = connection.execute(

@@ -13,7 +13,7 @@ import numpy as np
 
 def box_ious(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """IoU of each row of ``first`` with the same row of ``second`` (n x 4 arrays of x, y, w,
-    h): the same operations, in the same order, as ``agreement_stats.box_iou``."""
+    h): the same operations, in the same order, as ``stats.agreement.box_iou``."""
     ax, ay, aw, ah = first.T
     bx, by, bw, bh = second.T
     width = np.maximum(0.0, np.minimum(ax + aw, bx + bw) - np.maximum(ax, bx))

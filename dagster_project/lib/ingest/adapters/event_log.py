@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .base import (
+from dagster_project.lib.ingest.adapters.base import (
     INT32,
     NON_FINITE,
     FieldError,
@@ -57,7 +57,11 @@ class LabelsTextNotJson(FieldError):
 
 @cache
 def event_log_schema() -> dict[str, Any]:
-    text = resources.files("dagster_project.lib").joinpath("event_log.schema.json").read_text()
+    text = (
+        resources.files("dagster_project.lib.ingest.adapters")
+        .joinpath("event_log.schema.json")
+        .read_text()
+    )
     return json.loads(text)
 
 
@@ -226,7 +230,7 @@ def _judged_by_duckdb(number: int, text: str, otherwise: Rejection) -> Row | Rej
     Python's recursion allows, or JSON only DuckDB reads: nan, inf, a trailing comma), judged
     by the DuckDB reader alone, so both readers say the same of every record; ``otherwise``
     when DuckDB cannot read it either."""
-    from ..event_log_native import read_record_alone
+    from dagster_project.lib.ingest.adapters.event_log_duckdb import read_record_alone
 
     judged = read_record_alone(text)
     if judged is None:

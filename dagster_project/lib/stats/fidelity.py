@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from .rejection_stats import fisher_greater
+from dagster_project.lib.stats.rejection import fisher_greater
 
 FIDELITY_COLUMNS = [
     "project_key",

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .base import (
+from dagster_project.lib.ingest.adapters.base import (
     INT32,
     NON_FINITE,
     FieldError,

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import duckdb
 
-from .settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR, REPO_ROOT, REPORTS_DIR
-from .site.status import read_status
+from dagster_project.lib.settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR, REPO_ROOT, REPORTS_DIR
+from dagster_project.lib.site.status import read_status
 
 SCHEMA = "nightly"
 DBT_INPUTS = ("dbt_project.yml", "packages.yml", "profiles.yml", "models", "macros", "seeds",

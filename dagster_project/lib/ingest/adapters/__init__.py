@@ -10,9 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from .base import Adapter, Rejection, Row
-from .event_log import EventLogCsv, EventLogJsonLines
-from .label_studio import LabelStudioJson
+from dagster_project.lib.ingest.adapters.base import Adapter, Rejection, Row
+from dagster_project.lib.ingest.adapters.event_log import EventLogCsv, EventLogJsonLines
+from dagster_project.lib.ingest.adapters.label_studio import LabelStudioJson
 
 ADAPTERS: tuple[Adapter, ...] = (EventLogJsonLines(), EventLogCsv(), LabelStudioJson())
 

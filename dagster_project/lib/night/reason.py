@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .disk_space import disk_full_reason, is_disk_full
+from dagster_project.lib.night.disk_space import disk_full_reason, is_disk_full
 
 # Dagster's error when a step's blocking asset checks failed (the checks are the reason).
 CHECKS_FAILED_ERROR = "DagsterAssetCheckFailedError"

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from .settings import EXPECTATIONS_DIR
+from dagster_project.lib.settings import EXPECTATIONS_DIR
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # no telemetry calls from a nightly job
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import duckdb
 
-from .ingest import forget_file
-from .raw_tables import RAW_SCHEMA
+from dagster_project.lib.ingest.load import forget_file
+from dagster_project.lib.ingest.raw_tables import RAW_SCHEMA
 
 
 def replay(warehouse: Path, source_files: list[str]) -> dict[str, int]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from .validation import load_suite_definition
+from dagster_project.lib.quality.validation import load_suite_definition
 
 SUPPORTED = (
     "expect_table_columns_to_match_set",

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import mannwhitneyu
 
-from .rejection_stats import fisher_greater, fisher_greater_many
+from dagster_project.lib.stats.rejection import fisher_greater, fisher_greater_many
 
 # scipy's Mann-Whitney U without its axis/NaN-policy wrapper, which cost more than the test itself
 # over the ~40,000 subject-weeks of a 10 M-event night (inspect.signature, broadcasting). The

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .adapters.base import storable
+from dagster_project.lib.ingest.adapters.base import storable
 
 # No link followed in the last part of the path; a named pipe does not block the open.
 _OPEN_FLAGS = (
