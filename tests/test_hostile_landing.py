@@ -209,7 +209,7 @@ def test_file_names_that_are_not_utf8_are_stored_escaped(tmp_path):
 
 
 def _python_reader(monkeypatch) -> None:
-    monkeypatch.setattr(ingest_module, "stage_event_logs", lambda *_: False)
+    monkeypatch.setattr(event_log, "stage_event_logs", lambda *_: False)
 
 
 @pytest.mark.parametrize("reader", ["duckdb", "python"])

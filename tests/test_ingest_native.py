@@ -14,7 +14,8 @@ from datetime import datetime
 import duckdb
 import pytest
 
-import dagster_project.lib.ingest.load as ingest_module
+import dagster_project.lib.ingest.adapters.event_log as event_log_reader
+import dagster_project.lib.ingest.staging as staging_module
 from dagster_project.lib.ingest.landing import scan_file
 from dagster_project.lib.ingest.load import ingest_landing
 
@@ -73,7 +74,7 @@ def _ingest(tmp_path, name: str, native: bool, monkeypatch):
         text = "\n".join(json.dumps(record) for record in RECORDS) + "\n"
         (landing / "events.jsonl").write_text(text)
     if not native:
-        monkeypatch.setattr(ingest_module, "stage_event_logs", lambda *_: False)
+        monkeypatch.setattr(event_log_reader, "stage_event_logs", lambda *_: False)
     summary = ingest_landing(landing, warehouse, log=lambda _: None, now=NOW)
     monkeypatch.undo()
     with duckdb.connect(str(warehouse), read_only=True) as connection:
@@ -111,13 +112,13 @@ def test_native_reading_equals_the_python_adapter_and_gx(tmp_path, monkeypatch):
 
 def test_the_native_path_is_the_one_taken_for_readable_json_lines(tmp_path, monkeypatch):
     calls = []
-    original = ingest_module.stage_event_logs
+    original = event_log_reader.stage_event_logs
 
     def spy(connection, path):
         calls.append(path)
         return original(connection, path)
 
-    monkeypatch.setattr(ingest_module, "stage_event_logs", spy)
+    monkeypatch.setattr(event_log_reader, "stage_event_logs", spy)
     (tmp_path / "landing").mkdir()
     (tmp_path / "landing" / "a.jsonl").write_text(json.dumps(_event("e1")) + "\n")
     ingest_landing(tmp_path / "landing", tmp_path / "w.duckdb", log=lambda _: None, now=NOW)
@@ -206,13 +207,13 @@ def test_files_staged_together_load_as_files_staged_one_by_one(tmp_path, monkeyp
     landing = tmp_path / "landing"
     _landing_of_several_files(landing)
     calls = []
-    original = ingest_module.stage_event_logs
+    original = event_log_reader.stage_event_logs
 
     def spy(connection, paths):
         calls.append([_landed_name(path) for path in paths])
         return original(connection, paths)
 
-    monkeypatch.setattr(ingest_module, "stage_event_logs", spy)
+    monkeypatch.setattr(event_log_reader, "stage_event_logs", spy)
     ingest_landing(landing, tmp_path / "together.duckdb", log=lambda _: None, now=NOW)
     # One scan of every new event log DuckDB may read; it fails on c.jsonl, so each is staged
     # on its own and c.jsonl goes to the adapter.
@@ -222,7 +223,7 @@ def test_files_staged_together_load_as_files_staged_one_by_one(tmp_path, monkeyp
     calls.clear()
     ingest_landing(landing, tmp_path / "readable.duckdb", log=lambda _: None, now=NOW)
     assert calls == [["a.jsonl", "b.jsonl", "d.jsonl", "e.jsonl"]]
-    monkeypatch.setattr(ingest_module, "STAGE_BATCH_FILES", 1)
+    monkeypatch.setattr(staging_module, "STAGE_BATCH_FILES", 1)
     calls.clear()
     ingest_landing(landing, tmp_path / "one-by-one.duckdb", log=lambda _: None, now=NOW)
     assert calls == [["a.jsonl"], ["b.jsonl"], ["e.jsonl"]]

@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-import dagster_project.lib.ingest.load as ingest_module
+import dagster_project.lib.ingest.adapters.event_log as event_log_reader
 from dagster_project.lib.ingest.load import ingest_landing
 from dagster_project.lib.quality.validation import Validator
 
@@ -136,13 +136,13 @@ def _ingested(folder: Path, text: str, native: bool) -> tuple[list, list]:
     landing.mkdir()
     (landing / "events.jsonl").write_text(text, encoding="utf-8", errors="surrogatepass")
     warehouse = folder / f"{landing.name}.duckdb"
-    original = ingest_module.stage_event_logs
+    original = event_log_reader.stage_event_logs
     if not native:
-        ingest_module.stage_event_logs = lambda *_: False
+        event_log_reader.stage_event_logs = lambda *_: False
     try:
         ingest_landing(landing, warehouse, validator=VALIDATOR, log=lambda _: None, now=NOW)
     finally:
-        ingest_module.stage_event_logs = original
+        event_log_reader.stage_event_logs = original
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         cursor = connection.execute(
             "select * exclude (_file_hash, _source_file) from raw.events order by _record_number"

@@ -10,7 +10,7 @@ skipped; the same content under a second name is recorded as a duplicate and not
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,17 +21,10 @@ import pandas as pd
 from dagster_project.lib.failpoints import failpoint
 from dagster_project.lib.ingest.adapters import Rejection, Row, adapter_for, unrecognised_reason
 from dagster_project.lib.ingest.adapters.base import excerpt, shown, storable
-from dagster_project.lib.ingest.adapters.event_log import EventLogJsonLines
-from dagster_project.lib.ingest.adapters.event_log_duckdb import (
-    STAGED,
-    readable_by_name,
-    stage_event_logs,
-)
 from dagster_project.lib.ingest.landing import (
     LandedFile,
     LandedFileChanged,
     RefusedEntry,
-    paths_for_duckdb,
     scan_landed,
     scan_landing,
     source_name,
@@ -42,7 +35,7 @@ from dagster_project.lib.ingest.raw_tables import (
     create_raw_tables_sql,
     first_misfit,
 )
-from dagster_project.lib.quality.suite_sql import UnsupportedSuite, compile_suite
+from dagster_project.lib.ingest.staging import Staging, batches
 from dagster_project.lib.quality.validation import BatchReport, ExpectationOutcome, Validator
 from dagster_project.lib.settings import duckdb_memory_limit
 
@@ -54,10 +47,6 @@ CHUNK_ROWS = 100_000
 # 256 MB rather than more: data not yet checkpointed is held in memory, and a 10 M-event night
 # must stay within 4 GB (128 MB cost ~1 s more than 1 GB at 1 M events).
 CHECKPOINT_THRESHOLD = "256MB"
-# Event-log files staged together (event_log_duckdb): up to this many bytes of JSON, held in
-# memory as read and as typed until the last of them is loaded (10 M events: ~4 files a batch).
-STAGE_BATCH_BYTES = 256 * 2**20
-STAGE_BATCH_FILES = 64
 QUARANTINE_COLUMNS = (
     "_source_file",
     "_file_hash",
@@ -238,13 +227,16 @@ class _FileLoader:
         finally:
             self.connection.unregister("incoming_chunk")
 
-    def load_staged_events(self, checks, file_number: int) -> None:
-        """This file's rows of ``incoming_events`` (see ``event_log_duckdb``; ``file_number``
-        is its ``_file``) into raw.events: parser rejections and rows failing a quarantining
+    def load_staged(self, adapter, checks, file_number: int) -> None:
+        """This file's rows of the adapter's staged table (staging.py; ``file_number`` is its
+        ``_file``) into its raw table: the adapter's rejections and rows failing a quarantining
         check of the raw suite (evaluated as SQL) go to quarantine, the rest are inserted in one
         statement."""
-        table, suite = "events", f"{RAW_SCHEMA}_events"
-        staged = f"(select * from {STAGED} where _file = {int(file_number)}) as staged"
+        table = adapter.tables[0]
+        suite = f"{RAW_SCHEMA}_{table}"
+        staged = (
+            f"(select * from {adapter.staged_table} where _file = {int(file_number)}) as staged"
+        )
         for number, field_name, reason, text in self.connection.execute(
             f"select _record_number, _reject_field, _reject_reason, _excerpt from {staged} "
             "where _reject_field is not null order by _record_number"
@@ -398,20 +390,15 @@ def _loaded_twin(connection, landed: LandedFile) -> str | None:
     return twin[0] if twin else None
 
 
-def _is_native(landed: LandedFile, adapter) -> bool:
-    """Whether DuckDB reads the file (event_log_duckdb). An empty file goes to the adapter,
-    which quarantines it with its reason, and so does a file whose name DuckDB would read as a
-    pattern of other files' names."""
-    return (
-        isinstance(adapter, EventLogJsonLines)
-        and not landed.has_blank_lines
-        and landed.size > 0
-        and readable_by_name(str(landed.path))
-    )
-
-
 def _adapter(landed: LandedFile):
     return adapter_for(landed.path, landed.open)
+
+
+def _adapter_unless_changed(landed: LandedFile):
+    try:
+        return _adapter(landed)
+    except LandedFileChanged:
+        return None  # ingest_file finds it changed too, and defers it
 
 
 def _read_rows(loader: _FileLoader, adapter, landed: LandedFile) -> None:
@@ -447,28 +434,18 @@ def ingest_file(
     validator: Validator,
     landed: LandedFile,
     now: datetime,
-    staged_as: int | None = None,
+    staging: Staging | None = None,
 ) -> FileOutcome:
-    """Load one landed file in one transaction. ``staged_as``: the file's ``_file`` in
-    ``incoming_events`` when it was staged with others (_stage_batch); otherwise an event log
-    DuckDB reads is staged here on its own."""
+    """Load one landed file in one transaction: staged by DuckDB when its adapter stages it
+    (with its batch in ``staging``, else here on its own), else from the adapter's rows."""
     source_file, digest = landed.source_file, landed.digest
     if _known_digest(connection, source_file) == digest:
         return FileOutcome(source_file, "unchanged")
+    staging = staging or Staging(connection, now)
     twin = _loaded_twin(connection, landed)
-    checks = None
-    staged_here = False
     try:
         adapter = None if twin else _adapter(landed)
-        if not twin and _is_native(landed, adapter):
-            checks = _native_checks(now)
-            # Outside the transaction: a file DuckDB cannot read must not abort it.
-            if checks is not None and staged_as is None:
-                with paths_for_duckdb([landed]) as readable:
-                    staged_here = stage_event_logs(connection, readable)
-                staged_as = 0 if staged_here else None
-            if staged_as is None:
-                checks = None
+        number = None if twin else staging.staged_number(landed, adapter)
     except LandedFileChanged as changed:
         return _deferred(source_file, changed)
     connection.execute("begin transaction")
@@ -491,8 +468,8 @@ def ingest_file(
                 "parser",
             )
             outcome = FileOutcome(source_file, "rejected")
-        elif checks is not None:
-            loader.load_staged_events(checks, staged_as)
+        elif number is not None:
+            loader.load_staged(adapter, staging.checks(adapter), number)
             outcome = FileOutcome(source_file, "loaded", adapter=adapter.name)
         else:
             _read_rows(loader, adapter, landed)
@@ -519,8 +496,7 @@ def ingest_file(
         connection.execute("rollback")
         raise
     finally:
-        if staged_here:
-            connection.execute(f"drop table if exists {STAGED}")
+        staging.release_alone()
 
 
 def _deferred(source_file: str, changed: LandedFileChanged) -> FileOutcome:
@@ -547,65 +523,6 @@ def record_refused(connection, entry: RefusedEntry, now: datetime) -> FileOutcom
         connection.execute("rollback")
         raise
     return outcome
-
-
-def _native_checks(now: datetime):
-    """The raw events suite as SQL, or None when it uses an expectation SQL cannot express
-    (the file is then validated by GX on pandas, as every other source)."""
-    try:
-        return compile_suite(
-            f"{RAW_SCHEMA}_events",
-            list(DATA_TABLES["events"]),
-            {"latest_allowed_time": now + timedelta(days=1)},
-        )
-    except UnsupportedSuite:
-        return None
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.lstat().st_size
-    except FileNotFoundError:
-        return 0  # gone since the walk: the scan says so
-
-
-def _batches(files: list[Path]) -> Iterator[list[Path]]:
-    """Consecutive files of up to STAGE_BATCH_BYTES (or one larger file) and STAGE_BATCH_FILES."""
-    batch: list[Path] = []
-    size = 0
-    for path in files:
-        file_size = _size(path)
-        if batch and (size + file_size > STAGE_BATCH_BYTES or len(batch) >= STAGE_BATCH_FILES):
-            yield batch
-            batch, size = [], 0
-        batch.append(path)
-        size += file_size
-    if batch:
-        yield batch
-
-
-def _stage_batch(connection, batch: list[LandedFile], now: datetime) -> dict[Path, int]:
-    """Stage the batch's new event logs that DuckDB reads in one scan; each one's ``_file``.
-    Nothing when there are fewer than two or DuckDB cannot read one of them: each is then
-    staged on its own by ingest_file (and the unreadable one parsed by the adapter)."""
-    native = []
-    for landed in batch:
-        if _known_digest(connection, landed.source_file) == landed.digest:
-            continue
-        try:
-            if _is_native(landed, _adapter(landed)):
-                native.append(landed)
-        except LandedFileChanged:
-            continue  # ingest_file finds it changed too and defers it
-    if len(native) < 2 or _native_checks(now) is None:
-        return {}
-    try:
-        with paths_for_duckdb(native) as readable:
-            if not stage_event_logs(connection, readable):
-                return {}
-    except LandedFileChanged:
-        return {}
-    return {landed.path: number for number, landed in enumerate(native)}
 
 
 def ingest_landing(
@@ -638,7 +555,8 @@ def ingest_landing(
         connection.execute(f"set checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
         for entry in refused:
             report(record_refused(connection, entry, now))
-        for batch in _batches(files):
+        staging = Staging(connection, now)
+        for batch in batches(files):
             landed_batch = []
             for path in batch:
                 try:
@@ -650,12 +568,13 @@ def ingest_landing(
                     report(record_refused(connection, scanned, now))
                 else:
                     landed_batch.append(scanned)
-            staged = _stage_batch(connection, landed_batch, now)
+            new = [f for f in landed_batch if _known_digest(connection, f.source_file) != f.digest]
+            staging.stage_batch([(landed, _adapter_unless_changed(landed)) for landed in new])
             try:
                 for landed in landed_batch:
-                    report(ingest_file(connection, validator, landed, now, staged.get(landed.path)))
+                    report(ingest_file(connection, validator, landed, now, staging))
             finally:
-                connection.execute(f"drop table if exists {STAGED}")
+                staging.clear()
         connection.execute("reset checkpoint_threshold")
     finally:
         connection.close()

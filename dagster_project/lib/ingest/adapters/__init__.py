@@ -1,7 +1,10 @@
-"""Source adapters.
+"""Source adapters: one module per format, each class reads its files (``base.Adapter``).
 
-To add a source, write a class with ``name``, ``tables``, ``matches`` and ``parse`` (see
-``base.Adapter``), declare its raw table in ``raw_tables.py`` and register it here.
+To add a source: a module here with a class deriving from ``base.RowsAdapter`` (``name``,
+``tables``, ``matches``, ``parse`` yielding rows or rejections; stage with DuckDB instead by
+implementing ``stages`` and ``stage`` as ``event_log.EventLogJsonLines`` does), registered in
+ADAPTERS below; its raw table in ``../raw_tables.py``; its GX suite
+``expectations/raw_<table>.json``; its dbt models in ``dbt/models/staging/<source>/``.
 """
 
 from __future__ import annotations

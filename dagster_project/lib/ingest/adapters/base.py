@@ -77,15 +77,39 @@ class Source(Protocol):
 
 
 class Adapter(Protocol):
+    """How one format is read. An adapter either has DuckDB stage a file (``stages`` true:
+    ``stage`` fills the temporary table ``staged_table`` with typed rows and each record's
+    verdict) or yields its rows (``parse``); the loader asks ``stages`` once per file."""
+
     name: str
     tables: tuple[str, ...]
+    staged_table: str | None
 
     def matches(self, path: Path, head: bytes) -> bool:
         """True when this adapter reads the file (by name and first bytes)."""
 
+    def stages(self, source: Source) -> bool:
+        """Whether DuckDB reads this file (``stage``) rather than ``parse``."""
+
+    def stage(self, connection: Any, paths: list[str]) -> bool:
+        """Stage these files (paths DuckDB opens) in one scan; False when DuckDB cannot read
+        one of them (each is then staged alone, and one that fails is parsed)."""
+
     def parse(self, source: Source) -> Iterator[Row | Rejection]:
         """Rows and rejections, in file order. Never raises on content: every error a record
         can cause becomes a Rejection of that record (or of the file, record 0)."""
+
+
+class RowsAdapter:
+    """An adapter whose files are read record by record in Python (``parse``) only."""
+
+    staged_table = None
+
+    def stages(self, source: Source) -> bool:
+        return False
+
+    def stage(self, connection: Any, paths: list[str]) -> bool:
+        raise NotImplementedError(f"{type(self).__name__} yields rows; it stages nothing")
 
 
 class JsonDouble(float):

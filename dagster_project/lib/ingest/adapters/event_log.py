@@ -11,10 +11,8 @@ import json
 import math
 import re
 from collections.abc import Iterator
-from functools import cache
-from importlib import resources
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from dagster_project.lib.ingest.adapters.base import (
     INT32,
@@ -22,6 +20,7 @@ from dagster_project.lib.ingest.adapters.base import (
     FieldError,
     Rejection,
     Row,
+    RowsAdapter,
     Source,
     excerpt,
     holds_non_finite,
@@ -34,13 +33,26 @@ from dagster_project.lib.ingest.adapters.base import (
     parse_timestamp,
     shown,
 )
+from dagster_project.lib.ingest.adapters.event_log_duckdb import (
+    STAGED,
+    read_record_alone,
+    readable_by_name,
+    stage_event_logs,
+)
+from dagster_project.lib.ingest.adapters.event_log_schema import (
+    TABLE,
+    conditional_requirements,
+    event_log_schema,
+)
 
-TABLE = "events"
 # A line longer than this is refused unread (reading it whole could exhaust memory). DuckDB's
 # reader takes objects up to 16 MB; longer lines up to this bound are read here.
 MAX_LINE_BYTES = 64 * 2**20
 # The longest CSV field read (Python's default is 128 KiB, short for a comment or labels).
 MAX_CSV_FIELD_CHARS = 16 * 2**20
+if TYPE_CHECKING:
+    from dagster_project.lib.ingest.landing import LandedFile
+
 TOO_DEEP = "JSON nested too deeply to read"
 # What DuckDB's JSON reader takes and Python's refuses: nan / inf in any case, a trailing comma.
 _LENIENT_JSON = re.compile(r"nan|inf|,[ \t\r\n]*[}\]]", re.IGNORECASE)
@@ -53,31 +65,6 @@ class LabelsTextNotJson(FieldError):
     def __init__(self, reason: str, ask_duckdb: bool):
         super().__init__("labels", reason)
         self.ask_duckdb = ask_duckdb
-
-
-@cache
-def event_log_schema() -> dict[str, Any]:
-    text = (
-        resources.files("dagster_project.lib.ingest.adapters")
-        .joinpath("event_log.schema.json")
-        .read_text()
-    )
-    return json.loads(text)
-
-
-@cache
-def _conditional_requirements() -> tuple[tuple[re.Pattern[str], str], ...]:
-    """(event_type pattern, required field) pairs from the schema's if/then rules."""
-    rules = []
-    for rule in event_log_schema()["allOf"]:
-        condition = rule["if"]["properties"]["event_type"]
-        for field in rule["then"]["required"]:
-            if "pattern" in condition:
-                rules.append((re.compile(condition["pattern"]), field))
-            else:
-                for name in condition["enum"]:
-                    rules.append((re.compile(f"^{re.escape(name)}$"), field))
-    return tuple(rules)
 
 
 _DIGITS = re.compile(r"[0-9]+")
@@ -149,7 +136,7 @@ def to_row(record: Any) -> dict[str, Any]:
         if record.get(field) in (None, ""):
             raise FieldError(field, "required field is missing or empty")
     event_type = parse_text(record["event_type"], "event_type")
-    for pattern, field in _conditional_requirements():
+    for pattern, field in conditional_requirements():
         if pattern.match(event_type) and record.get(field) in (None, ""):
             raise FieldError(field, f"required for event_type {event_type}")
     labels_json, derived_objects, derived_vertices = _label_summary(record.get("labels"))
@@ -230,8 +217,6 @@ def _judged_by_duckdb(number: int, text: str, otherwise: Rejection) -> Row | Rej
     Python's recursion allows, or JSON only DuckDB reads: nan, inf, a trailing comma), judged
     by the DuckDB reader alone, so both readers say the same of every record; ``otherwise``
     when DuckDB cannot read it either."""
-    from dagster_project.lib.ingest.adapters.event_log_duckdb import read_record_alone
-
     judged = read_record_alone(text)
     if judged is None:
         return otherwise
@@ -242,11 +227,22 @@ def _judged_by_duckdb(number: int, text: str, otherwise: Rejection) -> Row | Rej
 
 
 class EventLogJsonLines:
+    """JSON Lines: DuckDB reads a file (event_log_duckdb) unless it has blank lines (record
+    numbers would shift), is empty (this adapter says why) or has a name DuckDB would read as
+    a pattern; this reader then takes it, giving every record the same verdict."""
+
     name = "event_log_jsonl"
     tables = (TABLE,)
+    staged_table = STAGED
 
     def matches(self, path: Path, head: bytes) -> bool:
         return path.suffix.lower() in {".jsonl", ".ndjson"}
+
+    def stages(self, source: LandedFile) -> bool:
+        return not source.has_blank_lines and source.size > 0 and readable_by_name(str(source.path))
+
+    def stage(self, connection, paths: list[str]) -> bool:
+        return stage_event_logs(connection, paths)
 
     def parse(self, source: Source) -> Iterator[Row | Rejection]:
         records = 0
@@ -306,7 +302,7 @@ def _csv_lines(handle: BinaryIO, overlong: set[int]) -> Iterator[str]:
         yield raw.decode("utf-8", "surrogateescape")
 
 
-class EventLogCsv:
+class EventLogCsv(RowsAdapter):
     name = "event_log_csv"
     tables = (TABLE,)
 

@@ -32,8 +32,8 @@ from dagster_project.lib.ingest.adapters.base import (
     TIMESTAMP_TEXT,
     WHITESPACE,
 )
-from dagster_project.lib.ingest.adapters.event_log import (
-    _conditional_requirements,
+from dagster_project.lib.ingest.adapters.event_log_schema import (
+    conditional_requirements,
     event_log_schema,
 )
 from dagster_project.lib.ingest.raw_tables import DATA_TABLES
@@ -388,7 +388,7 @@ def _checks(typed: dict[str, tuple[str, str]]) -> list[tuple[str, str, str]]:
     ]
     event_type_error = typed["event_type"][1]
     checks.append((f"({event_type_error}) is not null", "'event_type'", event_type_error))
-    for pattern, field in _conditional_requirements():
+    for pattern, field in conditional_requirements():
         regex = pattern.pattern.replace("'", "''")
         checks.append(
             (

@@ -18,6 +18,7 @@ from dagster_project.lib.ingest.adapters.base import (
     FieldError,
     Rejection,
     Row,
+    RowsAdapter,
     Source,
     excerpt,
     holds_non_finite,
@@ -103,7 +104,7 @@ def annotation_row(annotation: Any, task: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class LabelStudioJson:
+class LabelStudioJson(RowsAdapter):
     name = "label_studio_json"
     tables = (TASKS, ANNOTATIONS)
 
