@@ -17,7 +17,7 @@ from dagster_project.lib.bench import add_bench_arguments, bench_command
 from dagster_project.lib.night.disk_space import DiskWatch, night_folders, record_usage
 from dagster_project.lib.night.reason import FailedCheck, StepFailure, failure_reason
 from dagster_project.lib.night.step_times import format_step_times
-from dagster_project.lib.settings import DBT_PROJECT_DIR, REPO_ROOT, Paths
+from dagster_project.lib.settings import DBT_PROJECT_DIR, REPO_ROOT, Settings, SettingsError
 from dagster_project.lib.site.publish import mark_site_failed
 
 DEFAULT_LANDING = REPO_ROOT / "data" / "landing"
@@ -53,7 +53,7 @@ def _error_text(error) -> str:
     return "\n".join(parts)
 
 
-def _failure_reason(result, paths: Paths | None = None) -> str | None:
+def _failure_reason(result, paths: Settings | None = None) -> str | None:
     """One line naming what stopped the night (lib/night/reason.py), or None."""
     failures = [
         StepFailure(
@@ -78,7 +78,7 @@ def _failure_reason(result, paths: Paths | None = None) -> str | None:
     )
 
 
-def _night_folders(paths: Paths) -> list[Path]:
+def _night_folders(paths: Settings) -> list[Path]:
     return night_folders(paths.warehouse, paths.site, DBT_PROJECT_DIR / "target")
 
 
@@ -86,8 +86,11 @@ EXIT_BUSY = 3
 
 
 def run_night(landing: Path, warehouse: Path, site: Path, wait_s: float = 0.0) -> int:
-    paths = Paths(landing=landing.resolve(), warehouse=warehouse.resolve(), site=site.resolve())
-    paths.export_to_env()
+    try:
+        paths = Settings.from_env().with_paths(landing, warehouse, site)
+    except SettingsError as error:
+        print(f"annolytics run: {error}", file=sys.stderr)
+        return 2
     if not paths.landing.is_dir():
         print(
             f"annolytics run: landing folder {paths.landing} does not exist; "
@@ -105,7 +108,23 @@ def run_night(landing: Path, warehouse: Path, site: Path, wait_s: float = 0.0) -
         return EXIT_BUSY
 
 
-def _run_locked(paths: Paths) -> int:
+def _run_config(paths: Settings) -> dict:
+    """The job's config: its paths (the rest of its settings it reads itself: lib/settings)."""
+    return {
+        "loggers": {"console": {"config": {"log_level": "INFO"}}},
+        "resources": {
+            "settings": {
+                "config": {
+                    "landing_dir": str(paths.landing),
+                    "warehouse_path": str(paths.warehouse),
+                    "site_dir": str(paths.site),
+                }
+            }
+        },
+    }
+
+
+def _run_locked(paths: Settings) -> int:
     import dagster as dg
 
     from dagster_project.definitions import defs
@@ -118,7 +137,7 @@ def _run_locked(paths: Paths) -> int:
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            run_config=_run_config(paths),
         )
     reason = _failure_reason(result, paths)
     elapsed = time.monotonic() - started

@@ -101,6 +101,5 @@ def test_no_earlier_success_and_the_override_rebuild_everything(tmp_path, wareho
     fresh = duckdb.connect(str(tmp_path / "fresh.duckdb"))
     fresh.execute(create_raw_tables_sql())
     assert build_plan.plan_build(fresh, CODE).full_refresh
-    monkeypatch.setenv(build_plan.FULL_REFRESH_ENV, "1")
-    plan = build_plan.plan_build(warehouse, CODE)
-    assert plan.full_refresh and build_plan.FULL_REFRESH_ENV in plan.reason
+    plan = build_plan.plan_build(warehouse, CODE, full_refresh=True)
+    assert plan.full_refresh and "ANNOLYTICS_FULL_REFRESH" in plan.reason

@@ -8,7 +8,7 @@ import pytest
 from dagster_project.definitions import defs as load_defs
 from dagster_project.defs.ingest.sensors import landing_folder_sensor
 from dagster_project.defs.quality.checks import VALIDATED_MARTS
-from dagster_project.defs.resources import AnnolyticsPaths
+from dagster_project.defs.resources import AnnolyticsSettings
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,7 @@ def test_checks_include_dbt_tests_gx_suites(repository):
 
 
 def test_sensor_requests_a_run_only_when_landing_changes(tmp_path):
-    resource = AnnolyticsPaths(
+    resource = AnnolyticsSettings(
         landing_dir=str(tmp_path),
         warehouse_path=str(tmp_path / "w.duckdb"),
         site_dir=str(tmp_path / "site"),
@@ -67,19 +67,19 @@ def test_sensor_requests_a_run_only_when_landing_changes(tmp_path):
     (tmp_path / "a.jsonl").write_text("{}\n")
     instance = dg.DagsterInstance.ephemeral()
     first = landing_folder_sensor(
-        dg.build_sensor_context(instance=instance, resources={"paths": resource})
+        dg.build_sensor_context(instance=instance, resources={"settings": resource})
     )
     assert isinstance(first, dg.RunRequest)
     unchanged = landing_folder_sensor(
         dg.build_sensor_context(
-            instance=instance, cursor=first.run_key, resources={"paths": resource}
+            instance=instance, cursor=first.run_key, resources={"settings": resource}
         )
     )
     assert isinstance(unchanged, dg.SkipReason)
     (tmp_path / "b.jsonl").write_text("{}\n")
     changed = landing_folder_sensor(
         dg.build_sensor_context(
-            instance=instance, cursor=first.run_key, resources={"paths": resource}
+            instance=instance, cursor=first.run_key, resources={"settings": resource}
         )
     )
     assert isinstance(changed, dg.RunRequest) and changed.run_key != first.run_key
@@ -132,7 +132,7 @@ def test_an_edited_model_makes_the_manifest_stale(tmp_path):
 def test_schedule_and_sensor_skip_while_a_nightly_run_is_in_progress(tmp_path):
     from dagster_project.defs.jobs import nightly_schedule
 
-    resource = AnnolyticsPaths(
+    resource = AnnolyticsSettings(
         landing_dir=str(tmp_path),
         warehouse_path=str(tmp_path / "w.duckdb"),
         site_dir=str(tmp_path / "site"),
@@ -150,6 +150,6 @@ def test_schedule_and_sensor_skip_while_a_nightly_run_is_in_progress(tmp_path):
         skipped = nightly_schedule(dg.build_schedule_context(instance=instance))
         assert isinstance(skipped, dg.SkipReason) and "busy-night" in skipped.skip_message
         sensed = landing_folder_sensor(
-            dg.build_sensor_context(instance=instance, resources={"paths": resource})
+            dg.build_sensor_context(instance=instance, resources={"settings": resource})
         )
         assert isinstance(sensed, dg.SkipReason) and "busy-night" in sensed.skip_message

@@ -173,6 +173,7 @@ def test_ingestion_bounds_duckdb_memory_like_dbt(tmp_path, monkeypatch):
     """DuckDB's default limit is 80 % of RAM: at 10 M events ingestion alone reached 3.4 GB.
     It takes the limit dbt's profile takes, from the same variable."""
     from dagster_project.lib.ingest.load import connect
+    from dagster_project.lib.settings import Settings
 
     query = "select value from duckdb_settings() where name = 'memory_limit'"
 
@@ -187,8 +188,11 @@ def test_ingestion_bounds_duckdb_memory_like_dbt(tmp_path, monkeypatch):
 
     assert limit_set_to("2GB") != limit_of(duckdb.connect())  # the default is not 2 GB here
     monkeypatch.delenv("ANNOLYTICS_DUCKDB_MEMORY_LIMIT", raising=False)
-    assert limit_of(connect(tmp_path / "default.duckdb")) == limit_set_to("2GB")
+    default = Settings.from_env().duckdb_memory_limit
+    assert limit_of(connect(tmp_path / "default.duckdb", default)) == limit_set_to("2GB")
     monkeypatch.setenv("ANNOLYTICS_DUCKDB_MEMORY_LIMIT", "300MB")
-    assert limit_of(connect(tmp_path / "set.duckdb")) == limit_set_to("300MB")
+    chosen = Settings.from_env().duckdb_memory_limit
+    assert limit_of(connect(tmp_path / "set.duckdb", chosen)) == limit_set_to("300MB")
+    assert Settings.from_env().dbt_env()["ANNOLYTICS_DUCKDB_MEMORY_LIMIT"] == "300MB"
     profile = (Path(__file__).parents[1] / "dbt" / "profiles.yml").read_text()
     assert "env_var('ANNOLYTICS_DUCKDB_MEMORY_LIMIT', '2GB')" in profile

@@ -3,17 +3,24 @@ names), the same pseudonym for the same person night after night, and a site tha
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 from test_site_pages import broken_links
 from test_site_support import HOSTILE_NAME, chromium, generated_night, people, serve, visit
 
-from dagster_project.lib.site.pseudonyms import KEY_ENV, Pseudonyms, pseudonym_key
+from dagster_project.lib.site.pseudonyms import Pseudonyms, pseudonym_key
 from dagster_project.lib.site.publish import PublishSettings, publish_site
 from dagster_project.lib.site.run_info import RunInfo
 
 PSEUDONYMS = PublishSettings(pseudonymise=True, snapshot_retention=2)
+TEAM_KEY = "the team's pseudonym key"
+
+
+def keyed(key: str) -> PublishSettings:
+    """Pseudonyms under ``key`` (ANNOLYTICS_PSEUDONYM_KEY: lib/settings.py)."""
+    return dataclasses.replace(PSEUDONYMS, pseudonym_key=key)
 
 
 @pytest.fixture(scope="module")
@@ -24,9 +31,7 @@ def night(tmp_path_factory):
 @pytest.fixture(scope="module")
 def site(night, tmp_path_factory):
     site = tmp_path_factory.mktemp("pseudonymised") / "site"
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv(KEY_ENV, "the team's pseudonym key")
-        publish_site(night.warehouse, site, RunInfo(dt.datetime(2026, 11, 3, 2)), PSEUDONYMS)
+    publish_site(night.warehouse, site, RunInfo(dt.datetime(2026, 11, 3, 2)), keyed(TEAM_KEY))
     return site
 
 
@@ -63,25 +68,23 @@ def test_everyone_still_has_a_page_and_the_site_holds_together(night, site):
         assert "pseudonyms" in page.inner_text("footer")
 
 
-def test_pseudonyms_are_stable_and_depend_on_the_key(night, site, tmp_path, monkeypatch):
-    monkeypatch.setenv(KEY_ENV, "the team's pseudonym key")
+def test_pseudonyms_are_stable_and_depend_on_the_key(night, site, tmp_path):
     again = tmp_path / "again"
-    publish_site(night.warehouse, again, RunInfo(dt.datetime(2026, 11, 4, 2)), PSEUDONYMS)
+    publish_site(night.warehouse, again, RunInfo(dt.datetime(2026, 11, 4, 2)), keyed(TEAM_KEY))
     pages = {path.name for path in site.glob("person-*.html")}
     assert {path.name for path in again.glob("person-*.html")} == pages
-    monkeypatch.setenv(KEY_ENV, "another team's key")
     other = tmp_path / "other"
-    publish_site(night.warehouse, other, RunInfo(dt.datetime(2026, 11, 4, 2)), PSEUDONYMS)
+    other_key = keyed("another team's key")
+    publish_site(night.warehouse, other, RunInfo(dt.datetime(2026, 11, 4, 2)), other_key)
     assert not {path.name for path in other.glob("person-*.html")} & pages
 
 
-def test_switching_pseudonyms_on_drops_snapshots_with_real_names(night, tmp_path, monkeypatch):
+def test_switching_pseudonyms_on_drops_snapshots_with_real_names(night, tmp_path):
     site = tmp_path / "site"
     plain = PublishSettings(snapshot_retention=5)
     publish_site(night.warehouse, site, RunInfo(dt.datetime(2026, 11, 1, 2)), plain)
     assert (site / "nights/2026-11-01").is_dir()
-    monkeypatch.setenv(KEY_ENV, "k")
-    publish_site(night.warehouse, site, RunInfo(dt.datetime(2026, 11, 2, 2)), PSEUDONYMS)
+    publish_site(night.warehouse, site, RunInfo(dt.datetime(2026, 11, 2, 2)), keyed("k"))
     assert sorted(p.name for p in (site / "nights").iterdir()) == ["2026-11-02"]
 
 
@@ -101,8 +104,7 @@ def test_pseudonyms_replace_identities_as_values_and_inside_text():
     assert row == {"annotator": names.name("12"), "evidence": "12 annotations", "project_id": "12"}
 
 
-def test_without_a_configured_key_one_is_kept_beside_the_warehouse(tmp_path, monkeypatch):
-    monkeypatch.delenv(KEY_ENV, raising=False)
+def test_without_a_configured_key_one_is_kept_beside_the_warehouse(tmp_path):
     warehouse = tmp_path / "warehouse.duckdb"
     key = pseudonym_key(warehouse)
     assert key == pseudonym_key(warehouse) and len(key) >= 32

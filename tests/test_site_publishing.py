@@ -229,39 +229,38 @@ def test_the_run_failure_sensor_marks_the_site(tmp_path):
 
     from dagster_project.definitions import defs
     from dagster_project.defs.reports.sensors import report_failure_banner
-    from dagster_project.defs.resources import AnnolyticsPaths
-    from dagster_project.lib.settings import Paths
+    from dagster_project.defs.resources import AnnolyticsSettings
 
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("<p>last night's report</p>")
     (tmp_path / "landing").mkdir()
     (tmp_path / "warehouse.duckdb").mkdir()  # a folder: the night fails at ingestion
-    resource = AnnolyticsPaths(
-        landing_dir=str(tmp_path / "landing"),
-        warehouse_path=str(tmp_path / "warehouse.duckdb"),
-        site_dir=str(site),
-    )
-    previous = Paths.from_env()
-    try:
-        resource.paths()  # exports the paths, as the run would
-        job = defs().resolve_job_def("nightly_job")
-        with dg.DagsterInstance.ephemeral() as instance:
-            result = job.execute_in_process(instance=instance, raise_on_error=False)
-            assert not result.success
-            failure = next(
-                e for e in result.all_events if e.event_type == dg.DagsterEventType.RUN_FAILURE
-            )
-            context = dg.build_run_status_sensor_context(
-                sensor_name="report_failure_banner",
-                dagster_event=failure,
-                dagster_instance=instance,
-                dagster_run=result.dagster_run,
-                resources={"paths": resource},
-            ).for_run_failure()
-            report_failure_banner(context)
-    finally:
-        previous.export_to_env()
+    config = {
+        "landing_dir": str(tmp_path / "landing"),
+        "warehouse_path": str(tmp_path / "warehouse.duckdb"),
+        "site_dir": str(site),
+    }
+    resource = AnnolyticsSettings(**config)
+    job = defs().resolve_job_def("nightly_job")
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"resources": {"settings": {"config": config}}},
+        )
+        assert not result.success
+        failure = next(
+            e for e in result.all_events if e.event_type == dg.DagsterEventType.RUN_FAILURE
+        )
+        context = dg.build_run_status_sensor_context(
+            sensor_name="report_failure_banner",
+            dagster_event=failure,
+            dagster_instance=instance,
+            dagster_run=result.dagster_run,
+            resources={"settings": resource},
+        ).for_run_failure()
+        report_failure_banner(context)
     status = json.loads((site / "assets/status.json").read_text())
     assert status["state"] == "failed" and status["reason"].startswith(TOKEN_FREE_REASON)
     assert str(tmp_path) not in status["reason"]

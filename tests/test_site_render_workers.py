@@ -14,6 +14,7 @@ import sys
 import pytest
 from test_site_support import generated_night
 
+from dagster_project.lib.settings import WORKERS_ENV, default_workers
 from dagster_project.lib.site import shards
 from dagster_project.lib.site.data import PageInstance
 from dagster_project.lib.site.pages import PageDefinition
@@ -116,13 +117,13 @@ def test_a_site_rendered_by_three_processes_is_the_site_one_process_renders(
 
 
 def test_the_number_of_processes_comes_from_the_environment(monkeypatch):
-    monkeypatch.setenv(shards.WORKERS_ENV, "3")
+    monkeypatch.setenv(WORKERS_ENV, "3")
     assert PublishSettings.from_env().render_workers == 3
-    monkeypatch.setenv(shards.WORKERS_ENV, "0")
+    monkeypatch.setenv(WORKERS_ENV, "0")
     with pytest.raises(ValueError, match="ANNOLYTICS_SITE_WORKERS must be a whole number of at"):
         PublishSettings.from_env()
-    monkeypatch.delenv(shards.WORKERS_ENV)
-    assert 1 <= PublishSettings.from_env().render_workers == shards.default_workers() <= 4
+    monkeypatch.delenv(WORKERS_ENV)
+    assert 1 <= PublishSettings.from_env().render_workers == default_workers() <= 4
 
 
 def test_results_come_back_in_shard_order_and_a_failed_worker_says_why(tmp_path):

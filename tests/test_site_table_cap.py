@@ -18,17 +18,13 @@ from test_site_pages import broken_links
 from test_site_support import generated_night, people
 
 from dagster_project.defs.reports.resources import ReportSettings
+from dagster_project.lib.settings import RETENTION_ENV, TABLE_ROWS_ENV
 from dagster_project.lib.site.data import PageInstance, collect_pages
 from dagster_project.lib.site.environment import environment
 from dagster_project.lib.site.night import NightContext
 from dagster_project.lib.site.pages import load_pages
 from dagster_project.lib.site.pseudonyms import KEY_ENV
-from dagster_project.lib.site.publish import (
-    RETENTION_ENV,
-    TABLE_ROWS_ENV,
-    PublishSettings,
-    publish_site,
-)
+from dagster_project.lib.site.publish import PublishSettings, publish_site
 from dagster_project.lib.site.render import RenderPlan, SiteContext, render_pages
 from dagster_project.lib.site.run_info import RunInfo
 

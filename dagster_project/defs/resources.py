@@ -7,31 +7,25 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from dagster_project.lib.settings import Paths
+from dagster_project.lib.settings import Settings
 
 from .transform.project import dbt_project
 
 
-class AnnolyticsPaths(dg.ConfigurableResource):
-    """Landing folder, warehouse file and site folder. Empty means: the ANNOLYTICS_* environment
-    variables, else data/landing, data/warehouse.duckdb and reports/site in the repository."""
+class AnnolyticsSettings(dg.ConfigurableResource):
+    """The night's settings (lib/settings.py): the ANNOLYTICS_* variables of this process, with
+    the paths set here, when set, in their place (`annolytics run` sets them as run config)."""
 
     landing_dir: str = ""
     warehouse_path: str = ""
     site_dir: str = ""
 
-    def paths(self) -> Paths:
-        defaults = Paths.from_env()
-        resolved = Paths(
-            landing=Path(self.landing_dir).resolve() if self.landing_dir else defaults.landing,
-            warehouse=Path(self.warehouse_path).resolve()
-            if self.warehouse_path
-            else defaults.warehouse,
-            site=Path(self.site_dir).resolve() if self.site_dir else defaults.site,
+    def current(self) -> Settings:
+        return Settings.from_env().with_paths(
+            Path(self.landing_dir) if self.landing_dir else None,
+            Path(self.warehouse_path) if self.warehouse_path else None,
+            Path(self.site_dir) if self.site_dir else None,
         )
-        # dbt runs as a subprocess and reads the warehouse path from its profile's env_var.
-        resolved.export_to_env()
-        return resolved
 
 
 def _dbt_executable() -> str:
@@ -44,7 +38,7 @@ def resources() -> dg.Definitions:
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     return dg.Definitions(
         resources={
-            "paths": AnnolyticsPaths(),
-            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=_dbt_executable()),
+            "settings": AnnolyticsSettings(),
+            "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=_dbt_executable()),
         }
     )

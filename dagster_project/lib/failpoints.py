@@ -11,12 +11,14 @@ from __future__ import annotations
 import os
 import signal
 
-ENV = "ANNOLYTICS_FAILPOINT"
-POINTS = ("ingest", "dbt", "validation", "publish")
+from dagster_project.lib.settings import FAILPOINTS as POINTS
+from dagster_project.lib.settings import failpoint_from_env
 
 
 def failpoint(name: str) -> None:
-    if os.environ.get(ENV) != name:
+    if name not in POINTS:
+        raise ValueError(f"unknown failpoint {name!r}; known: {', '.join(POINTS)}")
+    if failpoint_from_env() != name:
         return
     if os.getpgid(0) == os.getpid():  # a group of its own: kill the whole run
         os.killpg(os.getpid(), signal.SIGKILL)

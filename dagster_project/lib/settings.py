@@ -1,12 +1,36 @@
-"""Where a night reads and writes: one place, shared by the CLI, Dagster and dbt.
+"""Every setting of a night, read from ``ANNOLYTICS_*`` environment variables in one place.
 
-The paths travel as environment variables because dbt (a subprocess of Dagster) reads the
-warehouse path from its profile through ``env_var('ANNOLYTICS_WAREHOUSE')``.
+``Settings.from_env()`` reads and checks every variable (a bad value raises ``SettingsError``
+naming the variable, what it means and its default); the result is passed down, to the
+Dagster resources (``defs/resources.py``) and from them to the code that needs each value.
+Nothing writes the environment back: the CLI hands its paths to the job as resource config,
+and only the dbt subprocess gets an environment (``dbt_environment``), because dbt's profile
+reads the warehouse path and DuckDB's memory settings through ``env_var``.
+
+| variable | meaning | default |
+|---|---|---|
+| ANNOLYTICS_LANDING | landing folder | data/landing |
+| ANNOLYTICS_WAREHOUSE | warehouse file | data/warehouse.duckdb |
+| ANNOLYTICS_SITE | published report folder | reports/site |
+| ANNOLYTICS_DUCKDB_MEMORY_LIMIT | DuckDB's memory limit in ingestion and dbt | 2GB |
+| ANNOLYTICS_DUCKDB_BLOCK_ALLOCATOR_MEMORY | freed memory dbt's DuckDB keeps for reuse | 1GB |
+| ANNOLYTICS_FULL_REFRESH | rebuild every model tonight (1/true/yes/on) | off |
+| ANNOLYTICS_FORCE_BUILD | build even when nothing changed | off |
+| ANNOLYTICS_PSEUDONYMISE | publish people under pseudonyms | off |
+| ANNOLYTICS_PSEUDONYM_KEY | the pseudonyms' key (never logged) | a key kept beside the warehouse |
+| ANNOLYTICS_SNAPSHOT_RETENTION | dated report snapshots kept (0: none) | 14 |
+| ANNOLYTICS_SITE_TABLE_ROWS | rows a table shows on a page (the rest in its CSV) | 1000 |
+| ANNOLYTICS_SITE_WORKERS | processes rendering the report | the usable cores, at most 4 |
+| ANNOLYTICS_FAILPOINT | tests only: kill the night at this point | unset |
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,35 +42,163 @@ REPORTS_DIR = REPO_ROOT / "reports"
 LANDING_ENV = "ANNOLYTICS_LANDING"
 WAREHOUSE_ENV = "ANNOLYTICS_WAREHOUSE"
 SITE_ENV = "ANNOLYTICS_SITE"
-# DuckDB's memory limit for the steps that write the warehouse: ingestion here, dbt through its
-# profile (dbt/profiles.yml reads the same variable with the same default). DuckDB's own default,
-# 80 % of RAM, let ingestion alone reach 3.4 GB at 10 M events; beyond the limit it spills.
 DUCKDB_MEMORY_LIMIT_ENV = "ANNOLYTICS_DUCKDB_MEMORY_LIMIT"
-DUCKDB_MEMORY_LIMIT_DEFAULT = "2GB"
+BLOCK_ALLOCATOR_ENV = "ANNOLYTICS_DUCKDB_BLOCK_ALLOCATOR_MEMORY"
+FULL_REFRESH_ENV = "ANNOLYTICS_FULL_REFRESH"
+FORCE_BUILD_ENV = "ANNOLYTICS_FORCE_BUILD"
+PSEUDONYMISE_ENV = "ANNOLYTICS_PSEUDONYMISE"
+PSEUDONYM_KEY_ENV = "ANNOLYTICS_PSEUDONYM_KEY"
+RETENTION_ENV = "ANNOLYTICS_SNAPSHOT_RETENTION"
+TABLE_ROWS_ENV = "ANNOLYTICS_SITE_TABLE_ROWS"
+WORKERS_ENV = "ANNOLYTICS_SITE_WORKERS"
+FAILPOINT_ENV = "ANNOLYTICS_FAILPOINT"
+
+# Where a killed night can be simulated (failpoints.py).
+FAILPOINTS = ("ingest", "dbt", "validation", "publish")
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"", "0", "false", "no", "off"}
+_MEMORY = re.compile(r"\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*", re.IGNORECASE)
 
 
-def duckdb_memory_limit() -> str:
-    return os.environ.get(DUCKDB_MEMORY_LIMIT_ENV, DUCKDB_MEMORY_LIMIT_DEFAULT)
+class SettingsError(ValueError):
+    """An ANNOLYTICS_* variable with a value the night cannot use."""
+
+
+def default_workers() -> int:
+    """The cores this process may use, at most 4: every render worker runs the split queries
+    again for its pages, so more workers repeat more DuckDB work (measured on 2 cores only)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(4, cores or 1))
+
+
+def _flag(environ: Mapping[str, str], name: str, meaning: str) -> bool:
+    text = environ.get(name, "").strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise SettingsError(f"{name} must be 1/true/yes/on or 0/false/no/off ({meaning}), not {text!r}")
+
+
+def _whole(environ: Mapping[str, str], name: str, default: int, minimum: int, meaning: str) -> int:
+    text = environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        number = int(text)
+    except ValueError:
+        number = minimum - 1
+    if number < minimum:
+        raise SettingsError(
+            f"{name} must be a whole number of at least {minimum} ({meaning}; default "
+            f"{default}), not {text!r}"
+        )
+    return number
+
+
+def _memory(environ: Mapping[str, str], name: str, default: str, meaning: str) -> str:
+    text = environ.get(name, "").strip()
+    if not text:
+        return default
+    if not _MEMORY.fullmatch(text):
+        raise SettingsError(
+            f"{name} must be an amount such as 2GB or 512MB ({meaning}), not {text!r}"
+        )
+    return text
+
+
+def _path(environ: Mapping[str, str], name: str, default: Path) -> Path:
+    text = environ.get(name, "").strip()
+    return Path(text).resolve() if text else default.resolve()
+
+
+def _failpoint(environ: Mapping[str, str]) -> str:
+    name = environ.get(FAILPOINT_ENV, "").strip()
+    if name and name not in FAILPOINTS:
+        raise SettingsError(f"{FAILPOINT_ENV} must be one of {', '.join(FAILPOINTS)}, not {name!r}")
+    return name
 
 
 @dataclass(frozen=True)
-class Paths:
+class Settings:
     landing: Path
     warehouse: Path
     site: Path
+    duckdb_memory_limit: str = "2GB"
+    duckdb_block_allocator_memory: str = "1GB"
+    full_refresh: bool = False
+    force_build: bool = False
+    pseudonymise: bool = False
+    pseudonym_key: str = dataclasses.field(default="", repr=False)  # a secret: never shown
+    snapshot_retention: int = 14
+    site_table_rows: int = 1_000
+    site_workers: int = dataclasses.field(default_factory=default_workers)
+    failpoint: str = ""
 
     @classmethod
-    def from_env(cls) -> Paths:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        environ = os.environ if environ is None else environ
         return cls(
-            landing=Path(os.environ.get(LANDING_ENV, REPO_ROOT / "data" / "landing")).resolve(),
-            warehouse=Path(
-                os.environ.get(WAREHOUSE_ENV, REPO_ROOT / "data" / "warehouse.duckdb")
-            ).resolve(),
-            site=Path(os.environ.get(SITE_ENV, REPO_ROOT / "reports" / "site")).resolve(),
+            landing=_path(environ, LANDING_ENV, REPO_ROOT / "data" / "landing"),
+            warehouse=_path(environ, WAREHOUSE_ENV, REPO_ROOT / "data" / "warehouse.duckdb"),
+            site=_path(environ, SITE_ENV, REPO_ROOT / "reports" / "site"),
+            duckdb_memory_limit=_memory(
+                environ, DUCKDB_MEMORY_LIMIT_ENV, "2GB", "DuckDB's memory limit"
+            ),
+            duckdb_block_allocator_memory=_memory(
+                environ, BLOCK_ALLOCATOR_ENV, "1GB", "freed memory dbt's DuckDB keeps"
+            ),
+            full_refresh=_flag(environ, FULL_REFRESH_ENV, "rebuild every model tonight"),
+            force_build=_flag(environ, FORCE_BUILD_ENV, "build even when nothing changed"),
+            pseudonymise=_flag(environ, PSEUDONYMISE_ENV, "publish people under pseudonyms"),
+            pseudonym_key=environ.get(PSEUDONYM_KEY_ENV, ""),
+            snapshot_retention=_whole(
+                environ, RETENTION_ENV, 14, 0, "dated snapshots kept; 0 keeps none"
+            ),
+            site_table_rows=_whole(
+                environ, TABLE_ROWS_ENV, 1_000, 1, "the rows a table shows on a page"
+            ),
+            site_workers=_whole(
+                environ, WORKERS_ENV, default_workers(), 1, "processes rendering the site's pages"
+            ),
+            failpoint=_failpoint(environ),
         )
 
-    def export_to_env(self) -> None:
-        """Make these paths the ones every component of this process (and dbt) uses."""
-        os.environ[LANDING_ENV] = str(self.landing)
-        os.environ[WAREHOUSE_ENV] = str(self.warehouse)
-        os.environ[SITE_ENV] = str(self.site)
+    def with_paths(
+        self, landing: Path | None = None, warehouse: Path | None = None, site: Path | None = None
+    ) -> Settings:
+        return dataclasses.replace(
+            self,
+            landing=Path(landing).resolve() if landing else self.landing,
+            warehouse=Path(warehouse).resolve() if warehouse else self.warehouse,
+            site=Path(site).resolve() if site else self.site,
+        )
+
+    def dbt_env(self) -> dict[str, str]:
+        """What dbt's profile reads (dbt/profiles.yml)."""
+        return {
+            WAREHOUSE_ENV: str(self.warehouse),
+            DUCKDB_MEMORY_LIMIT_ENV: self.duckdb_memory_limit,
+            BLOCK_ALLOCATOR_ENV: self.duckdb_block_allocator_memory,
+        }
+
+
+def failpoint_from_env() -> str:
+    """The failpoint set for this process (read when reached: tests set it per run)."""
+    return _failpoint(os.environ)
+
+
+@contextmanager
+def dbt_environment(settings: Settings) -> Iterator[None]:
+    """Within the block, the environment dbt's profile reads (for the dbt subprocess started
+    there); the process's own environment is restored after it."""
+    names = settings.dbt_env()
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ.update(names)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

@@ -3,7 +3,7 @@
 import dagster as dg
 import duckdb
 
-from dagster_project.defs.resources import AnnolyticsPaths
+from dagster_project.defs.resources import AnnolyticsSettings
 from dagster_project.lib.ingest.load import IngestSummary, ingest_landing
 from dagster_project.lib.ingest.raw_tables import DATA_TABLES, RAW_SCHEMA
 from dagster_project.lib.night.disk_space import night_folders, shortages
@@ -104,8 +104,8 @@ def _gx_check(connection, table: str, files: list[str]) -> dg.AssetCheckResult:
     ],
     can_subset=False,
 )
-def raw_layer(context: dg.AssetExecutionContext, paths: AnnolyticsPaths):
-    locations = paths.paths()
+def raw_layer(context: dg.AssetExecutionContext, settings: AnnolyticsSettings):
+    locations = settings.current()
     folders = night_folders(locations.warehouse, locations.site, DBT_PROJECT_DIR / "target")
     short = shortages(folders, locations.warehouse)
     if short:
@@ -113,7 +113,10 @@ def raw_layer(context: dg.AssetExecutionContext, paths: AnnolyticsPaths):
         raise dg.Failure(description="; ".join(shortage.describe() for shortage in short))
     context.log.info(f"Ingesting {locations.landing} into {locations.warehouse}")
     summary: IngestSummary = ingest_landing(
-        locations.landing, locations.warehouse, log=context.log.info
+        locations.landing,
+        locations.warehouse,
+        log=context.log.info,
+        memory_limit=locations.duckdb_memory_limit,
     )
     touched = [f.source_file for f in summary.files if f.status != "unchanged"]
     with duckdb.connect(str(locations.warehouse), read_only=True) as connection:

@@ -5,13 +5,13 @@ import hashlib
 import dagster as dg
 
 from dagster_project.lib.ingest.landing import scan_landing
-from dagster_project.lib.settings import Paths
+from dagster_project.lib.settings import Settings
 
 from ..jobs import nightly_job, nightly_run_in_progress
-from ..resources import AnnolyticsPaths
+from ..resources import AnnolyticsSettings
 
 
-def landing_fingerprint(paths: Paths) -> str:
+def landing_fingerprint(paths: Settings) -> str:
     """Changes whenever a file is added, removed, resized or rewritten in the landing folder, or
     an entry the night refuses (a link, a pipe) appears or changes."""
     digest = hashlib.sha256()
@@ -35,8 +35,8 @@ def landing_fingerprint(paths: Paths) -> str:
     default_status=dg.DefaultSensorStatus.STOPPED,
     description="Runs the nightly job when the landing folder changes.",
 )
-def landing_folder_sensor(context: dg.SensorEvaluationContext, paths: AnnolyticsPaths):
-    fingerprint = landing_fingerprint(paths.paths())
+def landing_folder_sensor(context: dg.SensorEvaluationContext, settings: AnnolyticsSettings):
+    fingerprint = landing_fingerprint(settings.current())
     if fingerprint == context.cursor:
         return dg.SkipReason("landing folder unchanged")
     busy = nightly_run_in_progress(context.instance)

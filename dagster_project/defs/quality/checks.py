@@ -3,7 +3,7 @@
 import dagster as dg
 import duckdb
 
-from dagster_project.defs.resources import AnnolyticsPaths
+from dagster_project.defs.resources import AnnolyticsSettings
 from dagster_project.lib.failpoints import failpoint
 from dagster_project.lib.quality.validation import Validator
 from dagster_project.lib.settings import EXPECTATIONS_DIR
@@ -37,9 +37,9 @@ def _mart_key(mart: str) -> dg.AssetKey:
     ],
     can_subset=True,
 )
-def published_marts_gx(context: dg.AssetCheckExecutionContext, paths: AnnolyticsPaths):
+def published_marts_gx(context: dg.AssetCheckExecutionContext, settings: AnnolyticsSettings):
     selected = {key.asset_key for key in context.selected_asset_check_keys}
-    with duckdb.connect(str(paths.paths().warehouse), read_only=True) as connection:
+    with duckdb.connect(str(settings.current().warehouse), read_only=True) as connection:
         for mart in VALIDATED_MARTS:
             if _mart_key(mart) not in selected:
                 continue

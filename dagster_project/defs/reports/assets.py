@@ -6,7 +6,7 @@ import dagster as dg
 import duckdb
 
 from dagster_project.defs.quality.checks import VALIDATED_MARTS
-from dagster_project.defs.resources import AnnolyticsPaths
+from dagster_project.defs.resources import AnnolyticsSettings
 from dagster_project.lib.site.pages import load_pages, load_site_queries, site_reads
 from dagster_project.lib.site.publish import publish_site
 from dagster_project.lib.site.run_info import CheckOutcome, RunInfo
@@ -75,10 +75,12 @@ def _tonight(connection, since: datetime, checks: tuple[CheckOutcome, ...]) -> R
     "published atomically with dated snapshots of earlier nights.",
 )
 def report_site(
-    context: dg.AssetExecutionContext, paths: AnnolyticsPaths, report_settings: ReportSettings
+    context: dg.AssetExecutionContext,
+    settings: AnnolyticsSettings,
+    report_settings: ReportSettings,
 ) -> dg.MaterializeResult:
-    locations = paths.paths()
-    settings = report_settings.settings()
+    locations = settings.current()
+    settings = report_settings.settings(locations)
     run_started = datetime.fromtimestamp(
         context.instance.get_run_stats(context.run.run_id).start_time or 0, UTC
     ).replace(tzinfo=None)

@@ -5,6 +5,7 @@ import dataclasses
 
 import dagster as dg
 
+from dagster_project.lib.settings import Settings
 from dagster_project.lib.site.publish import PublishSettings
 
 
@@ -19,8 +20,8 @@ class ReportSettings(dg.ConfigurableResource):
     table_rows: int | None = None
     render_workers: int | None = None
 
-    def settings(self) -> PublishSettings:
-        # Only the fields set on the resource override the environment's settings.
+    def settings(self, night: Settings) -> PublishSettings:
+        # Only the fields set on the resource override the night's settings.
         overrides = {
             name: value
             for name, value in {
@@ -31,7 +32,7 @@ class ReportSettings(dg.ConfigurableResource):
             }.items()
             if value is not None
         }
-        return dataclasses.replace(PublishSettings.from_env(), **overrides)
+        return dataclasses.replace(PublishSettings.from_settings(night), **overrides)
 
 
 @dg.definitions

@@ -6,7 +6,7 @@ import dagster as dg
 from dagster_project.lib.site.publish import mark_site_failed
 
 from ..jobs import nightly_job
-from ..resources import AnnolyticsPaths
+from ..resources import AnnolyticsSettings
 
 
 def failure_reason(instance: dg.DagsterInstance, run_id: str, fallback: str) -> str:
@@ -29,8 +29,8 @@ def failure_reason(instance: dg.DagsterInstance, run_id: str, fallback: str) -> 
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="A failed nightly run leaves the last report online with a banner saying why.",
 )
-def report_failure_banner(context: dg.RunFailureSensorContext, paths: AnnolyticsPaths):
+def report_failure_banner(context: dg.RunFailureSensorContext, settings: AnnolyticsSettings):
     run = context.dagster_run
     reason = failure_reason(context.instance, run.run_id, context.failure_event.message or "")
-    mark_site_failed(paths.paths().site, reason)
+    mark_site_failed(settings.current().site, reason)
     context.log.info(f"Marked the report as not updated: {reason}")

@@ -13,10 +13,11 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from dagster_project.defs.resources import AnnolyticsPaths
+from dagster_project.defs.resources import AnnolyticsSettings
 from dagster_project.lib.failpoints import failpoint
 from dagster_project.lib.night import build_plan
 from dagster_project.lib.night import fingerprint as night_fingerprint
+from dagster_project.lib.settings import dbt_environment
 
 from .project import dbt_project
 
@@ -37,20 +38,22 @@ class LayeredTranslator(DagsterDbtTranslator):
 
 
 @dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
+    manifest=dbt_project().manifest_path,
+    project=dbt_project(),
     dagster_dbt_translator=LayeredTranslator(
         settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
     ),
 )
 def warehouse_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: AnnolyticsPaths
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: AnnolyticsSettings
 ):
-    locations = paths.paths()  # also exports ANNOLYTICS_WAREHOUSE for dbt
-    warehouse = locations.warehouse
+    night = settings.current()
+    warehouse = night.warehouse
     whole_night = set(context.selected_asset_keys) == set(context.assets_def.keys)
-    code = night_fingerprint.code_fingerprint(locations.site)
-    unchanged, fingerprint = night_fingerprint.nothing_new(warehouse, locations.site, code)
+    code = night_fingerprint.code_fingerprint(night.site, night)
+    unchanged, fingerprint = night_fingerprint.nothing_new(
+        warehouse, night.site, code, night.force_build
+    )
     if whole_night and unchanged:
         # Nothing yielded: the marts, their checks and the site are skipped, and stay as the
         # last successful night left them (the same files and code give the same bytes).
@@ -60,7 +63,7 @@ def warehouse_models(
             f"are. Set {night_fingerprint.FORCE_ENV}=1 to build anyway."
         )
         return
-    plan = build_plan.plan_and_record(warehouse, code)
+    plan = build_plan.plan_and_record(warehouse, code, night.full_refresh)
     context.log.info(plan.describe())
     night_fingerprint.record_started(warehouse, context.run.run_id, fingerprint, code)
     # dbt unit tests pin model logic: they run in the test suite (tests/test_dbt_unit_tests.py),
@@ -68,11 +71,9 @@ def warehouse_models(
     arguments = ["build", "--exclude-resource-type", "unit_test"]
     if plan.full_refresh:
         arguments.append("--full-refresh")
-    for event in dbt.cli(
-        arguments,
-        context=context,
-        target_path=night_target_path(warehouse),
-    ).stream():
+    with dbt_environment(night):  # the dbt subprocess reads the warehouse from its profile
+        invocation = dbt.cli(arguments, context=context, target_path=night_target_path(warehouse))
+    for event in invocation.stream():
         yield event
         failpoint("dbt")  # some models built, most not
 
@@ -85,8 +86,8 @@ def warehouse_models(
     description="Marks tonight's build succeeded (nightly.builds) once the site is published, "
     "so a later night with the same files and code can skip the build.",
 )
-def build_recorded(context: dg.AssetExecutionContext, paths: AnnolyticsPaths):
-    recorded = night_fingerprint.record_succeeded(paths.paths().warehouse, context.run.run_id)
+def build_recorded(context: dg.AssetExecutionContext, settings: AnnolyticsSettings):
+    recorded = night_fingerprint.record_succeeded(settings.current().warehouse, context.run.run_id)
     return dg.MaterializeResult(metadata={"recorded": bool(recorded)})
 
 
@@ -98,4 +99,4 @@ def night_target_path(warehouse: Path) -> Path:
     per run, made every night parse the whole project again (~4 s of each night).
     """
     key = hashlib.sha256(str(warehouse).encode()).hexdigest()[:12]
-    return Path(dbt_project.project_dir) / "target" / "nights" / key
+    return Path(dbt_project().project_dir) / "target" / "nights" / key

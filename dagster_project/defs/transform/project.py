@@ -1,19 +1,21 @@
-"""The dbt project as dagster-dbt sees it; the manifest is (re)built by `dbt parse` on demand."""
+"""The dbt project as dagster-dbt sees it; the manifest is (re)built by `dbt parse` on demand.
+
+``dbt_project()`` is a cached factory, as in Dagster's own platform project: importing this
+module changes nothing; the first call prepares the manifest when it is missing or stale.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 from dagster_dbt import DbtProject
 
 from dagster_project.lib.settings import DBT_PROJECT_DIR
-
-# The preparer calls `dbt` by name: make the one installed beside this Python findable.
-_bin = str(Path(sys.executable).parent)
-if _bin not in os.environ.get("PATH", "").split(os.pathsep):
-    os.environ["PATH"] = _bin + os.pathsep + os.environ.get("PATH", "")
 
 _SOURCES = ("dbt_project.yml", "models", "macros", "seeds", "data-tests")
 
@@ -36,7 +38,22 @@ def manifest_is_stale(project: DbtProject) -> bool:
     )
 
 
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-dbt_project.prepare_if_dev()
-if manifest_is_stale(dbt_project):
-    dbt_project.preparer.prepare(dbt_project)
+@contextmanager
+def _dbt_on_path() -> Iterator[None]:
+    """The preparer calls `dbt` by name: the one installed beside this Python, while it runs."""
+    saved = os.environ.get("PATH", "")
+    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + saved
+    try:
+        yield
+    finally:
+        os.environ["PATH"] = saved
+
+
+@cache
+def dbt_project() -> DbtProject:
+    project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+    with _dbt_on_path():
+        project.prepare_if_dev()
+        if manifest_is_stale(project):
+            project.preparer.prepare(project)
+    return project

@@ -37,7 +37,6 @@ from dagster_project.lib.ingest.raw_tables import (
 )
 from dagster_project.lib.ingest.staging import Staging, batches
 from dagster_project.lib.quality.validation import BatchReport, ExpectationOutcome, Validator
-from dagster_project.lib.settings import duckdb_memory_limit
 
 CHUNK_ROWS = 100_000
 # WAL size that triggers an automatic checkpoint while ingesting. DuckDB's default (16 MiB)
@@ -100,11 +99,11 @@ class IngestSummary:
         }
 
 
-def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
+def connect(warehouse: Path, memory_limit: str = "2GB") -> duckdb.DuckDBPyConnection:
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    # Bounded like dbt's (settings.py says why); with 2 GB ingesting 10 M events peaks at 2.2 GB
-    # in the same time.
-    connection = duckdb.connect(str(warehouse), config={"memory_limit": duckdb_memory_limit()})
+    # Bounded like dbt's (ANNOLYTICS_DUCKDB_MEMORY_LIMIT): DuckDB's default, 80 % of RAM, is
+    # more than a night may take; beyond the limit it spills beside the warehouse.
+    connection = duckdb.connect(str(warehouse), config={"memory_limit": memory_limit})
     # Landed files are read through their descriptors' names (landing.py), which a later file
     # can reuse: nothing read may be served from a cache keyed by name.
     connection.execute("set enable_external_file_cache = false")
@@ -531,6 +530,7 @@ def ingest_landing(
     validator: Validator | None = None,
     log: Callable[[str], None] = print,
     now: datetime | None = None,
+    memory_limit: str = "2GB",
 ) -> IngestSummary:
     """Ingest every new or changed file of ``landing`` into ``warehouse``; record every entry
     that is refused unread (landing.py)."""
@@ -550,7 +550,7 @@ def ingest_landing(
                 + "".join(f"; {w}" for w in outcome.warnings)
             )
 
-    connection = connect(warehouse)
+    connection = connect(warehouse, memory_limit)
     try:
         connection.execute(f"set checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
         for entry in refused:

@@ -13,15 +13,14 @@ night that failed half way is simply folded in again by the next one.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import duckdb
 
 from dagster_project.lib.night.fingerprint import SCHEMA
+from dagster_project.lib.settings import FULL_REFRESH_ENV
 
 # Set to 1 to rebuild every model from all of raw whatever the plan says.
-FULL_REFRESH_ENV = "ANNOLYTICS_FULL_REFRESH"
 INCREMENT_TABLE = f"{SCHEMA}.increment_files"
 EVENT_LOG_ADAPTERS = ("event_log_jsonl", "event_log_csv")
 
@@ -55,10 +54,12 @@ def _examples(names: list[str]) -> str:
     return shown + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
-def plan_build(connection: duckdb.DuckDBPyConnection, code: str) -> BuildPlan:
+def plan_build(
+    connection: duckdb.DuckDBPyConnection, code: str, full_refresh: bool = False
+) -> BuildPlan:
     """The plan for tonight, from ``nightly.builds`` / ``nightly.build_files`` and the ingest
     manifest; ``code`` is tonight's ``fingerprint.code_fingerprint``."""
-    if os.environ.get(FULL_REFRESH_ENV, "").lower() in {"1", "true", "yes"}:
+    if full_refresh:
         return _full(f"{FULL_REFRESH_ENV} is set")
     has_builds = connection.execute(
         "select count(*) from duckdb_tables() where schema_name = ? and table_name = 'build_files'",
@@ -138,8 +139,8 @@ def write_increment(connection: duckdb.DuckDBPyConnection, plan: BuildPlan) -> N
     connection.execute("commit")
 
 
-def plan_and_record(warehouse, code: str) -> BuildPlan:
+def plan_and_record(warehouse, code: str, full_refresh: bool = False) -> BuildPlan:
     with duckdb.connect(str(warehouse)) as connection:
-        plan = plan_build(connection, code)
+        plan = plan_build(connection, code, full_refresh)
         write_increment(connection, plan)
     return plan

@@ -13,14 +13,20 @@ the ones in the warehouse (tested), and the published site already shows them.
 from __future__ import annotations
 
 import hashlib
-import os
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
 import duckdb
 
-from dagster_project.lib.settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR, REPO_ROOT, REPORTS_DIR
+from dagster_project.lib.settings import (
+    DBT_PROJECT_DIR,
+    EXPECTATIONS_DIR,
+    FORCE_BUILD_ENV,
+    REPO_ROOT,
+    REPORTS_DIR,
+    Settings,
+)
 from dagster_project.lib.site.status import read_status
 
 SCHEMA = "nightly"
@@ -28,9 +34,8 @@ DBT_INPUTS = ("dbt_project.yml", "packages.yml", "profiles.yml", "models", "macr
               "data-tests", "dbt_packages")  # fmt: skip
 PACKAGE_DIR = REPO_ROOT / "dagster_project"
 VERSIONED = ("dbt-core", "dbt-duckdb", "duckdb", "great-expectations", "dagster", "dagster-dbt")
-SETTINGS_ENV = ("ANNOLYTICS_PSEUDONYMISE", "ANNOLYTICS_SNAPSHOT_RETENTION")
 # Set to 1 to build every night whatever the fingerprint says.
-FORCE_ENV = "ANNOLYTICS_FORCE_BUILD"
+FORCE_ENV = FORCE_BUILD_ENV
 
 _DDL = f"""
 create schema if not exists {SCHEMA};
@@ -85,13 +90,18 @@ def _versions() -> list[str]:
     return out
 
 
-def code_fingerprint(site: Path) -> str:
+def code_fingerprint(site: Path, settings: Settings) -> str:
     """Hash of the code and settings a night is built with (no data)."""
     digest = hashlib.sha256()
     for path in code_files():
         digest.update(str(path.relative_to(REPO_ROOT)).encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
-    for line in _versions() + [f"{k}={os.environ.get(k, '')}" for k in SETTINGS_ENV]:
+    # The settings that change what is published (not where or how fast).
+    published = [
+        f"pseudonymise={settings.pseudonymise}",
+        f"retention={settings.snapshot_retention}",
+    ]
+    for line in _versions() + published:
         digest.update(line.encode() + b"\0")
     digest.update(f"site={site}".encode() + b"\0")
     return digest.hexdigest()
@@ -127,13 +137,12 @@ def last_succeeded(connection: duckdb.DuckDBPyConnection) -> str | None:
     return row[0] if row else None
 
 
-def nothing_new(warehouse: Path, site: Path, code: str) -> tuple[bool, str]:
+def nothing_new(warehouse: Path, site: Path, code: str, forced: bool) -> tuple[bool, str]:
     """(True, fingerprint) when tonight's inputs and code equal those of the last night that
     succeeded and its site is still there."""
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         current = fingerprint(connection, code)
         previous = last_succeeded(connection)
-    forced = os.environ.get(FORCE_ENV, "").lower() in {"1", "true", "yes"}
     # A banner from a failed night since must be cleared by a real build.
     status = read_status(site)
     published = status is None or status.state == "published"

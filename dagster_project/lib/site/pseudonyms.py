@@ -17,23 +17,21 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
 import re
 import secrets
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-KEY_ENV = "ANNOLYTICS_PSEUDONYM_KEY"
 PERSON_COLUMNS = frozenset(
     {"annotator", "person", "reviewer", "author", "editor", "top_editor", "actor", "subject"}
 )
 _CODE_LENGTH = 6
 
 
-def pseudonym_key(warehouse: Path) -> bytes:
-    """The configured key, else the one kept beside the warehouse (created on first use)."""
-    configured = os.environ.get(KEY_ENV, "")
+def pseudonym_key(warehouse: Path, configured: str = "") -> bytes:
+    """The configured key (ANNOLYTICS_PSEUDONYM_KEY), else the one kept beside the warehouse
+    (created on first use)."""
     if configured:
         return configured.encode()
     path = warehouse.with_name(warehouse.name + ".pseudonym-key")

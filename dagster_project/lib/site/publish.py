@@ -28,6 +28,7 @@ from pathlib import Path
 import duckdb
 
 from dagster_project.lib.failpoints import failpoint
+from dagster_project.lib.settings import Settings, default_workers
 from dagster_project.lib.site.data import WarehouseRows, plan_pages, run_query
 from dagster_project.lib.site.environment import copy_assets, environment
 from dagster_project.lib.site.night import EarlierNight, NightContext, write_night_script
@@ -43,14 +44,10 @@ from dagster_project.lib.site.render import (
     render_pages,
 )
 from dagster_project.lib.site.run_info import RunInfo
-from dagster_project.lib.site.shards import WORKERS_ENV, default_workers
 from dagster_project.lib.site.status import SiteStatus, failed_status, read_status, write_status
 from dagster_project.lib.site.tables import DEFAULT_TABLE_ROWS
 
 NIGHTS_DIR = "nights"
-PSEUDONYMISE_ENV = "ANNOLYTICS_PSEUDONYMISE"
-RETENTION_ENV = "ANNOLYTICS_SNAPSHOT_RETENTION"
-TABLE_ROWS_ENV = "ANNOLYTICS_SITE_TABLE_ROWS"
 _NIGHT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -61,39 +58,22 @@ class PublishSettings:
     table_rows: int = DEFAULT_TABLE_ROWS  # rows a table shows on a page; the rest go to a CSV
     # processes rendering pages (shards.py); 1 renders in this process only
     render_workers: int = dataclasses.field(default_factory=default_workers)
+    # the pseudonyms' key; empty: the one kept beside the warehouse (pseudonyms.py)
+    pseudonym_key: str = dataclasses.field(default="", repr=False)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PublishSettings:
+        return cls(
+            pseudonymise=settings.pseudonymise,
+            snapshot_retention=settings.snapshot_retention,
+            table_rows=settings.site_table_rows,
+            render_workers=settings.site_workers,
+            pseudonym_key=settings.pseudonym_key,
+        )
 
     @classmethod
     def from_env(cls) -> PublishSettings:
-        return cls(
-            pseudonymise=os.environ.get(PSEUDONYMISE_ENV, "").strip().lower()
-            in {"1", "true", "yes", "on"},
-            snapshot_retention=_whole_number_from_env(
-                RETENTION_ENV, cls.snapshot_retention, 0, "dated snapshots kept; 0 keeps none"
-            ),
-            table_rows=_whole_number_from_env(
-                TABLE_ROWS_ENV, DEFAULT_TABLE_ROWS, 1, "the rows a table shows on a page"
-            ),
-            render_workers=_whole_number_from_env(
-                WORKERS_ENV, default_workers(), 1, "processes rendering the site's pages"
-            ),
-        )
-
-
-def _whole_number_from_env(name: str, default: int, minimum: int, meaning: str) -> int:
-    """The variable's whole number, or ``default`` when unset; anything else names the variable."""
-    text = os.environ.get(name, "").strip()
-    if not text:
-        return default
-    try:
-        number = int(text)
-    except ValueError:
-        number = minimum - 1
-    if number < minimum:
-        raise ValueError(
-            f"{name} must be a whole number of at least {minimum} ({meaning}; default "
-            f"{default}), not {text!r}"
-        )
-    return number
+        return cls.from_settings(Settings.from_env())
 
 
 def _now() -> dt.datetime:
@@ -185,7 +165,7 @@ def _build(
         pseudonyms = None
         if settings.pseudonymise:
             people = [next(iter(row.values())) for row in site_query("people")]
-            pseudonyms = Pseudonyms(people, pseudonym_key(warehouse))
+            pseudonyms = Pseudonyms(people, pseudonym_key(warehouse, settings.pseudonym_key))
         pages = plan_pages(connection, definitions, pseudonyms)
 
         tonight = run.generated_at.date().isoformat()

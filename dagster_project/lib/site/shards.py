@@ -14,7 +14,6 @@ worker (and clear the parent's half-built folder); a night inside Dagster cannot
 from __future__ import annotations
 
 import contextlib
-import os
 import pickle
 import shutil
 import subprocess
@@ -31,16 +30,8 @@ from dagster_project.lib.site.data import PageInstance
 # pages: below this many rows per shard it is not worth it (the demo's and the tests' sites
 # stay in one process).
 ROWS_PER_WORKER = 50_000
-WORKERS_ENV = "ANNOLYTICS_SITE_WORKERS"
 
 Result = TypeVar("Result")
-
-
-def default_workers() -> int:
-    """The cores this process may use, at most 4: every worker runs the split queries again for
-    its pages, so more workers repeat more DuckDB work (measured on 2 cores only)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(4, cores or 1))
 
 
 def _weight(page: PageInstance) -> int:
