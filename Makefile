@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install demo test dev lint clean bench
+.PHONY: install demo test test-fast dev lint clean bench
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,11 @@ install: $(INSTALLED)
 demo: $(INSTALLED)  ## generate demo data, run one night, print the report's path
 	$(BIN)/annolytics demo
 
-test: $(INSTALLED)  ## the whole test suite (dbt build + tests, Dagster job, GX, parity, generator)
+test: $(INSTALLED)  ## every tier: unit, integration and the slow end-to-end nights (CI runs this)
 	$(BIN)/python -m pytest
+
+test-fast: $(INSTALLED)  ## the unit and integration tiers only (tests/unit, tests/integration)
+	$(BIN)/python -m pytest -m "not slow"
 
 EVENTS ?= 1000000
 bench: $(INSTALLED)  ## full, incremental and empty nights vs bare DuckDB and pandas (benchmarks/)

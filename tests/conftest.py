@@ -1,55 +1,49 @@
-"""Shared fixtures: real nightly runs (Dagster in process, real dbt, real GX) on small inputs."""
+"""Test tiers and the nights they share.
+
+- ``tests/unit/``: plain function calls and real DuckDB files; no night.
+- ``tests/integration/``: read nights built once per session (the fixtures below, and the
+  site's night in support/site.py) and never change them.
+- ``tests/e2e/``: build nights of their own (faults, reruns, publishing, the browser, full
+  disks, the benchmark's references); marked ``slow``. ``make test-fast`` leaves them out,
+  ``make test`` (CI) runs everything.
+
+Helpers live in ``support/`` (this folder is on the import path).
+"""
 
 from __future__ import annotations
 
-import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pytest
+from support.nights import FIXTURES, Night, run_nightly
 
-from dagster_project.cli import run_night
+from dagster_project.lib.synthetic import generate
 
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-@dataclass
-class Night:
-    landing: Path
-    warehouse: Path
-    site: Path
-    exit_code: int
-
-    def rows(self, sql: str, *params) -> list[tuple]:
-        with duckdb.connect(str(self.warehouse), read_only=True) as connection:
-            return connection.execute(sql, list(params)).fetchall()
-
-    def dicts(self, sql: str) -> list[dict]:
-        with duckdb.connect(str(self.warehouse), read_only=True) as connection:
-            cursor = connection.execute(sql)
-            names = [column[0] for column in cursor.description]
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+E2E = Path(__file__).parent / "e2e"
 
 
-def run_nightly(root: Path, files: dict[str, Path] | None = None) -> Night:
-    """Copy ``files`` (name in landing -> source path) into ``root/landing`` and run one night."""
-    landing = root / "landing"
-    landing.mkdir(parents=True, exist_ok=True)
-    for name, source in (files or {}).items():
-        target = landing / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-    night = Night(landing, root / "warehouse.duckdb", root / "site", 0)
-    night.exit_code = run_night(night.landing, night.warehouse, night.site)
-    return night
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if E2E in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
 def hand_night(tmp_path_factory) -> Night:
+    """The hand-computed fixture (tests/fixtures/events/hand_computed.jsonl), one night."""
     night = run_nightly(
         tmp_path_factory.mktemp("hand"),
         {"hand_computed.jsonl": FIXTURES / "events" / "hand_computed.jsonl"},
     )
+    assert night.exit_code == 0
+    return night
+
+
+@pytest.fixture(scope="session")
+def case_night(tmp_path_factory) -> Night:
+    """30 k generated events with every planted case study (lib/synthetic/case_studies.py)."""
+    root = tmp_path_factory.mktemp("generated")
+    generate(root / "landing", events=30_000, seed=11)
+    night = run_nightly(root)
     assert night.exit_code == 0
     return night

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from math import comb
-
 import pandas as pd
 import pytest
+from support.stats import binomial_tail, hypergeometric_tail
 
 from dagster_project.lib.stats.rejection import annotator_quality, person_vs_class, wilson
 
@@ -24,18 +23,6 @@ def reviews(*cells: tuple[str, str, int, int]) -> pd.DataFrame:
             for i in range(reviewed)
         ]
     return pd.DataFrame(rows)
-
-
-def hypergeometric_tail(k: int, population: int, successes: int, draws: int) -> float:
-    """P(X >= k): the one-sided Fisher exact p-value of a 2x2 table."""
-    top = min(successes, draws)
-    return sum(
-        comb(successes, i) * comb(population - successes, draws - i) for i in range(k, top + 1)
-    ) / comb(population, draws)
-
-
-def binomial_tail(k: int, n: int, p: float) -> float:
-    return sum(comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(k, n + 1))
 
 
 # ann labels mostly buses (hard for everyone); bob mostly cars; cat is bad at cars.

@@ -7,8 +7,7 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from test_site_pages import broken_links
-from test_site_support import HOSTILE_NAME, chromium, generated_night, people, serve, visit
+from support.site import HOSTILE_NAME, broken_links, chromium, generated_night, people, serve, visit
 
 from dagster_project.lib.site.pseudonyms import Pseudonyms, pseudonym_key
 from dagster_project.lib.site.publish import PublishSettings, publish_site

@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
-from test_reruns import warehouse_fingerprints
+from support.nights import FIXTURES
+from support.warehouse import warehouse_fingerprints
 
 from dagster_project.cli import EXIT_BUSY, run_night
 from dagster_project.lib.failpoints import ENV, POINTS

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import duckdb
-from bench_nights import bench_nights, same_contents, table_contents
+from support.bench_nights import bench_nights, same_contents, table_contents
 
 from dagster_project.lib.settings import DBT_PROJECT_DIR, WAREHOUSE_ENV
 from dagster_project.lib.stats.drift import DRIFT_COLUMNS

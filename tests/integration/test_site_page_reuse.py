@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from jinja2 import DictLoader, Environment
-from test_site_support import generated_night
+from support.site import generated_night
 
 from dagster_project.lib.site.data import PageInstance, collect_pages, plan_pages, with_data
 from dagster_project.lib.site.environment import environment

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_site_support import chromium, generated_night, serve
+from support.site import chromium, generated_night, serve
 
 from dagster_project.lib.site import charts
 from dagster_project.lib.site import environment as site_environment

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from test_rejection_stats import hypergeometric_tail
+from support.stats import hypergeometric_tail
 
 from dagster_project.lib.stats.fidelity import fidelity_cost
 

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from conftest import run_nightly
 
-from dagster_project.lib.synthetic import CASE_STUDIES, generate
+from dagster_project.lib.synthetic import CASE_STUDIES
 
 
-@pytest.fixture(scope="module")
-def generated_night(tmp_path_factory):
-    root = tmp_path_factory.mktemp("generated")
-    generate(root / "landing", events=30_000, seed=11)
-    night = run_nightly(root)
-    assert night.exit_code == 0
-    return night
+@pytest.fixture
+def generated_night(case_night):
+    return case_night
 
 
 def test_slow_per_task_but_normal_per_label_is_busier_scenes(generated_night):

@@ -9,6 +9,7 @@ from dagster_project.definitions import defs as load_defs
 from dagster_project.defs.ingest.sensors import landing_folder_sensor
 from dagster_project.defs.quality.checks import VALIDATED_MARTS
 from dagster_project.defs.resources import AnnolyticsSettings
+from dagster_project.lib.settings import REPO_ROOT
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +92,7 @@ def test_dagster_cli_loads_the_workspace():
     import sys
     from pathlib import Path
 
-    root = Path(__file__).parents[1]
+    root = REPO_ROOT
     dagster = Path(sys.executable).parent / "dagster"
     done = subprocess.run(
         [str(dagster), "definitions", "validate", "-w", "workspace.yaml"],

@@ -10,9 +10,8 @@ import os
 import shutil
 
 import pytest
-from conftest import FIXTURES, run_nightly
-from test_site_pages import broken_links
-from test_site_support import chromium, generated_night, serve, visit
+from support.nights import FIXTURES, run_nightly
+from support.site import broken_links, chromium, generated_night, serve, visit
 
 from dagster_project.lib.site import publish
 from dagster_project.lib.site.pages import PageDefinition

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 
-from conftest import FIXTURES, run_nightly
+from support.nights import FIXTURES, run_nightly
 
 from dagster_project.cli import main
 

@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from dagster_project.lib.ingest.load import ingest_landing
+from dagster_project.lib.settings import REPO_ROOT
 
 NOW = datetime(2026, 11, 23, 12, 0, 0)
 
@@ -194,5 +195,5 @@ def test_ingestion_bounds_duckdb_memory_like_dbt(tmp_path, monkeypatch):
     chosen = Settings.from_env().duckdb_memory_limit
     assert limit_of(connect(tmp_path / "set.duckdb", chosen)) == limit_set_to("300MB")
     assert Settings.from_env().dbt_env()["ANNOLYTICS_DUCKDB_MEMORY_LIMIT"] == "300MB"
-    profile = (Path(__file__).parents[1] / "dbt" / "profiles.yml").read_text()
+    profile = (REPO_ROOT / "dbt" / "profiles.yml").read_text()
     assert "env_var('ANNOLYTICS_DUCKDB_MEMORY_LIMIT', '2GB')" in profile

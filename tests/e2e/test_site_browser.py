@@ -7,7 +7,7 @@ from __future__ import annotations
 import urllib.parse
 
 import pytest
-from test_site_support import chromium, generated_night, people, screenshot_name, serve, visit
+from support.site import chromium, generated_night, people, screenshot_name, serve, visit
 
 from dagster_project.lib.site.pages import load_pages
 

@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 import pytest
-from test_site_support import generated_night
+from support.site import generated_night
 
 from dagster_project.lib.settings import WORKERS_ENV, default_workers
 from dagster_project.lib.site import shards

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 import pytest
-from bench_nights import bench_nights, same_contents, table_contents
+from support.bench_nights import bench_nights, same_contents, table_contents
 
 from dagster_project.lib.bench import duckdb_reference, pandas_reference
 

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from test_site_pages import broken_links
-from test_site_support import generated_night, people
+from support.site import broken_links, generated_night, people
 
 from dagster_project.defs.reports.resources import ReportSettings
 from dagster_project.lib.settings import RETENTION_ENV, TABLE_ROWS_ENV

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_site_support import (
+from support.site import (
     HOSTILE_CLASS,
     HOSTILE_COMMENT,
     HOSTILE_FILE,

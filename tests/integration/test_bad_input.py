@@ -11,7 +11,7 @@ import json
 import zipfile
 
 import pytest
-from conftest import Night, run_nightly
+from support.nights import Night, run_nightly
 
 
 def event(number: int, **overrides) -> str:

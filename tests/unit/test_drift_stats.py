@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 import pytest
-from test_rejection_stats import hypergeometric_tail
+from support.stats import hypergeometric_tail
 
 from dagster_project.lib.stats.drift import DriftRule, weekly_drift
 

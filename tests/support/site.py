@@ -1,14 +1,12 @@
 """Shared by the site tests: one real generated night with hostile input (built once per test
-session), a localhost web server for a site folder, and Debian's chromium driven by Playwright.
-
-Kept in a test_site_* module because only conftest.py can share fixtures between modules; the
-builders here are cached at module level instead, so every test module gets the same night.
-"""
+session), a localhost web server for a site folder, Debian's chromium driven by Playwright, and
+a check that every link of a published site resolves."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import html.parser
 import http.server
 import re
 import shutil
@@ -17,10 +15,9 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from conftest import FIXTURES, Night, run_nightly
-
 from dagster_project.lib.settings import REPO_ROOT
 from dagster_project.lib.synthetic import generate
+from support.nights import FIXTURES, Night, run_nightly
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -172,3 +169,49 @@ def screenshot_name(prefix: str, url: str) -> str:
 def copy_site(night: Night, target: Path) -> Path:
     shutil.copytree(night.site, target)
     return target
+
+
+# ---- links of a published site ------------------------------------------------------------
+class _Links(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if "id" in attributes:
+            self.ids.add(attributes["id"])
+        for name in ("href", "src"):
+            if attributes.get(name) is not None and tag in {"a", "link", "script", "img"}:
+                self.links.append(attributes[name])
+
+
+def parse_links(path: Path) -> _Links:
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def broken_links(site: Path) -> list[str]:
+    """Every href/src of every page: local, and the file (and #id) it names exists."""
+    root = site.resolve()
+    parsed = {path.resolve(): parse_links(path) for path in root.rglob("*.html")}
+    broken = []
+    for path, page in parsed.items():
+        where = path.relative_to(root)
+        for link in page.links:
+            if link.startswith("data:"):
+                continue
+            parts = urllib.parse.urlsplit(link)
+            if parts.scheme or parts.netloc or link.startswith("/"):
+                broken.append(f"{where}: not local: {link}")
+                continue
+            target = (
+                (path.parent / urllib.parse.unquote(parts.path)).resolve() if parts.path else path
+            )
+            if not target.is_file() or root not in target.parents:
+                broken.append(f"{where}: missing {link}")
+            elif parts.fragment and parts.fragment not in parsed[target].ids:
+                broken.append(f"{where}: no #{parts.fragment} in {link}")
+    return broken

@@ -10,7 +10,7 @@ import re
 
 import duckdb
 import pytest
-from test_site_support import generated_night
+from support.site import generated_night
 
 from dagster_project.lib.site import charts
 from dagster_project.lib.site.charts import top_rows

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import FIXTURES
+from support.nights import FIXTURES
 
 from dagster_project.lib.settings import REPO_ROOT
 

@@ -4,7 +4,7 @@ gives every table of the warehouse exactly what one night over all the files giv
 from __future__ import annotations
 
 import duckdb
-from bench_nights import bench_nights, same_contents, table_contents
+from support.bench_nights import bench_nights, same_contents, table_contents
 
 LAYERS = ("staging", "intermediate", "core", "marts")
 
@@ -99,7 +99,7 @@ def _builds(warehouse) -> list[tuple]:
 def test_a_night_with_nothing_new_skips_the_build_and_a_forced_one_gives_the_same_bytes(
     tmp_path, monkeypatch, capfd
 ):
-    from conftest import FIXTURES, run_nightly
+    from support.nights import FIXTURES, run_nightly
 
     from dagster_project.lib.night.fingerprint import FORCE_ENV
 

@@ -14,9 +14,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from dagster_project.lib.settings import REPO_ROOT
 from dagster_project.lib.synthetic import CASE_STUDIES, GenerationSummary, generate
 
-SCHEMA_PATH = Path(__file__).resolve().parents[1] / "dagster_project/lib/event_log.schema.json"
+SCHEMA_PATH = REPO_ROOT / "dagster_project/lib/ingest/adapters/event_log.schema.json"
 EVENTS = 50_000
 SEED = 7
 START = date(2026, 9, 7)

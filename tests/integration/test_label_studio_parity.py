@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run_nightly
+from support.nights import FIXTURES, run_nightly
 
 LS = FIXTURES / "label_studio"
 SUBMITTED_ACTIONS = {"submitted", "updated", "fixed_and_accepted", "accepted"}

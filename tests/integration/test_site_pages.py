@@ -3,62 +3,14 @@ resolves, every alert links to its evidence, every mart is on some page."""
 
 from __future__ import annotations
 
-import html.parser
 import re
-import urllib.parse
-from pathlib import Path
 
 import pytest
-from test_site_support import generated_night
+from support.site import broken_links, generated_night, parse_links
 
 from dagster_project.lib.settings import DBT_PROJECT_DIR
 from dagster_project.lib.site.data import collect_pages, row_filename
 from dagster_project.lib.site.pages import load_page, load_pages, load_site_queries, site_reads
-
-
-class _Links(html.parser.HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.links: list[str] = []
-        self.ids: set[str] = set()
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if "id" in attributes:
-            self.ids.add(attributes["id"])
-        for name in ("href", "src"):
-            if attributes.get(name) is not None and tag in {"a", "link", "script", "img"}:
-                self.links.append(attributes[name])
-
-
-def _parse(path: Path) -> _Links:
-    parser = _Links()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return parser
-
-
-def broken_links(site: Path) -> list[str]:
-    """Every href/src of every page: local, and the file (and #id) it names exists."""
-    root = site.resolve()
-    parsed = {path.resolve(): _parse(path) for path in root.rglob("*.html")}
-    broken = []
-    for path, page in parsed.items():
-        where = path.relative_to(root)
-        for link in page.links:
-            if link.startswith("data:"):
-                continue
-            parts = urllib.parse.urlsplit(link)
-            if parts.scheme or parts.netloc or link.startswith("/"):
-                broken.append(f"{where}: not local: {link}")
-                continue
-            target = (
-                (path.parent / urllib.parse.unquote(parts.path)).resolve() if parts.path else path
-            )
-            if not target.is_file() or root not in target.parents:
-                broken.append(f"{where}: missing {link}")
-            elif parts.fragment and parts.fragment not in parsed[target].ids:
-                broken.append(f"{where}: no #{parts.fragment} in {link}")
-    return broken
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +25,7 @@ def test_every_link_and_asset_of_the_site_resolves(night):
 
 
 def test_every_alert_links_to_the_rows_behind_it(night):
-    overview = _parse(night.site / "index.html")
+    overview = parse_links(night.site / "index.html")
     evidence = [link for link in overview.links if "#" in link and not link.startswith("#")]
     alerts = night.rows("select count(*) from marts.mart_alerts")[0][0]
     assert alerts > 0
