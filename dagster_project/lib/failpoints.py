@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 import signal
 
-from dagster_project.lib.settings import FAILPOINTS as POINTS
-from dagster_project.lib.settings import failpoint_from_env
+from dagster_project.lib.settings import FAILPOINT_ENV, FAILPOINTS, failpoint_from_env
+
+ENV = FAILPOINT_ENV  # the variable tests set
+POINTS = FAILPOINTS
 
 
 def failpoint(name: str) -> None:

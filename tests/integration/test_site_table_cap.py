@@ -17,12 +17,11 @@ import pytest
 from support.site import broken_links, generated_night, people
 
 from dagster_project.defs.reports.resources import ReportSettings
-from dagster_project.lib.settings import RETENTION_ENV, TABLE_ROWS_ENV
+from dagster_project.lib.settings import PSEUDONYM_KEY_ENV, RETENTION_ENV, TABLE_ROWS_ENV
 from dagster_project.lib.site.data import PageInstance, collect_pages
 from dagster_project.lib.site.environment import environment
 from dagster_project.lib.site.night import NightContext
 from dagster_project.lib.site.pages import load_pages
-from dagster_project.lib.site.pseudonyms import KEY_ENV
 from dagster_project.lib.site.publish import PublishSettings, publish_site
 from dagster_project.lib.site.render import RenderPlan, SiteContext, render_pages
 from dagster_project.lib.site.run_info import RunInfo
@@ -187,7 +186,7 @@ def published(night, tmp_path_factory) -> Path:
     with pytest.MonkeyPatch.context() as env:
         env.setenv(TABLE_ROWS_ENV, f" {LIMIT} ")
         env.setenv("ANNOLYTICS_PSEUDONYMISE", "1")
-        env.setenv(KEY_ENV, "test-key-not-secret")
+        env.setenv(PSEUDONYM_KEY_ENV, "test-key-not-secret")
         settings = PublishSettings.from_env()
         assert settings.table_rows == LIMIT
         publish_site(night.warehouse, site, RUN, settings)
