@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from support.events import submitted
 
 from dagster_project.lib.night.disk_space import MB, free_bytes, read_usage
 from dagster_project.lib.synthetic import generate
@@ -39,19 +40,8 @@ def run(landing: Path, warehouse: Path, site: Path) -> subprocess.CompletedProce
 
 
 def event(event_id: str, **fields) -> str:
-    record = {
-        "event_id": event_id,
-        "event_type": "annotation_submitted",
-        "occurred_at": "2026-09-07T09:00:00Z",
-        "project_id": "proj-hostile",
-        "task_id": f"t-{event_id}",
-        "annotation_id": f"a-{event_id}",
-        "actor": "ann@example.com",
-        "duration_s": 30,
-        "labels": [{"class": "car", "shape": "bbox", "vertices": 4, "bbox": [1, 2, 3, 4]}],
-    }
-    record.update(fields)
-    return json.dumps(record)
+    box = [{"class": "car", "shape": "bbox", "vertices": 4, "bbox": [1, 2, 3, 4]}]
+    return submitted(event_id, project_id="proj-hostile", labels=box, **fields)
 
 
 def hostile_landing(root: Path) -> Path:

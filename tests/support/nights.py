@@ -11,7 +11,7 @@ import duckdb
 from dagster_project.cli import run_night
 from dagster_project.lib.settings import REPO_ROOT
 
-FIXTURES = REPO_ROOT / "fixtures"
+FIXTURES = REPO_ROOT / "tests" / "fixtures"
 
 
 @dataclass

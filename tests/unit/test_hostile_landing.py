@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from support.events import submitted as event
 
 import dagster_project.lib.ingest.adapters.event_log as event_log
 import dagster_project.lib.ingest.load as ingest_module
@@ -32,21 +33,6 @@ from dagster_project.lib.quality.validation import Validator
 
 NOW = datetime(2026, 11, 23, 12, 0, 0)
 MARKER = "root:x:0:0:secret-marker"
-
-
-def event(event_id: str, **fields) -> str:
-    record = {
-        "event_id": event_id,
-        "event_type": "annotation_submitted",
-        "occurred_at": "2026-09-07T09:00:00Z",
-        "project_id": "p",
-        "task_id": f"t-{event_id}",
-        "annotation_id": f"a-{event_id}",
-        "actor": "ann@example.com",
-        "duration_s": 30,
-    }
-    record.update(fields)
-    return json.dumps(record)
 
 
 @pytest.fixture
