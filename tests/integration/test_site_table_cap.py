@@ -17,7 +17,12 @@ import pytest
 from support.site import broken_links, generated_night, people
 
 from dagster_project.defs.reports.resources import ReportSettings
-from dagster_project.lib.settings import PSEUDONYM_KEY_ENV, RETENTION_ENV, TABLE_ROWS_ENV
+from dagster_project.lib.settings import (
+    PSEUDONYM_KEY_ENV,
+    RETENTION_ENV,
+    TABLE_ROWS_ENV,
+    Settings,
+)
 from dagster_project.lib.site.data import PageInstance, collect_pages
 from dagster_project.lib.site.environment import environment
 from dagster_project.lib.site.night import NightContext
@@ -244,9 +249,10 @@ def test_the_nightly_jobs_report_settings_read_the_limit(monkeypatch):
     """The Dagster resource the nightly job publishes with: the environment's limit, unless the
     resource sets its own."""
     monkeypatch.setenv(TABLE_ROWS_ENV, "7")
-    assert ReportSettings().settings().table_rows == 7
-    assert ReportSettings(table_rows=3).settings().table_rows == 3
-    assert ReportSettings(snapshot_retention=2).settings().table_rows == 7
+    night = Settings.from_env()
+    assert ReportSettings().settings(night).table_rows == 7
+    assert ReportSettings(table_rows=3).settings(night).table_rows == 3
+    assert ReportSettings(snapshot_retention=2).settings(night).table_rows == 7
 
 
 def test_a_long_table_outside_render_pages_is_an_error():
