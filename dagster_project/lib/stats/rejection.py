@@ -89,7 +89,7 @@ def fisher_greater_many(a_rejected, a_total, b_rejected, b_total) -> np.ndarray:
     scipy's ``fisher_exact(alternative="greater")`` on [[a, c], [b, d]] is 1.0 when a row or a
     column of the table is empty, else ``hypergeom.cdf(c, a + b + c + d, a + c, c + d)``
     capped at 1; the same call on arrays evaluates that element by element, so the p-values
-    are the same floats (tests/test_rejection_stats.py compares them table by table)."""
+    are the same floats (tests/unit/test_rejection_stats.py compares them table by table)."""
     a_rejected, a_total, b_rejected, b_total = (
         np.asarray(counts, dtype=np.int64) for counts in (a_rejected, a_total, b_rejected, b_total)
     )

@@ -12,7 +12,7 @@ COLUMNS = "project_key, task_key, annotator, annotation_key, class_name, " + ", 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    # The box as four columns (agreement_stats.BOX_COLUMNS); a total order of the input: the
+    # The box as four columns (stats.agreement.BOX_COLUMNS); a total order of the input: the
     # same rows in the same order give the same figures (four-element lists sort as their
     # elements do).
     labels = dbt.ref("int_overlap_labels").project(COLUMNS).order("all").df()
