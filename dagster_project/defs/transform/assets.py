@@ -66,8 +66,8 @@ def warehouse_models(
     plan = build_plan.plan_and_record(warehouse, code, night.full_refresh)
     context.log.info(plan.describe())
     night_fingerprint.record_started(warehouse, context.run.run_id, fingerprint, code)
-    # dbt unit tests pin model logic: they run in the test suite (tests/integration/test_dbt_unit_tests.py),
-    # not every night against the same unchanged SQL.
+    # dbt unit tests pin model logic: they run in the test suite
+    # (tests/integration/test_dbt_unit_tests.py), not every night against the same unchanged SQL.
     arguments = ["build", "--exclude-resource-type", "unit_test"]
     if plan.full_refresh:
         arguments.append("--full-refresh")
