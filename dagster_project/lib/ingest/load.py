@@ -40,11 +40,10 @@ from dagster_project.lib.quality.validation import BatchReport, ExpectationOutco
 
 CHUNK_ROWS = 100_000
 # WAL size that triggers an automatic checkpoint while ingesting. DuckDB's default (16 MiB)
-# checkpoints every few files, each time recompressing the tables' last row groups (about a
-# quarter of ingestion at 1 M events). Every file's commit is durable in the WAL either way
-# (a killed night replays it on the next open), and closing the connection checkpoints.
-# 256 MB rather than more: data not yet checkpointed is held in memory, and a 10 M-event night
-# must stay within 4 GB (128 MB cost ~1 s more than 1 GB at 1 M events).
+# checkpoints every few files, each time recompressing the tables' last row groups. Every
+# file's commit is durable in the WAL either way (a killed night replays it on the next open),
+# and closing the connection checkpoints. Not more: data not yet checkpointed is held in
+# memory, which the night's memory budget must cover (benchmarks/README.md).
 CHECKPOINT_THRESHOLD = "256MB"
 QUARANTINE_COLUMNS = (
     "_source_file",

@@ -11,16 +11,15 @@ from typing import Any
 from dagster_project.lib.site.data import FILTER_COLUMNS, Rows
 
 # A chart with a bar, heatmap row or tree node per person shows the busiest this many people
-# (top_rows): at 10 M events, 6,300 people made reworks.html 130 MB, 91 MB of it the review
-# tree's 600 k edges, more than a browser draws or a reader follows. Everyone stays in the
-# tables (and their CSV files) and on their own page.
+# (top_rows): thousands of people make charts no browser draws well and no reader follows.
+# Everyone stays in the tables (and their CSV files) and on their own page.
 CHART_PEOPLE = 50
 
 
 def chart_rows(rows: Rows, spec: dict[str, Any], kind: str = "", aggregate: bool = True) -> Rows:
     """Only the columns a chart names (plus the filter columns), and, for a chart that adds its
-    rows up, one row per distinct key (all other columns): keeps pages small. At 10 M events the
-    daily charts carried one row per person and day (229,000) to draw one bar per day."""
+    rows up, one row per distinct key (all other columns): keeps pages small (a daily chart
+    would otherwise carry one row per person and day to draw one bar per day)."""
     if not rows:
         return []
     names: set[str] = set(FILTER_COLUMNS)
@@ -166,7 +165,7 @@ def top_rows(
         return tuple(map(str, key)) if isinstance(key, tuple) else (str(key),)
 
     # Only keys whose total reaches the limit-th largest can be among the first ``limit``: the
-    # rest are never ranked (600 k reviewer-annotator pairs at 10 M events, 50 kept).
+    # rest are never ranked (a large team has hundreds of thousands of pairs).
     threshold = heapq.nlargest(limit, totals.values())[-1]
     candidates = [key for key, total in totals.items() if total >= threshold]
     ranked = sorted(candidates, key=lambda key: (-totals[key], tie_break(key)))

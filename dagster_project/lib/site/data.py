@@ -3,7 +3,7 @@ value JSON-friendly and, when asked, with people's names replaced by pseudonyms.
 
 Planning a page (plan_pages) costs DuckDB one aggregate per query: the count and the sum of the
 hashes of the rows each page would get, its ``data_digest``. Only the pages that must be
-rendered have their rows fetched into Python (with_data): at 10 M events that is the costly
+rendered have their rows fetched into Python (with_data): for a large team that is the costly
 part, and a night of new events changes the rows of few person pages."""
 
 from __future__ import annotations
@@ -119,8 +119,8 @@ def _fetch(
 
 
 # Types fetched column by column as NumPy arrays: each column becomes Python values in one C
-# loop, where ``fetchall`` makes a tuple per row that is then turned into columns and back (a
-# third of the site's fetching time at 10 M events). Other types (HUGEINT comes as a float,
+# loop, where ``fetchall`` makes a tuple per row that is then turned into columns and back.
+# Other types (HUGEINT comes as a float,
 # TIMESTAMPTZ without its zone, DECIMAL, lists) take the ``fetchall`` path.
 _NUMPY_TYPES = frozenset(
     {

@@ -1,8 +1,8 @@
 """Reuse last night's page when nothing it shows changed.
 
-At 10 M events the site has thousands of person pages, and a night of new events changes the
-rows of few of them; rendering them all again took most of the site step of an incremental
-night. Each page that reads neither ``run`` nor ``night`` (see night.py) is a function of its
+A large team's site has thousands of person pages, and a night of new events changes the
+rows of few of them; rendering them all again would take most of an incremental night's site
+step. Each page that reads neither ``run`` nor ``night`` (see night.py) is a function of its
 template chain, the code that renders it, the site-wide context (projects, navigation), its
 own rows, known by their digest (data.plan_pages) before they are fetched, and the links it
 makes to pages of other rows (``page_for``). A fingerprint of all but the links is stored per

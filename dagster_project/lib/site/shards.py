@@ -1,5 +1,6 @@
-"""Render the site's pages in several processes: at 10 M events there are 6,300 person pages
-and 2 M rows to fetch, convert and write, all in Python, while the machine's other cores idle.
+"""Render the site's pages in several processes: a large team's site has thousands of person
+pages and millions of rows to fetch, convert and write, all in Python, while the machine's
+other cores idle.
 
 Each page is rendered on its own from its own rows, so the split changes no byte of the site.
 A shard is a list of pages; the first is rendered in this process, each other one in a worker

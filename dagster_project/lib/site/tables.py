@@ -20,9 +20,9 @@ from dagster_project.lib.site.data import FILTER_COLUMNS, Rows
 from dagster_project.lib.site.formats import NUMBER_FORMATS, format_pct
 
 # A table on a page shows at most this many rows (ANNOLYTICS_SITE_TABLE_ROWS), the first in the
-# query's order: at 10 M events some tables had hundreds of thousands of rows (reworks.html was
-# 413 MB), more than a browser can show usefully, and writing them took much of the site step.
-# Every row of a longer table is in a CSV file beside the page, so the site stays complete.
+# query's order: large teams' tables run to hundreds of thousands of rows, more than a browser
+# shows usefully. Every row of a longer table is in a CSV file beside the page, so the site
+# stays complete.
 DEFAULT_TABLE_ROWS = 1_000
 
 
@@ -227,8 +227,8 @@ def write_table_file(path: Path, table: LongTable) -> None:
     lines = [values(row) for row in table.rows]
     if len(table.columns) == 1:
         lines = [(value,) for value in lines]
-    # Checked column by column, and rows rewritten only where needed: at 10 M events these files
-    # hold over two million rows a night.
+    # Checked column by column, and rows rewritten only where needed: these files can hold
+    # millions of rows a night.
     guarded = {
         index
         for index, column in enumerate(zip(*lines, strict=True))

@@ -25,8 +25,8 @@ from scipy.stats import mannwhitneyu
 
 from dagster_project.lib.stats.rejection import fisher_greater, fisher_greater_many
 
-# scipy's Mann-Whitney U without its axis/NaN-policy wrapper, which cost more than the test itself
-# over the ~40,000 subject-weeks of a 10 M-event night (inspect.signature, broadcasting). The
+# scipy's Mann-Whitney U without its axis/NaN-policy wrapper, which costs more than the test itself
+# when called once per subject-week (inspect.signature, broadcasting). The
 # inputs here are 1-d, non-empty and NaN-free, which is all the wrapper adds; a scipy without
 # ``__wrapped__`` gets the public function. tests/unit/test_drift_stats.py checks both agree.
 _mann_whitney_u = getattr(mannwhitneyu, "__wrapped__", mannwhitneyu)

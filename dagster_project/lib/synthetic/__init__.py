@@ -17,13 +17,9 @@ Determinism: the same arguments give byte-identical files. Everything is drawn f
 Volume and memory: ``events`` is a target; the total lands within +-2 % (in practice within a
 few events) because each (week, project, day) slot is sized from the budget still open and the
 running events-per-task average. Tasks are simulated one at a time and written at once; one
-file is open at a time. Memory does not grow with ``events`` (23 MB peak RSS for 10 M events;
-tracemalloc peak ~2.7 MB at both 25k and 100k events).
+file is open at a time. Memory does not grow with ``events`` (tests/unit/test_generator.py).
 Teams grow with the volume (about 240 background tasks per annotator), so per-person figures
 look alike at 50k and at 10M events.
-
-Throughput (measured, CPython 3.11, one core of the development machine): 1,000,000 events
-in 4.3 s, about 230,000 events/s (315 MB of JSON Lines); 10 M events in 54 s (3.1 GB).
 
 Event semantics (what the warehouse's SQL relies on):
 

@@ -8,9 +8,8 @@ temporary table ``incoming_events``: the typed ``raw.events`` columns, ``_file``
 position in the list staged), ``_record_number`` (the line in that file) and ``_reject_field`` /
 ``_reject_reason`` (null for a good record).
 
-Several files are staged in one scan: per file, the statements cost a fixed ~0.1 s (planning
-the checks, the last row group left to one thread), 6 of the 25 s of staging 48 files of a
-10 M-event night one by one.
+Several files are staged in one scan (staging.py): a scan has a fixed cost (planning the
+checks, the last row group left to one thread) that one scan per file would pay per file.
 
 ``stage_event_logs`` returns False when DuckDB cannot read a file as one JSON object per
 non-blank line (malformed JSON, bad UTF-8, a BOM, duplicate keys, blank lines that would shift
@@ -42,8 +41,8 @@ TABLE = "events"
 STAGED = "incoming_events"
 # The file as read, in a table of its own: its rowid is the record's position in the file
 # (a new table, insertion order preserved), which numbers the records on every core, where
-# ``row_number() over ()`` ran on one thread and held every operator after it in the statement
-# on that thread (10 M events: 46.5 s -> 39 s of staging).
+# ``row_number() over ()`` runs on one thread and holds every operator after it in the
+# statement on that thread.
 READ = "incoming_event_json"
 # The column of READ naming the file a record was read from.
 FILE_COLUMN = "_landed_file"

@@ -22,8 +22,8 @@ increment_event_ids as (
 
     -- Every event with a record in a touched task: all copies of each are compared below, so
     -- the deduplication is the one a full rebuild makes. The source table is named here, not
-    -- the `source` CTE: DuckDB materialises a CTE read twice (every column of every event,
-    -- seconds at 10 M events); this scan reads three columns.
+    -- the `source` CTE: DuckDB materialises a CTE read twice (every column of every event);
+    -- this scan reads three columns.
     select distinct event_id
     from {{ source('events', 'events') }}
     where {{ in_increment_tasks(event_log_task_key('project_id', 'task_id')) }}
