@@ -30,9 +30,10 @@ bench: $(INSTALLED)  ## full, incremental and empty nights vs bare DuckDB and pa
 dev: $(INSTALLED)  ## Dagster UI over workspace.yaml
 	$(BIN)/dagster dev
 
-lint: $(INSTALLED)
+lint: $(INSTALLED)  ## ruff (Python) and sqlfluff (the dbt models, dbt/.sqlfluff)
 	$(BIN)/ruff check dagster_project tests
 	$(BIN)/ruff format --check dagster_project tests
+	cd dbt && ../$(BIN)/sqlfluff lint models
 
 clean:
 	rm -rf data reports/site reports/site.* dbt/target dbt/logs

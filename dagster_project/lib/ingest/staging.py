@@ -2,10 +2,11 @@
 
 An adapter either stages a file (DuckDB reads it into the adapter's ``staged_table``, typed,
 each record with its verdict) or yields its rows; ``Staging.staged_number`` asks it once per
-file. Files an adapter stages are read together, up to STAGE_BATCH_BYTES of them in one scan
-(a scan has a fixed cost: planning the checks, the last row group left to one thread); a batch DuckDB cannot read whole is staged one file at a time, and a file it cannot
-read is parsed by the adapter instead. Staging happens outside the file's transaction, so a
-file DuckDB refuses cannot abort it.
+file. Files an adapter stages are read together, up to STAGE_BATCH_BYTES of them in one scan (a
+scan has a fixed cost: planning the checks, the last row group left to one thread); a batch
+DuckDB cannot read whole is staged one file at a time, and a file it cannot read is parsed by
+the adapter instead. Staging happens outside the file's transaction, so a file DuckDB refuses
+cannot abort it.
 """
 
 from __future__ import annotations

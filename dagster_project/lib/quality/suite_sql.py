@@ -2,10 +2,11 @@
 
 The suite JSON stays the one definition of what a raw row must satisfy; this module reads the
 same file and turns each row-level expectation into a predicate, so a whole landed file is
-checked in one scan instead of being copied into pandas for GX batch by batch. Semantics follow GX: inclusive bounds, nulls are never unexpected, the first
-quarantining expectation a row fails is the one named in quarantine. A suite using an
-expectation type not listed in ``SUPPORTED`` cannot be translated: ``UnsupportedSuite`` tells
-the caller to validate with GX on pandas instead (see ``ingest``).
+checked in one scan instead of being copied into pandas for GX batch by batch. Semantics follow
+GX: inclusive bounds, nulls are never unexpected, the first quarantining expectation a row fails
+is the one named in quarantine. A suite using an expectation type not listed in ``SUPPORTED``
+cannot be translated: ``UnsupportedSuite`` tells the caller to validate with GX on pandas
+instead (see ``ingest``).
 """
 
 from __future__ import annotations

@@ -4,13 +4,18 @@ with
 
 class_counts as (
 
-    select annotation_key, class_name, count(*) as objects
+    select
+        annotation_key,
+        class_name,
+        count(*) as objects
     from {{ ref('fct_labels') }}
     where class_name is not null
     group by annotation_key, class_name
 
 )
 
-select annotation_key, class_name as primary_class
+select
+    annotation_key,
+    class_name as primary_class
 from class_counts
-qualify row_number() over (partition by annotation_key order by objects desc, class_name) = 1
+qualify row_number() over (partition by annotation_key order by objects desc, class_name asc) = 1

@@ -4,7 +4,11 @@ with
 
 first_reviews as (
 
-    select annotation_key, outcome, reviewed_at, reviewer
+    select
+        annotation_key,
+        outcome,
+        reviewed_at,
+        reviewer
     from {{ ref('fct_reviews') }}
     where review_round = 1
 

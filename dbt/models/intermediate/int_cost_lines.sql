@@ -11,7 +11,8 @@ rates as (
 
 reworked as (
 
-    select annotation_key from {{ ref('fct_reviews') }} where outcome in ('rejected', 'fixed')
+    select annotation_key from {{ ref('fct_reviews') }}
+    where outcome in ('rejected', 'fixed')
     union
     select annotation_key from {{ ref('fct_corrections') }}
 
@@ -29,12 +30,14 @@ authoring as (
             when 'hourly' then coalesce(annotations.lead_time_s, 0) / 3600.0 * rates.rate
             when 'per_task' then case when annotations.is_submitted then rates.rate else 0 end
             when 'per_label' then
-                case when annotations.is_submitted then rates.rate * annotations.object_count
-                    else 0 end
+                case
+                    when annotations.is_submitted then rates.rate * annotations.object_count
+                    else 0
+                end
         end as cost,
         reworked.annotation_key is not null as is_reworked
     from {{ ref('fct_annotations') }} as annotations
-    inner join rates on rates.actor = annotations.annotator
+    inner join rates on annotations.annotator = rates.actor
     left join reworked using (annotation_key)
 
 ),
@@ -43,14 +46,14 @@ reviews as (
 
     select
         reviews.project_key,
-        reviews.reviewer,
-        reviews.review_day,
-        'review',
+        reviews.reviewer as person,
+        reviews.review_day as day,
+        'review' as kind,
         reviews.annotation_key,
-        coalesce(reviews.duration_s, 0) / 3600.0 * rates.hourly_rate,
-        false
+        coalesce(reviews.duration_s, 0) / 3600.0 * rates.hourly_rate as cost,
+        false as is_reworked
     from {{ ref('fct_reviews') }} as reviews
-    inner join rates on rates.actor = reviews.reviewer
+    inner join rates on reviews.reviewer = rates.actor
 
 ),
 
@@ -58,14 +61,14 @@ edits as (
 
     select
         corrections.project_key,
-        corrections.editor,
-        corrections.corrected_day,
-        'edit',
+        corrections.editor as person,
+        corrections.corrected_day as day,
+        'edit' as kind,
         corrections.annotation_key,
-        coalesce(corrections.duration_s, 0) / 3600.0 * rates.hourly_rate,
-        true
+        coalesce(corrections.duration_s, 0) / 3600.0 * rates.hourly_rate as cost,
+        true as is_reworked
     from {{ ref('fct_corrections') }} as corrections
-    inner join rates on rates.actor = corrections.editor
+    inner join rates on corrections.editor = rates.actor
     where corrections.kind = 'edit'
 
 )

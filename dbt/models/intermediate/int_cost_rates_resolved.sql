@@ -18,10 +18,14 @@ select
     coalesce(own.pricing, fallback.pricing) as pricing,
     coalesce(own.rate, fallback.rate) as rate,
     -- Time-based work (reviews, corrections) needs an hourly rate.
-    case when coalesce(own.pricing, fallback.pricing) = 'hourly'
-        then coalesce(own.rate, fallback.rate)
-        else (select rate from cards where match_type = 'default' and pricing = 'hourly')
+    case
+        when coalesce(own.pricing, fallback.pricing) = 'hourly'
+            then coalesce(own.rate, fallback.rate)
+        else (
+            select default_cards.rate from cards as default_cards
+            where default_cards.match_type = 'default' and default_cards.pricing = 'hourly'
+        )
     end as hourly_rate
 from people
-left join cards as own on own.match_type = 'person' and own.match_value = people.actor
+left join cards as own on own.match_type = 'person' and people.actor = own.match_value
 left join cards as fallback on fallback.match_type = 'default'

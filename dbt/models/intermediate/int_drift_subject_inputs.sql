@@ -31,26 +31,42 @@ comparisons as (
 subject_rows as (
 
     -- The weekly series: a person's own annotations, and a class's annotations by primary class.
-    select project_key, 'annotator' as subject_type, annotator as subject, row_hash
+    select
+        project_key,
+        'annotator' as subject_type,
+        annotator as subject,
+        row_hash
     from weeks
     where annotator is not null
 
     union all
 
-    select project_key, 'class', primary_class, row_hash
+    select
+        project_key,
+        'class' as subject_type,
+        primary_class,
+        row_hash
     from weeks
     where primary_class is not null
 
     union all
 
     -- Overlap comparisons: a person's own side of each pair, a class's pairs counted once.
-    select project_key, 'annotator', annotator, row_hash
+    select
+        project_key,
+        'annotator' as subject_type,
+        annotator,
+        row_hash
     from comparisons
     where annotator is not null
 
     union all
 
-    select project_key, 'class', class_name, row_hash
+    select
+        project_key,
+        'class' as subject_type,
+        class_name,
+        row_hash
     from comparisons
     where class_name is not null and is_first_side
 

@@ -27,7 +27,8 @@ authorship as (
         annotation_key,
         arg_min(actor, event_order) as author
     from {{ ref('stg_events__events') }}
-    where {{ annotation_events }}
+    where
+        {{ annotation_events }}
         and event_type in ('annotation_started', 'annotation_submitted', 'annotation_skipped')
     group by annotation_key
 
@@ -35,7 +36,9 @@ authorship as (
 
 with_author as (
 
-    select events.*, authorship.author
+    select
+        events.*,
+        authorship.author
     from events
     inner join authorship using (annotation_key)
 

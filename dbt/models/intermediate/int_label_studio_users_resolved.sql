@@ -4,7 +4,10 @@ with
 
 annotations as (
 
-    select completed_by_id, completed_by_email from {{ ref('stg_label_studio__annotations') }}
+    select
+        completed_by_id,
+        completed_by_email
+    from {{ ref('stg_label_studio__annotations') }}
 
 ),
 

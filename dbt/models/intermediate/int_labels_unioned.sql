@@ -36,7 +36,8 @@ event_objects as (
         unnest(range(json_array_length(final_labels)::bigint)) as position,
         unnest(json_extract(final_labels, '$[*]')) as label
     from {{ ref('int_event_annotations_summarised') }}
-    where final_labels is not null and json_array_length(final_labels) > 0
+    where
+        final_labels is not null and json_array_length(final_labels) > 0
         and {{ in_increment_tasks('task_key') }}
 
 ),

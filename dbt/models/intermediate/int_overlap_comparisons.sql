@@ -7,14 +7,21 @@ with
 
 annotations as (
 
-    select distinct project_key, task_key, annotator, annotation_key
+    select distinct
+        project_key,
+        task_key,
+        annotator,
+        annotation_key
     from {{ ref('int_overlap_labels') }}
 
 ),
 
 present as (
 
-    select distinct task_key, annotator, class_name
+    select distinct
+        task_key,
+        annotator,
+        class_name
     from {{ ref('int_overlap_labels') }}
     where class_name is not null
 
@@ -22,7 +29,10 @@ present as (
 
 task_classes as (
 
-    select distinct task_key, class_name from present
+    select distinct
+        task_key,
+        class_name
+    from present
 
 ),
 
@@ -53,10 +63,12 @@ from pairs
 inner join task_classes using (task_key)
 inner join {{ ref('fct_annotations') }} as authored using (annotation_key)
 left join present as mine
-    on mine.task_key = pairs.task_key
-    and mine.annotator = pairs.annotator
-    and mine.class_name = task_classes.class_name
+    on
+        pairs.task_key = mine.task_key
+        and pairs.annotator = mine.annotator
+        and task_classes.class_name = mine.class_name
 left join present as theirs
-    on theirs.task_key = pairs.task_key
-    and theirs.annotator = pairs.other_annotator
-    and theirs.class_name = task_classes.class_name
+    on
+        pairs.task_key = theirs.task_key
+        and pairs.other_annotator = theirs.annotator
+        and task_classes.class_name = theirs.class_name

@@ -28,7 +28,8 @@ select
 from {{ ref('fct_annotations') }} as annotations
 inner join polygons using (annotation_key)
 left join {{ ref('int_annotations_first_reviewed') }} as reviewed using (annotation_key)
-where annotations.is_submitted
+where
+    annotations.is_submitted
     and not annotations.is_ground_truth
     and annotations.lead_time_s is not null
     and not annotations.is_lead_time_implausible

@@ -13,7 +13,9 @@ annotations as (
 
 gold_classes as (
 
-    select distinct annotations.task_key, labels.class_name
+    select distinct
+        annotations.task_key,
+        labels.class_name
     from annotations
     inner join {{ ref('fct_labels') }} as labels using (annotation_key)
     where annotations.is_ground_truth and labels.class_name is not null
@@ -24,16 +26,21 @@ checked as (
 
     select annotations.*
     from annotations
-    where not annotations.is_ground_truth
+    where
+        not annotations.is_ground_truth
         and annotations.task_key in (
-            select task_key from annotations where is_ground_truth
+            select gold.task_key from annotations as gold
+            where gold.is_ground_truth
         )
 
 ),
 
 checked_classes as (
 
-    select distinct checked.annotation_key, checked.task_key, labels.class_name
+    select distinct
+        checked.annotation_key,
+        checked.task_key,
+        labels.class_name
     from checked
     inner join {{ ref('fct_labels') }} as labels using (annotation_key)
     where labels.class_name is not null
@@ -43,11 +50,16 @@ checked_classes as (
 -- Every class the gold or this annotator drew on the task (not what others drew).
 classes_in_play as (
 
-    select checked.annotation_key, gold_classes.class_name
+    select
+        checked.annotation_key,
+        gold_classes.class_name
     from checked
     inner join gold_classes using (task_key)
     union
-    select annotation_key, class_name from checked_classes
+    select
+        annotation_key,
+        class_name
+    from checked_classes
 
 ),
 
@@ -65,10 +77,11 @@ comparisons as (
     from checked
     inner join classes_in_play using (annotation_key)
     left join gold_classes as gold
-        on gold.task_key = checked.task_key and gold.class_name = classes_in_play.class_name
+        on checked.task_key = gold.task_key and classes_in_play.class_name = gold.class_name
     left join checked_classes as mine
-        on mine.annotation_key = checked.annotation_key
-        and mine.class_name = classes_in_play.class_name
+        on
+            checked.annotation_key = mine.annotation_key
+            and classes_in_play.class_name = mine.class_name
 
 ),
 
@@ -84,8 +97,10 @@ aggregated as (
         count(*) filter (where in_gold = in_annotation) as agreements,
         count(*) filter (where in_gold and not in_annotation) as missed,
         count(*) filter (where in_annotation and not in_gold) as extra,
-        {{ exact_avg('confidence', "filter (where in_gold = in_annotation)") }} as mean_confidence_agreeing,
-        {{ exact_avg('confidence', "filter (where in_gold <> in_annotation)") }} as mean_confidence_disagreeing
+        {{ exact_avg('confidence', "filter (where in_gold = in_annotation)") }}
+            as mean_confidence_agreeing,
+        {{ exact_avg('confidence', "filter (where in_gold <> in_annotation)") }}
+            as mean_confidence_disagreeing
     from comparisons
     group by grouping sets ((project_key, annotator, class_name), (project_key, annotator))
 

@@ -3,17 +3,36 @@ with
 
 appearances as (
 
-    select annotator as actor, completed_at as seen_at, 'annotator' as role
+    select
+        annotator as actor,
+        completed_at as seen_at,
+        'annotator' as role
     from {{ ref('fct_annotations') }}
     union all
-    select reviewer, reviewed_at, 'reviewer' from {{ ref('fct_reviews') }}
+    select
+        reviewer,
+        reviewed_at,
+        'reviewer' as role
+    from {{ ref('fct_reviews') }}
     where reviewer is not null
     union all
-    select editor, corrected_at, 'editor' from {{ ref('fct_corrections') }}
+    select
+        editor,
+        corrected_at,
+        'editor' as role
+    from {{ ref('fct_corrections') }}
     union all
-    select author, raised_at, 'issue_author' from {{ ref('fct_issues') }}
+    select
+        author,
+        raised_at,
+        'issue_author' as role
+    from {{ ref('fct_issues') }}
     union all
-    select actor, occurred_at, coalesce(actor_role, 'unknown') from {{ ref('stg_events__events') }}
+    select
+        actor,
+        occurred_at,
+        coalesce(actor_role, 'unknown') as role
+    from {{ ref('stg_events__events') }}
 
 ),
 

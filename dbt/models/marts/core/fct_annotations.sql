@@ -39,7 +39,8 @@ final as (
         annotations.completed_at::date as completed_day,
         annotations.last_event_at,
         annotations.lead_time_s,
-        annotations.lead_time_s > {{ var('max_plausible_lead_time_s') }} as is_lead_time_implausible,
+        annotations.lead_time_s > {{ var('max_plausible_lead_time_s') }}
+            as is_lead_time_implausible,
         annotations.last_action,
         annotations.last_action_inferred,
         annotations.was_cancelled,

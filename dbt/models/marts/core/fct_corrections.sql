@@ -10,7 +10,10 @@ with
 
 annotations as (
 
-    select annotation_key, annotator from {{ ref('fct_annotations') }}
+    select
+        annotation_key,
+        annotator
+    from {{ ref('fct_annotations') }}
     where {{ in_increment_tasks('task_key') }}
 
 ),
@@ -29,7 +32,9 @@ event_corrections as (
         events.duration_s,
         events.event_order as correction_order
     from {{ ref('stg_events__events') }} as events
-    where {{ in_increment_tasks('events.task_key') }} and events.event_type in ('review_fixed', 'annotation_updated')
+    where
+        {{ in_increment_tasks('events.task_key') }}
+        and events.event_type in ('review_fixed', 'annotation_updated')
 
 ),
 
@@ -51,7 +56,8 @@ label_studio_corrections as (
     from {{ ref('stg_label_studio__annotations') }} as annotations
     inner join {{ ref('int_label_studio_users_resolved') }} as editors
         on annotations.updated_by_id = editors.user_id
-    where annotations.updated_by_id <> annotations.completed_by_id
+    where
+        annotations.updated_by_id <> annotations.completed_by_id
         and {{ in_increment_tasks('annotations.task_key') }}
 
 ),

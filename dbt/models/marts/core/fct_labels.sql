@@ -16,7 +16,13 @@ labels as (
 
 annotations as (
 
-    select annotation_key, task_key, project_key, annotator, completed_day, is_submitted
+    select
+        annotation_key,
+        task_key,
+        project_key,
+        annotator,
+        completed_day,
+        is_submitted
     from {{ ref('fct_annotations') }}
     where {{ in_increment_tasks('task_key') }}
 
@@ -33,8 +39,10 @@ final as (
         annotations.completed_day,
         annotations.is_submitted,
         labels.object_index,
-        case when labels.class_name is not null
-            then annotations.project_key || ':' || labels.class_name end as class_key,
+        case
+            when labels.class_name is not null
+                then annotations.project_key || ':' || labels.class_name
+        end as class_key,
         labels.class_name,
         labels.shape_type,
         labels.vertex_count,

@@ -9,7 +9,10 @@ with
 
 annotations as (
 
-    select annotation_key, annotator from {{ ref('fct_annotations') }}
+    select
+        annotation_key,
+        annotator
+    from {{ ref('fct_annotations') }}
     where {{ in_increment_tasks('task_key') }}
 
 ),
@@ -32,7 +35,9 @@ event_reviews as (
         events.duration_s,
         events.event_order as review_order
     from {{ ref('stg_events__events') }} as events
-    where {{ in_increment_tasks('events.task_key') }} and events.event_type in ('review_accepted', 'review_rejected', 'review_fixed')
+    where
+        {{ in_increment_tasks('events.task_key') }}
+        and events.event_type in ('review_accepted', 'review_rejected', 'review_fixed')
 
 ),
 
@@ -57,7 +62,8 @@ label_studio_reviews as (
     from {{ ref('stg_label_studio__annotations') }} as annotations
     left join {{ ref('int_label_studio_users_resolved') }} as editors
         on annotations.updated_by_id = editors.user_id
-    where annotations.last_action in ('accepted', 'rejected', 'fixed_and_accepted')
+    where
+        annotations.last_action in ('accepted', 'rejected', 'fixed_and_accepted')
         and {{ in_increment_tasks('annotations.task_key') }}
 
 ),

@@ -65,14 +65,16 @@ work as (
     select
         visits.stage_interval_key,
         {{ exact_sum('events.duration_s') }} as work_s,
-        min(events.occurred_at - to_seconds(coalesce(events.duration_s, 0))) as first_work_started_at
+        min(events.occurred_at - to_seconds(coalesce(events.duration_s, 0)))
+            as first_work_started_at
     from visits
     inner join events
-        on events.task_key = visits.task_key
-        and events.stage = visits.stage
-        and events.occurred_at >= visits.entered_at
-        and (visits.left_at is null or events.occurred_at <= visits.left_at)
-        and events.duration_s is not null
+        on
+            visits.task_key = events.task_key
+            and visits.stage = events.stage
+            and visits.entered_at <= events.occurred_at
+            and (visits.left_at is null or visits.left_at >= events.occurred_at)
+            and events.duration_s is not null
     group by visits.stage_interval_key
 
 ),
@@ -92,8 +94,10 @@ final as (
         date_diff('second', visits.entered_at, visits.left_at) as dwell_s,
         coalesce(work.work_s, 0) as work_s,
         greatest(
-            date_diff('second', visits.entered_at,
-                coalesce(work.first_work_started_at, visits.left_at)),
+            date_diff(
+                'second', visits.entered_at,
+                coalesce(work.first_work_started_at, visits.left_at)
+            ),
             0
         ) as wait_s
 

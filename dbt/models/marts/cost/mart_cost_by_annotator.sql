@@ -5,7 +5,10 @@ with
 
 authoring as (
 
-    select project_key, person as annotator, {{ exact_sum('cost') }} as authoring_cost,
+    select
+        project_key,
+        person as annotator,
+        {{ exact_sum('cost') }} as authoring_cost,
         {{ exact_sum('cost', "filter (where is_reworked)") }} as rework_cost
     from {{ ref('int_cost_lines') }}
     where kind = 'annotation'
@@ -15,7 +18,9 @@ authoring as (
 
 output as (
 
-    select project_key, annotator,
+    select
+        project_key,
+        annotator,
         count(*) filter (where is_submitted) as submitted,
         sum(object_count) as labels,
         sum(object_count) filter (where is_submitted) as accepted_labels

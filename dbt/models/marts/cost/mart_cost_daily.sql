@@ -4,7 +4,9 @@ with
 
 spend as (
 
-    select project_key, day,
+    select
+        project_key,
+        day,
         {{ exact_sum('cost') }} as spend,
         {{ exact_sum('cost', "filter (where is_reworked)") }} as rework_spend
     from {{ ref('int_cost_lines') }}
@@ -18,10 +20,14 @@ select
     spend.day,
     round(spend.spend, 2)::double as spend,
     round(coalesce(spend.rework_spend, 0), 2)::double as rework_spend,
-    round({{ exact_sum('spend.spend', "over (partition by spend.project_key order by spend.day)") }}, 2)::double
-        as cumulative_spend,
+    round(
+        {{ exact_sum('spend.spend', "over (partition by spend.project_key order by spend.day)") }},
+        2
+    )::double as cumulative_spend,
     budgets.budget::double as budget,
-    ({{ exact_sum('spend.spend', "over (partition by spend.project_key order by spend.day)") }}
-        / nullif(budgets.budget, 0))::double as budget_used_share
+    (
+        {{ exact_sum('spend.spend', "over (partition by spend.project_key order by spend.day)") }}
+        / nullif(budgets.budget, 0)
+    )::double as budget_used_share
 from spend
 left join {{ ref('project_budgets') }} as budgets using (project_key)

@@ -5,13 +5,18 @@ with
 
 lines as (
 
-    select * from {{ ref('int_cost_lines') }} where day is not null
+    select * from {{ ref('int_cost_lines') }}
+    where day is not null
 
 ),
 
 last_day as (
 
-    select project_key, max(day) as last_day from lines group by project_key
+    select
+        project_key,
+        max(day) as last_day
+    from lines
+    group by project_key
 
 ),
 
@@ -43,7 +48,11 @@ completed as (
 
 spent as (
 
-    select project_key, {{ exact_sum('cost') }} as spend_to_date from lines group by project_key
+    select
+        project_key,
+        {{ exact_sum('cost') }} as spend_to_date
+    from lines
+    group by project_key
 
 )
 
@@ -54,12 +63,18 @@ select
     completed.open_tasks::bigint as open_tasks,
     (recent.recent_cost / nullif(completed.recent_completed_tasks, 0))::double
         as recent_cost_per_task,
-    round(completed.open_tasks * recent.recent_cost
-        / nullif(completed.recent_completed_tasks, 0), 2)::double as projected_cost_to_finish,
-    round(spent.spend_to_date + coalesce(completed.open_tasks * recent.recent_cost
-        / nullif(completed.recent_completed_tasks, 0), 0), 2)::double as projected_total,
-    (spent.spend_to_date + coalesce(completed.open_tasks * recent.recent_cost
-        / nullif(completed.recent_completed_tasks, 0), 0)) > budgets.budget as is_over_budget
+    round(
+        completed.open_tasks * recent.recent_cost
+        / nullif(completed.recent_completed_tasks, 0), 2
+    )::double as projected_cost_to_finish,
+    round(spent.spend_to_date + coalesce(
+        completed.open_tasks * recent.recent_cost
+        / nullif(completed.recent_completed_tasks, 0), 0
+    ), 2)::double as projected_total,
+    (spent.spend_to_date + coalesce(
+        completed.open_tasks * recent.recent_cost
+        / nullif(completed.recent_completed_tasks, 0), 0
+    )) > budgets.budget as is_over_budget
 from spent
 left join recent using (project_key)
 left join completed using (project_key)

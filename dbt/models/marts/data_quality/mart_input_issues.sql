@@ -15,7 +15,9 @@ quarantined as (
         min(record_number) as first_record_number,
         -- Published: short, and never from a file quarantined or refused whole.
         arg_min(
-            case when record_number > 0 then left(excerpt, {{ var('published_excerpt_chars') }}) end,
+            case
+                when record_number > 0 then left(excerpt, {{ var('published_excerpt_chars') }})
+            end,
             record_number
         ) as example
     from {{ ref('stg_ingest__quarantine') }}
@@ -85,9 +87,12 @@ unknown_shapes as (
         null as first_record_number,
         any_value(label_key) as example
     from {{ ref('fct_labels') }}
-    where shape_type not in (
-        {%- for shape in var('known_shape_types') %}'{{ shape }}'{{ ", " if not loop.last }}{% endfor -%}
-    )
+    where
+        shape_type not in (
+            {%- for shape in var('known_shape_types') %}
+                '{{ shape }}'{{ "," if not loop.last }}
+            {%- endfor %}
+        )
     group by shape_type, project_key
 
 ),
@@ -95,10 +100,14 @@ unknown_shapes as (
 unioned as (
 
     select * from quarantined
-    union all select * from duplicates
-    union all select * from duplicate_files
-    union all select * from kept_with_warning
-    union all select * from unknown_shapes
+    union all
+    select * from duplicates
+    union all
+    select * from duplicate_files
+    union all
+    select * from kept_with_warning
+    union all
+    select * from unknown_shapes
 
 )
 

@@ -14,7 +14,10 @@ issues as (
 -- once for "bus" and once for "car".
 annotation_classes as (
 
-    select distinct annotation_key, task_key, class_name
+    select distinct
+        annotation_key,
+        task_key,
+        class_name
     from {{ ref('fct_labels') }}
     where is_submitted and class_name is not null
 
@@ -22,12 +25,16 @@ annotation_classes as (
 
 issue_classes as (
 
-    select distinct issues.issue_key, annotation_classes.class_name
+    select distinct
+        issues.issue_key,
+        annotation_classes.class_name
     from issues
     inner join annotation_classes
         on issues.annotation_key = annotation_classes.annotation_key
     union
-    select distinct issues.issue_key, annotation_classes.class_name
+    select distinct
+        issues.issue_key,
+        annotation_classes.class_name
     from issues
     inner join annotation_classes
         on issues.task_key = annotation_classes.task_key
@@ -37,13 +44,22 @@ issue_classes as (
 
 along_axes as (
 
-    select 'category' as axis, category as value, issues.*
+    select
+        'category' as axis,
+        issues.category as value,
+        issues.*
     from issues
     union all by name
-    select 'author' as axis, author as value, issues.*
+    select
+        'author' as axis,
+        author as value,
+        issues.*
     from issues
     union all by name
-    select 'class' as axis, issue_classes.class_name as value, issues.*
+    select
+        'class' as axis,
+        issue_classes.class_name as value,
+        issues.*
     from issues
     inner join issue_classes using (issue_key)
 

@@ -17,7 +17,10 @@ issues as (
 
 work as (
 
-    select task_key, {{ exact_sum('lead_time_s') }} as lead_time_s, count(*) as annotations
+    select
+        task_key,
+        {{ exact_sum('lead_time_s') }} as lead_time_s,
+        count(*) as annotations
     from {{ ref('fct_annotations') }}
     where not was_cancelled
     group by task_key
@@ -26,7 +29,9 @@ work as (
 
 rejections as (
 
-    select task_key, count(*) filter (where outcome = 'rejected') as rejections
+    select
+        task_key,
+        count(*) filter (where outcome = 'rejected') as rejections
     from {{ ref('fct_reviews') }}
     group by task_key
 

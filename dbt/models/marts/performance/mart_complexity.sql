@@ -58,25 +58,30 @@ final as (
         per_annotator.time_per_label_s,
         per_annotator.median_time_per_label_s,
         per_annotator.time_per_vertex_s,
-        (per_annotator.median_time_per_task_s
+        (
+            per_annotator.median_time_per_task_s
             / nullif(project_baseline.project_time_per_task_s, 0))::double
             as time_per_task_vs_project,
-        (per_annotator.median_time_per_label_s
+        (
+            per_annotator.median_time_per_label_s
             / nullif(project_baseline.project_time_per_label_s, 0))::double
             as time_per_label_vs_project,
-        (per_annotator.objects_per_task
+        (
+            per_annotator.objects_per_task
             / nullif(project_baseline.project_objects_per_task, 0))::double
             as objects_per_task_vs_project,
         case
             when per_annotator.annotations < {{ var('complexity_min_annotations') }}
                 then 'too little data'
-            when per_annotator.median_time_per_task_s
-                    >= {{ var('complexity_slow_ratio') }} * project_baseline.project_time_per_task_s
+            when
+                per_annotator.median_time_per_task_s
+                >= {{ var('complexity_slow_ratio') }} * project_baseline.project_time_per_task_s
                 and per_annotator.median_time_per_label_s
-                    < {{ var('complexity_slow_ratio') }} * project_baseline.project_time_per_label_s
+                < {{ var('complexity_slow_ratio') }} * project_baseline.project_time_per_label_s
                 then 'busier scenes'
-            when per_annotator.median_time_per_label_s
-                    >= {{ var('complexity_slow_ratio') }} * project_baseline.project_time_per_label_s
+            when
+                per_annotator.median_time_per_label_s
+                >= {{ var('complexity_slow_ratio') }} * project_baseline.project_time_per_label_s
                 then 'slower per label'
             else 'typical'
         end::varchar as speed_verdict

@@ -11,22 +11,43 @@ reviewed as (
 
 long as (
 
-    select project_key, 'annotator' as dimension, annotator as subject, work_week, is_rejected
+    select
+        project_key,
+        'annotator' as dimension,
+        annotator as subject,
+        work_week,
+        is_rejected
     from reviewed
     union all
-    select project_key, 'class', primary_class, work_week, is_rejected
-    from reviewed where primary_class is not null
+    select
+        project_key,
+        'class' as dimension,
+        primary_class,
+        work_week,
+        is_rejected
+    from reviewed
+    where primary_class is not null
     union all
-    select project_key, 'reviewer', reviewer, work_week, is_rejected
-    from reviewed where reviewer is not null
+    select
+        project_key,
+        'reviewer' as dimension,
+        reviewer,
+        work_week,
+        is_rejected
+    from reviewed
+    where reviewer is not null
 
 ),
 
 counted as (
 
     select
-        project_key, dimension, subject, work_week as week,
-        count(*) as reviewed, count(*) filter (where is_rejected) as rejected
+        project_key,
+        dimension,
+        subject,
+        work_week as week,
+        count(*) as reviewed,
+        count(*) filter (where is_rejected) as rejected
     from long
     group by grouping sets (
         (project_key, dimension, subject, work_week), (project_key, dimension, subject)

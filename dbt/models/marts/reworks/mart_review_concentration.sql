@@ -4,7 +4,10 @@ with
 
 per_editor as (
 
-    select project_key, editor, count(*) as reworks
+    select
+        project_key,
+        editor,
+        count(*) as reworks
     from {{ ref('fct_corrections') }}
     group by project_key, editor
 
@@ -14,7 +17,7 @@ ranked as (
 
     select
         *,
-        row_number() over (partition by project_key order by reworks desc, editor) as position,
+        row_number() over (partition by project_key order by reworks desc, editor asc) as position,
         sum(reworks) over (partition by project_key) as project_reworks,
         count(*) over (partition by project_key) as editors
     from per_editor
@@ -30,8 +33,10 @@ final as (
         editor::varchar as top_editor,
         reworks::bigint as top_editor_reworks,
         (reworks / project_reworks)::double as top_editor_share,
-        (project_reworks >= {{ var('bottleneck_min_reworks') }}
-            and reworks / project_reworks >= {{ var('bottleneck_share') }}) as is_bottleneck
+        (
+            project_reworks >= {{ var('bottleneck_min_reworks') }}
+            and reworks / project_reworks >= {{ var('bottleneck_share') }}
+        ) as is_bottleneck
     from ranked
     where position = 1
 

@@ -5,7 +5,11 @@ with
 
 reviews as (
 
-    select project_key, reviewer, author, outcome
+    select
+        project_key,
+        reviewer,
+        author,
+        outcome
     from {{ ref('fct_reviews') }}
     where reviewer is not null and reviewer <> author
 
@@ -13,7 +17,11 @@ reviews as (
 
 corrections as (
 
-    select project_key, editor, author, count(*) as corrections
+    select
+        project_key,
+        editor,
+        author,
+        count(*) as corrections
     from {{ ref('fct_corrections') }}
     group by project_key, editor, author
 
@@ -44,9 +52,10 @@ final as (
 
     from review_counts
     full outer join corrections
-        on review_counts.project_key = corrections.project_key
-        and review_counts.reviewer = corrections.editor
-        and review_counts.author = corrections.author
+        on
+            review_counts.project_key = corrections.project_key
+            and review_counts.reviewer = corrections.editor
+            and review_counts.author = corrections.author
 
 )
 

@@ -5,7 +5,9 @@ with
 
 annotations as (
 
-    select annotation_key, annotator
+    select
+        annotation_key,
+        annotator
     from {{ ref('fct_annotations') }}
     where not was_cancelled
 
@@ -33,7 +35,9 @@ authored as (
 
 received as (
 
-    select author as person, count(*)::bigint as reworks_received
+    select
+        author as person,
+        count(*)::bigint as reworks_received
     from {{ ref('fct_corrections') }}
     group by author
 
@@ -41,7 +45,9 @@ received as (
 
 done as (
 
-    select editor as person, count(*)::bigint as reworks_done
+    select
+        editor as person,
+        count(*)::bigint as reworks_done
     from {{ ref('fct_corrections') }}
     group by editor
 
@@ -49,7 +55,9 @@ done as (
 
 reviews_done as (
 
-    select reviewer as person, count(*)::bigint as reviews_done
+    select
+        reviewer as person,
+        count(*)::bigint as reviews_done
     from {{ ref('fct_reviews') }}
     where reviewer is not null
     group by reviewer
@@ -59,8 +67,10 @@ reviews_done as (
 people as (
 
     select person from authored
-    union select person from done
-    union select person from reviews_done
+    union
+    select person from done
+    union
+    select person from reviews_done
 
 ),
 
@@ -75,8 +85,10 @@ final as (
         coalesce(received.reworks_received, 0)::bigint as reworks_received,
         coalesce(done.reworks_done, 0)::bigint as reworks_done,
         coalesce(reviews_done.reviews_done, 0)::bigint as reviews_done,
-        (coalesce(authored.annotations_authored, 0) > 0
-            and coalesce(authored.annotations_reviewed, 0) = 0) as is_unreviewed,
+        (
+            coalesce(authored.annotations_authored, 0) > 0
+            and coalesce(authored.annotations_reviewed, 0) = 0
+        ) as is_unreviewed,
         rank() over (order by coalesce(received.reworks_received, 0) desc)::bigint
             as received_rank
 

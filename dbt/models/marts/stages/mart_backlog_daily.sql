@@ -5,10 +5,20 @@ with
 
 moves as (
 
-    select project_key, stage, entered_at::date as day, 1 as entered, 0 as left_stage
+    select
+        project_key,
+        stage,
+        entered_at::date as day,
+        1 as entered,
+        0 as left_stage
     from {{ ref('fct_stage_intervals') }}
     union all
-    select project_key, stage, left_at::date, 0, 1
+    select
+        project_key,
+        stage,
+        left_at::date,
+        0 as entered,
+        1 as left_stage
     from {{ ref('fct_stage_intervals') }}
     where left_at is not null
 
@@ -16,7 +26,12 @@ moves as (
 
 per_day as (
 
-    select project_key, stage, day, sum(entered) as entered, sum(left_stage) as left_stage
+    select
+        project_key,
+        stage,
+        day,
+        sum(entered) as entered,
+        sum(left_stage) as left_stage
     from moves
     group by project_key, stage, day
 
@@ -24,8 +39,14 @@ per_day as (
 
 calendar as (
 
-    select stages.project_key, stages.stage, dates.day
-    from (select distinct project_key, stage from per_day) as stages
+    select
+        stages.project_key,
+        stages.stage,
+        dates.day
+    from (select distinct
+        project_key,
+        stage
+    from per_day) as stages
     cross join {{ ref('dim_date') }} as dates
 
 ),
@@ -57,7 +78,10 @@ trend as (
 
 annotation as (
 
-    select project_key, day, wip_change_7d as annotate_wip_change_7d
+    select
+        project_key,
+        day,
+        wip_change_7d as annotate_wip_change_7d
     from trend
     where stage = '{{ var("annotation_stage") }}'
 
@@ -73,9 +97,11 @@ final as (
         trend.left_stage::bigint as left_stage,
         trend.wip::bigint as wip,
         trend.wip_change_7d::bigint as wip_change_7d,
-        (trend.stage = '{{ var("review_stage") }}'
+        (
+            trend.stage = '{{ var("review_stage") }}'
             and coalesce(trend.wip_change_7d >= {{ var('reviewer_drag_min_growth') }}, false)
-            and coalesce(annotation.annotate_wip_change_7d, 0) <= 0) as is_reviewer_drag
+            and coalesce(annotation.annotate_wip_change_7d, 0) <= 0
+        ) as is_reviewer_drag
     from trend
     left join annotation using (project_key, day)
 

@@ -29,7 +29,9 @@ per_stage as (
 
 annotation_work as (
 
-    select project_key, total_work_s as annotate_work_s
+    select
+        project_key,
+        total_work_s as annotate_work_s
     from per_stage
     where stage = '{{ var("annotation_stage") }}'
 

@@ -18,17 +18,17 @@ source as (
 ),
 
 {% if is_incremental() %}
-increment_event_ids as (
+    increment_event_ids as (
 
     -- Every event with a record in a touched task: all copies of each are compared below, so
     -- the deduplication is the one a full rebuild makes. The source table is named here, not
     -- the `source` CTE: DuckDB materialises a CTE read twice (every column of every event);
     -- this scan reads three columns.
-    select distinct event_id
-    from {{ source('events', 'events') }}
-    where {{ in_increment_tasks(event_log_task_key('project_id', 'task_id')) }}
+        select distinct event_id
+        from {{ source('events', 'events') }}
+        where {{ in_increment_tasks(event_log_task_key('project_id', 'task_id')) }}
 
-),
+    ),
 {% endif %}
 
 candidates as (
@@ -36,7 +36,7 @@ candidates as (
     select *
     from source
     {% if is_incremental() %}
-    where event_id in (select event_id from increment_event_ids)
+        where event_id in (select increment_event_ids.event_id from increment_event_ids)
     {% endif %}
 
 ),
@@ -45,10 +45,12 @@ duplicate_copies as (
 
     -- Every copy of an event_id but the first (by file, then line), ranked on three columns
     -- and removed by an anti join, so the window does not move every column of every event.
-    select _source_file, _record_number
+    select
+        _source_file,
+        _record_number
     from {{ source('events', 'events') }}
     {% if is_incremental() %}
-    where event_id in (select event_id from increment_event_ids)
+        where event_id in (select increment_event_ids.event_id from increment_event_ids)
     {% endif %}
     qualify row_number() over (
         partition by event_id order by _source_file, _record_number
@@ -58,7 +60,7 @@ duplicate_copies as (
 
 deduplicated as (
 
-    select *
+    select candidates.*
     from candidates
     anti join duplicate_copies using (_source_file, _record_number)
 

@@ -14,7 +14,11 @@ increment_files as (
 
 raw_events as (
 
-    select event_id, project_id, task_id, _source_file
+    select
+        event_id,
+        project_id,
+        task_id,
+        _source_file
     from {{ source('events', 'events') }}
 
 ),
@@ -23,10 +27,10 @@ increment_event_ids as (
 
     select distinct event_id
     from raw_events
-    where _source_file in (select source_file from increment_files)
+    where _source_file in (select increment_files.source_file from increment_files)
 
 )
 
 select distinct {{ event_log_task_key('project_id', 'task_id') }} as task_key
 from raw_events
-where event_id in (select event_id from increment_event_ids)
+where event_id in (select increment_event_ids.event_id from increment_event_ids)

@@ -14,7 +14,7 @@ latest_export as (
     from source
     qualify row_number() over (
         partition by annotation_id
-        order by updated_at desc nulls last, _source_file desc, _record_number
+        order by updated_at desc nulls last, _source_file desc, _record_number asc
     ) = 1
 
 ),
@@ -23,7 +23,7 @@ renamed as (
 
     select
         'label_studio:' || coalesce(project_id::varchar, 'unknown') || ':'
-            || annotation_id::varchar as annotation_key,
+        || annotation_id::varchar as annotation_key,
         'label_studio:' || coalesce(project_id::varchar, 'unknown') || ':' || task_id::varchar
             as task_key,
         'label_studio:' || coalesce(project_id::varchar, 'unknown') as project_key,

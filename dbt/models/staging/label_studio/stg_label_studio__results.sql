@@ -4,7 +4,10 @@ with
 
 annotations as (
 
-    select annotation_key, result from {{ ref('stg_label_studio__annotations') }}
+    select
+        annotation_key,
+        result
+    from {{ ref('stg_label_studio__annotations') }}
 
 ),
 
@@ -96,13 +99,15 @@ final as (
             when 'keypointlabels' then 1
             else 0
         end::integer as vertex_count,
-        case when result_type = 'rectanglelabels' then
-            [
-                json_extract(value, '$.x')::double,
-                json_extract(value, '$.y')::double,
-                json_extract(value, '$.width')::double,
-                json_extract(value, '$.height')::double
-            ]
+        case
+            when result_type = 'rectanglelabels'
+                then
+                    [
+                        json_extract(value, '$.x')::double,
+                        json_extract(value, '$.y')::double,
+                        json_extract(value, '$.width')::double,
+                        json_extract(value, '$.height')::double
+                    ]
         end as bbox
 
     from exploded

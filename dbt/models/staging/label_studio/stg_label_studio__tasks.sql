@@ -13,7 +13,7 @@ latest_export as (
     from source
     qualify row_number() over (
         partition by task_id
-        order by updated_at desc nulls last, _source_file desc, _record_number
+        order by updated_at desc nulls last, _source_file desc, _record_number asc
     ) = 1
 
 ),
