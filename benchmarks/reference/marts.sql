@@ -1297,8 +1297,8 @@ final as (
 select * from final
 );
 
--- models/intermediate/int_annotation_primary_classes.sql
-create or replace table intermediate.int_annotation_primary_classes as (
+-- models/intermediate/int_annotations_classified.sql
+create or replace table intermediate.int_annotations_classified as (
 -- The primary class of every annotation with objects: the class with most objects in it (ties
 -- by name). Rejection rates and times per class are attributed to it.
 with
@@ -1320,7 +1320,7 @@ qualify row_number() over (partition by annotation_key order by objects desc, cl
 -- models/intermediate/int_annotations_first_reviewed.sql
 create or replace table intermediate.int_annotations_first_reviewed as (
 -- One row per reviewed annotation: its first review decision and its primary class
--- (int_annotation_primary_classes), the unit every rejection rate is computed on.
+-- (int_annotations_classified), the unit every rejection rate is computed on.
 with
 
 first_reviews as (
@@ -1348,7 +1348,7 @@ final as (
 
     from first_reviews
     inner join core.fct_annotations as annotations using (annotation_key)
-    left join intermediate.int_annotation_primary_classes as primary_class
+    left join intermediate.int_annotations_classified as primary_class
         using (annotation_key)
 
 )
@@ -1356,8 +1356,8 @@ final as (
 select * from final
 );
 
--- models/intermediate/int_annotation_weeks.sql
-create or replace table intermediate.int_annotation_weeks as (
+-- models/intermediate/int_annotations_measured.sql
+create or replace table intermediate.int_annotations_measured as (
 -- One row per submitted (not ground-truth) annotation with the week it was completed, its time
 -- per label and first-review outcome: the weekly series mart_drift compares with a baseline.
 select
@@ -1373,7 +1373,7 @@ select
     reviewed.is_rejected,
     annotations.guideline_version
 from core.fct_annotations as annotations
-left join intermediate.int_annotation_primary_classes as primary_class using (annotation_key)
+left join intermediate.int_annotations_classified as primary_class using (annotation_key)
 left join intermediate.int_annotations_first_reviewed as reviewed using (annotation_key)
 where annotations.is_submitted and not annotations.is_ground_truth
 );
@@ -1409,8 +1409,8 @@ left join cards as own on own.match_type = 'person' and own.match_value = people
 left join cards as fallback on fallback.match_type = 'default'
 );
 
--- models/intermediate/int_cost_lines.sql
-create or replace table intermediate.int_cost_lines as (
+-- models/intermediate/int_work_priced.sql
+create or replace table intermediate.int_work_priced as (
 -- Every priced piece of work: authoring an annotation (by the author's pricing), a review
 -- decision and an edit by someone else (by the worker's hourly rate). A reviewer's fix is a
 -- review decision, so its time is priced once, as review.
@@ -1490,8 +1490,8 @@ union all
 select * from edits
 );
 
--- models/intermediate/int_overlap_labels.sql
-create or replace table intermediate.int_overlap_labels as (
+-- models/intermediate/int_overlap_labels_selected.sql
+create or replace table intermediate.int_overlap_labels_selected as (
 -- Objects of the submitted annotations on tasks two or more people annotated, one row per
 -- object (an annotation without objects appears once with a null class): agreement's input.
 select
@@ -1507,8 +1507,8 @@ left join core.fct_labels as labels using (annotation_key)
 where tasks.is_overlap and annotations.is_submitted and not annotations.is_ground_truth
 );
 
--- models/intermediate/int_overlap_comparisons.sql
-create or replace table intermediate.int_overlap_comparisons as (
+-- models/intermediate/int_overlap_labels_compared.sql
+create or replace table intermediate.int_overlap_labels_compared as (
 -- Pairwise presence comparisons on overlap tasks: for every task two or more people annotated,
 -- every class anyone drew on it and every ordered pair of its annotators, whether the two agree
 -- that the class is present. Each unordered pair appears twice (once from each side) so a
@@ -1519,14 +1519,14 @@ with
 annotations as (
 
     select distinct project_key, task_key, annotator, annotation_key
-    from intermediate.int_overlap_labels
+    from intermediate.int_overlap_labels_selected
 
 ),
 
 present as (
 
     select distinct task_key, annotator, class_name
-    from intermediate.int_overlap_labels
+    from intermediate.int_overlap_labels_selected
     where class_name is not null
 
 ),
@@ -1573,8 +1573,8 @@ left join present as theirs
     and theirs.class_name = task_classes.class_name
 );
 
--- models/intermediate/int_polygon_annotations.sql
-create or replace table intermediate.int_polygon_annotations as (
+-- models/intermediate/int_polygon_annotations_selected.sql
+create or replace table intermediate.int_polygon_annotations_selected as (
 -- Submitted annotations that drew polygons, with their polygon vertex counts and first review:
 -- the input of the label-fidelity cost (mart_fidelity_cost).
 with
@@ -1843,7 +1843,7 @@ with
 
 lines as (
 
-    select * from intermediate.int_cost_lines where day is not null
+    select * from intermediate.int_work_priced where day is not null
 
 ),
 
@@ -2354,7 +2354,7 @@ authoring as (
 
     select project_key, person as annotator, (sum((cost)::decimal(38, 6)) )::double as authoring_cost,
         (sum((cost)::decimal(38, 6)) filter (where is_reworked))::double as rework_cost
-    from intermediate.int_cost_lines
+    from intermediate.int_work_priced
     where kind = 'annotation'
     group by project_key, person
 
@@ -2398,7 +2398,7 @@ spend as (
     select project_key, day,
         (sum((cost)::decimal(38, 6)) )::double as spend,
         (sum((cost)::decimal(38, 6)) filter (where is_reworked))::double as rework_spend
-    from intermediate.int_cost_lines
+    from intermediate.int_work_priced
     where day is not null
     group by project_key, day
 

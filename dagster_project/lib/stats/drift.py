@@ -266,9 +266,9 @@ def weekly_drift(
     rule: DriftRule,
     subject_types: tuple[str, ...] = ("annotator", "class"),
 ) -> pd.DataFrame:
-    """``annotation_weeks``: dbt model int_annotation_weeks (project_key, annotator,
+    """``annotation_weeks``: dbt model int_annotations_measured (project_key, annotator,
     primary_class, work_week, time_per_label_s, is_rejected, guideline_version);
-    ``comparisons``: int_overlap_comparisons (project_key, class_name, annotator,
+    ``comparisons``: int_overlap_labels_compared (project_key, class_name, annotator,
     other_annotator, work_week, guideline_version, disagrees). Only the series of
     ``subject_types`` are computed: a subject's rows depend on its own input rows only, so the
     frames may hold just the subjects to compute."""

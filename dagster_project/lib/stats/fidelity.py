@@ -91,7 +91,8 @@ def fidelity_cost(
     min_time_ratio: float = 1.2,
     alpha: float = 0.05,
 ) -> pd.DataFrame:
-    """``annotations``: dbt model int_polygon_annotations (one row per polygon annotation)."""
+    """``annotations``: the dbt model int_polygon_annotations_selected (a row per polygon
+    annotation)."""
     settings = {"min_reviewed": min_reviewed, "min_time_ratio": min_time_ratio, "alpha": alpha}
     frame = annotations.assign(
         vertices_per_polygon=annotations["polygon_vertices"] / annotations["polygons"],

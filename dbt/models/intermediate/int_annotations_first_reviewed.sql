@@ -1,5 +1,5 @@
 -- One row per reviewed annotation: its first review decision and its primary class
--- (int_annotation_primary_classes), the unit every rejection rate is computed on.
+-- (int_annotations_classified), the unit every rejection rate is computed on.
 with
 
 first_reviews as (
@@ -31,7 +31,7 @@ final as (
 
     from first_reviews
     inner join {{ ref('fct_annotations') }} as annotations using (annotation_key)
-    left join {{ ref('int_annotation_primary_classes') }} as primary_class
+    left join {{ ref('int_annotations_classified') }} as primary_class
         using (annotation_key)
 
 )

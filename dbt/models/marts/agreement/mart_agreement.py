@@ -15,5 +15,5 @@ def model(dbt, session):
     # The box as four columns (stats.agreement.BOX_COLUMNS); a total order of the input: the
     # same rows in the same order give the same figures (four-element lists sort as their
     # elements do).
-    labels = dbt.ref("int_overlap_labels").project(COLUMNS).order("all").df()
+    labels = dbt.ref("int_overlap_labels_selected").project(COLUMNS).order("all").df()
     return agreement(labels, resamples=int(dbt.config.get("bootstrap_resamples")), seed=7)

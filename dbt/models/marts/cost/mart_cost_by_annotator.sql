@@ -10,7 +10,7 @@ authoring as (
         person as annotator,
         {{ exact_sum('cost') }} as authoring_cost,
         {{ exact_sum('cost', "filter (where is_reworked)") }} as rework_cost
-    from {{ ref('int_cost_lines') }}
+    from {{ ref('int_work_priced') }}
     where kind = 'annotation'
     group by project_key, person
 

@@ -9,7 +9,7 @@ spend as (
         day,
         {{ exact_sum('cost') }} as spend,
         {{ exact_sum('cost', "filter (where is_reworked)") }} as rework_spend
-    from {{ ref('int_cost_lines') }}
+    from {{ ref('int_work_priced') }}
     where day is not null
     group by project_key, day
 

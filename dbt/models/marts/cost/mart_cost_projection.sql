@@ -5,7 +5,7 @@ with
 
 lines as (
 
-    select * from {{ ref('int_cost_lines') }}
+    select * from {{ ref('int_work_priced') }}
     where day is not null
 
 ),

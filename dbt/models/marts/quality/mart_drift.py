@@ -4,7 +4,7 @@ against their own baseline.
 See dagster_project/lib/stats/drift.py and _quality__models.yml for the definitions.
 
 Incremental by subject: a subject's rows depend on its own input rows only, and
-int_drift_subject_inputs hashes those per subject. The pre-hook (delete_changed_subjects)
+int_drift_inputs_hashed hashes those per subject. The pre-hook (delete_changed_subjects)
 deletes the rows of subjects whose hash changed or that vanished; this model computes every
 subject whose current hash is not stored, which on a full rebuild is all of them. An
 incremental night returns a DuckDB relation on ``session``, not a DataFrame: dbt-duckdb writes a
@@ -33,8 +33,8 @@ def model(dbt, session):
         min_relative_change=float(dbt.config.get("min_relative_change")),
         alpha=float(dbt.config.get("alpha")),
     )
-    inputs = dbt.ref("int_drift_subject_inputs").df()[[*SUBJECT, "inputs_hash"]]
-    weeks, comparisons = dbt.ref("int_annotation_weeks"), dbt.ref("int_overlap_comparisons")
+    inputs = dbt.ref("int_drift_inputs_hashed").df()[[*SUBJECT, "inputs_hash"]]
+    weeks, comparisons = dbt.ref("int_annotations_measured"), dbt.ref("int_overlap_labels_compared")
     if not dbt.is_incremental:
         # A total order of the input: the same rows in the same order give the same figures.
         drift = weekly_drift(weeks.order("all").df(), comparisons.order("all").df(), rule)

@@ -10,7 +10,7 @@ def model(dbt, session):
     dbt.config(materialized="table")
     # A total order of the input: the same rows in the same order give the same figures.
     return fidelity_cost(
-        dbt.ref("int_polygon_annotations").order("all").df(),
+        dbt.ref("int_polygon_annotations_selected").order("all").df(),
         high_quantile=float(dbt.config.get("high_quantile")),
         min_reviewed=int(dbt.config.get("min_reviewed")),
         min_time_ratio=float(dbt.config.get("min_time_ratio")),

@@ -12,7 +12,7 @@ annotations as (
         task_key,
         annotator,
         annotation_key
-    from {{ ref('int_overlap_labels') }}
+    from {{ ref('int_overlap_labels_selected') }}
 
 ),
 
@@ -22,7 +22,7 @@ present as (
         task_key,
         annotator,
         class_name
-    from {{ ref('int_overlap_labels') }}
+    from {{ ref('int_overlap_labels_selected') }}
     where class_name is not null
 
 ),

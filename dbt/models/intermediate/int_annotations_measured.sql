@@ -13,6 +13,6 @@ select
     reviewed.is_rejected,
     annotations.guideline_version
 from {{ ref('fct_annotations') }} as annotations
-left join {{ ref('int_annotation_primary_classes') }} as primary_class using (annotation_key)
+left join {{ ref('int_annotations_classified') }} as primary_class using (annotation_key)
 left join {{ ref('int_annotations_first_reviewed') }} as reviewed using (annotation_key)
 where annotations.is_submitted and not annotations.is_ground_truth

@@ -12,7 +12,7 @@ weeks as (
         annotator,
         primary_class,
         hash('weeks', work_week, time_per_label_s, is_rejected, guideline_version) as row_hash
-    from {{ ref('int_annotation_weeks') }}
+    from {{ ref('int_annotations_measured') }}
 
 ),
 
@@ -24,7 +24,7 @@ comparisons as (
         class_name,
         annotator < other_annotator as is_first_side,
         hash('comparisons', work_week, guideline_version, disagrees) as row_hash
-    from {{ ref('int_overlap_comparisons') }}
+    from {{ ref('int_overlap_labels_compared') }}
 
 ),
 
