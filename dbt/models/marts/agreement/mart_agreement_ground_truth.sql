@@ -1,4 +1,3 @@
-{{ config(contract={'enforced': true}) }}
 -- Agreement with ground truth: on tasks where the source marked a gold annotation, does each
 -- annotator's submitted work agree with it on which classes are present? Per annotator and
 -- class, plus one all-classes row per annotator.

@@ -1,4 +1,3 @@
-{{ config(contract={'enforced': true}) }}
 -- Every current alert across the marts, one row each, with the figures behind it and the mart
 -- that holds the rows to check before acting.
 with

@@ -1,4 +1,3 @@
-{{ config(contract={'enforced': true}) }}
 -- Per project and annotator: what their annotations cost, per task, per label and per accepted
 -- label, and how much of it went to work later rejected or corrected.
 with

@@ -1,4 +1,3 @@
-{{ config(contract={'enforced': true}) }}
 -- Spend per project and day against the project's budget, cumulative.
 with
 

@@ -1,4 +1,3 @@
-{{ config(contract={'enforced': true}) }}
 -- Per project: spend so far, the open backlog, and what finishing it costs at the recent pace
 -- (cost per completed task over the last var('cost_pace_days') days with activity).
 with

@@ -1,4 +1,3 @@
-{{ config(contract={'enforced': true}) }}
 -- Everything in the landed input that did not reach the marts as it was, or reached them with a
 -- caveat: one row per file, action, field and reason, with how many records and an example.
 with

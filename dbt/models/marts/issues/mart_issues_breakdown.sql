@@ -1,4 +1,3 @@
-{{ config(contract={'enforced': true}) }}
 -- Issues and comments counted along each axis a manager asks about: by category, by label
 -- class, by author. One row per project, axis and value, with open vs resolved.
 with

@@ -1,4 +1,3 @@
-{{ config(contract={'enforced': true}) }}
 -- Issues and comments per project, week raised, kind and category; resolution figures.
 select
     project_key::varchar as project_key,

@@ -1,4 +1,3 @@
-{{ config(contract={'enforced': true}) }}
 -- Tasks with issues beside their time and rejections: issues explain outliers.
 with
 

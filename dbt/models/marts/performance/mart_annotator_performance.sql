@@ -1,4 +1,3 @@
-{{ config(contract={'enforced': true}) }}
 -- Per annotator over the whole data set, as Label Studio's annotator dashboard defines it
 -- (METRICS.md §2); see _performance__models.yml for each figure.
 with

@@ -1,4 +1,3 @@
-{{ config(contract={'enforced': true}) }}
 -- mart_annotator_performance per completion day (the day the annotation was completed).
 with
 

@@ -1,4 +1,3 @@
-{{ config(contract={'enforced': true}) }}
 -- Complexity-adjusted speed per annotator and project: time per task beside time per label
 -- and objects per task, so an annotator handed busier scenes is not mistaken for a slow one.
 with

@@ -1,4 +1,3 @@
-{{ config(contract={'enforced': true}) }}
 -- One row per person: who they are (dim_actors), their annotator figures
 -- (mart_annotator_performance) and their place in the review structure (mart_reworks), as the
 -- report's person page shows them.

@@ -1,4 +1,3 @@
-{{ config(contract={'enforced': true}) }}
 -- Approval and rejection at first review per annotator, class and reviewer, for the whole
 -- period (week null) and per week of the work, with Wilson intervals and the week-on-week trend.
 with

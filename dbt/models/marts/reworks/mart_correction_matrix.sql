@@ -1,4 +1,3 @@
-{{ config(contract={'enforced': true}) }}
 -- Who corrects whom: one row per project, author and editor with the number of corrections.
 select
     project_key::varchar as project_key,

@@ -1,4 +1,3 @@
-{{ config(contract={'enforced': true}) }}
 -- Review load per project: the share of all corrections made by the busiest editor.
 with
 

@@ -1,4 +1,3 @@
-{{ config(contract={'enforced': true}) }}
 -- The review hierarchy: an edge from each reviewer (or editor) to each annotator whose work they
 -- reviewed or corrected, per project. People with no incoming edge are unreviewed.
 with

@@ -1,4 +1,3 @@
-{{ config(contract={'enforced': true}) }}
 -- Annotations that went back and forth: rejections and review rounds per annotation.
 with
 

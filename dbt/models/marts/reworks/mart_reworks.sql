@@ -1,4 +1,3 @@
-{{ config(contract={'enforced': true}) }}
 -- Per person over the whole data set: corrections received on their work and made to others'
 -- work, and how much of their work anyone reviewed at all.
 with

@@ -1,4 +1,3 @@
-{{ config(contract={'enforced': true}) }}
 -- Work in progress per project, stage and day (tasks in the stage at the end of the day), its
 -- 7-day change, and "reviewer drag": the review backlog grows while annotation keeps pace.
 with

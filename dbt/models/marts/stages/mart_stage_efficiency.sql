@@ -1,4 +1,3 @@
-{{ config(contract={'enforced': true}) }}
 -- Per project and workflow stage: work and waiting time, dwell percentiles, and how the
 -- project's annotation work compares with the work in each stage.
 with

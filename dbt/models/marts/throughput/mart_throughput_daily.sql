@@ -1,4 +1,3 @@
-{{ config(contract={'enforced': true}) }}
 -- Per annotator, project and completion day: tasks and labels done, time per task and per
 -- label (mean, median, p90), and tasks at >= var('expected_time_flag_ratio') x the project's
 -- expected time per task.
