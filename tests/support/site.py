@@ -194,9 +194,15 @@ def parse_links(path: Path) -> _Links:
 
 
 def broken_links(site: Path) -> list[str]:
-    """Every href/src of every page: local, and the file (and #id) it names exists."""
+    """Every href/src of every page: local, and the file (and #id) it names exists. dbt's own
+    docs page (docs/dbt/index.html, a single-page app whose templates hold its own routes) is
+    left to dbt; the browser test opens it."""
     root = site.resolve()
-    parsed = {path.resolve(): parse_links(path) for path in root.rglob("*.html")}
+    parsed = {
+        path.resolve(): parse_links(path)
+        for path in root.rglob("*.html")
+        if "docs/dbt" not in path.relative_to(root).as_posix()
+    }
     broken = []
     for path, page in parsed.items():
         where = path.relative_to(root)

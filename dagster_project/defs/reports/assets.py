@@ -7,6 +7,7 @@ import duckdb
 
 from dagster_project.defs.quality.checks import VALIDATED_MARTS
 from dagster_project.defs.resources import AnnolyticsSettings
+from dagster_project.defs.transform.assets import dbt_docs_path
 from dagster_project.lib.site.pages import load_pages, load_site_queries, site_reads
 from dagster_project.lib.site.publish import publish_site
 from dagster_project.lib.site.run_info import CheckOutcome, RunInfo
@@ -87,7 +88,10 @@ def report_site(
     checks = checks_of_run(context.instance, context.run.run_id)
     with duckdb.connect(str(locations.warehouse), read_only=True) as connection:
         run = _tonight(connection, run_started, checks)
-    pages = publish_site(locations.warehouse, locations.site, run, settings)
+    docs = dbt_docs_path(locations.warehouse)
+    pages = publish_site(
+        locations.warehouse, locations.site, run, settings, docs if docs.is_file() else None
+    )
     context.log.info(
         f"Report published: {locations.site / 'index.html'} ({len(pages.paths):,} pages: "
         f"{pages.rendered:,} rendered, {pages.reused:,} unchanged since last night)"

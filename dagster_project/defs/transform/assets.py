@@ -76,6 +76,36 @@ def warehouse_models(
     for event in invocation.stream():
         yield event
         failpoint("dbt")  # some models built, most not
+    _write_dbt_docs(dbt, night, context)
+
+
+def dbt_docs_path(warehouse: Path) -> Path:
+    """dbt's static docs site (one HTML file) of the warehouse's dbt target folder."""
+    return night_target_path(warehouse) / "static_index.html"
+
+
+def _write_dbt_docs(dbt: DbtCliResource, night, context: dg.AssetExecutionContext) -> None:
+    """The models, their columns, tests and lineage as dbt's static docs page, published with the
+    report (docs/dbt/) for analytics engineers to browse offline. From the project alone (no
+    catalog queries, no compiling: tonight's manifest), and only when the project changed."""
+    docs = dbt_docs_path(night.warehouse)
+    stamp = docs.with_suffix(".sha256")
+    digest = night_fingerprint.dbt_project_digest()
+    if docs.is_file() and stamp.is_file() and stamp.read_text() == digest:
+        return
+    arguments = ["docs", "generate", "--static", "--empty-catalog", "--no-compile"]
+    with dbt_environment(night):
+        invocation = dbt.cli(
+            arguments,
+            manifest=dbt_project().manifest_path,
+            target_path=night_target_path(night.warehouse),
+            raise_on_error=False,
+        )
+    invocation.wait()
+    if invocation.is_successful() and docs.is_file():
+        stamp.write_text(digest)
+    else:  # the report is published without them; the night goes on
+        context.log.warning("dbt docs generate failed: the report links no model docs tonight")
 
 
 @dg.asset(

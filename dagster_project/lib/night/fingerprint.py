@@ -71,6 +71,15 @@ def _files(root: Path, skip_dirs: tuple[str, ...] = ()) -> list[Path]:
     return sorted(found)
 
 
+def dbt_project_digest() -> str:
+    """Hash of the dbt project's own files (models, macros, seeds, tests, settings)."""
+    digest = hashlib.sha256()
+    for path in (f for name in DBT_INPUTS for f in _files(DBT_PROJECT_DIR / name)):
+        digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 def code_files() -> list[Path]:
     """Every file whose change can change a mart, a check or a page."""
     files = [f for name in DBT_INPUTS for f in _files(DBT_PROJECT_DIR / name)]

@@ -36,6 +36,7 @@ from dagster_project.lib.site.page_cache import link_or_copy
 from dagster_project.lib.site.pages import load_pages, load_site_queries
 from dagster_project.lib.site.pseudonyms import Pseudonyms, pseudonym_key
 from dagster_project.lib.site.render import (
+    DBT_DOCS,
     RenderedPages,
     RenderPlan,
     SiteContext,
@@ -148,7 +149,12 @@ def _swap_in(staging: Path, site: Path, stamp: str) -> None:
 
 
 def _build(
-    warehouse: Path, site: Path, staging: Path, run: RunInfo, settings: PublishSettings
+    warehouse: Path,
+    site: Path,
+    staging: Path,
+    run: RunInfo,
+    settings: PublishSettings,
+    dbt_docs: Path | None,
 ) -> RenderedPages:
     definitions = load_pages()
     site_queries = load_site_queries()
@@ -177,6 +183,7 @@ def _build(
             pseudonymised=settings.pseudonymise,
             pseudonyms=pseudonyms.fingerprint if pseudonyms else "",
             evidence=evidence_links(pages),
+            dbt_docs=dbt_docs is not None,
         )
         night = NightContext(
             published_at=published_at,
@@ -186,6 +193,8 @@ def _build(
         env = environment(settings.table_rows)
         staging.mkdir(parents=True)
         copy_assets(staging)
+        if dbt_docs is not None:
+            _place_dbt_docs(dbt_docs, staging)
         write_status(
             staging,
             SiteStatus(
@@ -208,6 +217,8 @@ def _build(
             if kept == tonight:
                 copy.mkdir(parents=True)
                 _link_tree(staging / "assets", copy / "assets")
+                if dbt_docs is not None:
+                    _place_dbt_docs(staging / DBT_DOCS, copy)
                 copy_night = dataclasses.replace(night, snapshot_of=kept)
                 write_night_script(copy, copy_night)  # replaces the link to the live site's
                 snapshot = (copy, copy_night)
@@ -234,8 +245,17 @@ def _build(
         )
 
 
+def _place_dbt_docs(docs: Path, folder: Path) -> None:
+    (folder / DBT_DOCS).parent.mkdir(parents=True, exist_ok=True)
+    link_or_copy(docs, folder / DBT_DOCS)
+
+
 def publish_site(
-    warehouse: Path, site: Path, run: RunInfo, settings: PublishSettings | None = None
+    warehouse: Path,
+    site: Path,
+    run: RunInfo,
+    settings: PublishSettings | None = None,
+    dbt_docs: Path | None = None,
 ) -> RenderedPages:
     """Build beside ``site`` and swap it in only when complete: readers never see half a site.
     Returns the published pages (in ``site``), rendered tonight or linked from last night's."""
@@ -245,7 +265,7 @@ def publish_site(
     staging = site.with_name(f"{site.name}.building-{stamp}")
     remove_leftovers(site)
     try:
-        written = _build(warehouse, site, staging, run, settings)
+        written = _build(warehouse, site, staging, run, settings, dbt_docs)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

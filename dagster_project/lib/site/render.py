@@ -25,6 +25,9 @@ from dagster_project.lib.site.page_cache import PageCache, PageOutput, link_or_c
 from dagster_project.lib.site.run_info import RunInfo
 from dagster_project.lib.site.tables import TABLE_FILES_DIR, LongTable, write_table_file
 
+# Where dbt's static docs page of the models sits in a site (and in each dated copy).
+DBT_DOCS = Path("docs") / "dbt" / "index.html"
+
 
 @dataclass(frozen=True)
 class SiteContext:
@@ -35,6 +38,7 @@ class SiteContext:
     pseudonymised: bool = False
     pseudonyms: str = ""  # fingerprint of who is renamed to what (Pseudonyms.fingerprint)
     evidence: dict[str, str] = field(default_factory=dict)  # mart -> "page.html#id"
+    dbt_docs: bool = False  # dbt's docs of the models are published beside (DBT_DOCS)
 
 
 def project_names(rows: Rows) -> tuple[dict[str, str], ...]:
@@ -195,6 +199,7 @@ class RenderPlan:
             self.site.pseudonymised,
             self.site.pseudonyms,
             sorted(self.site.evidence.items()),
+            self.site.dbt_docs,
             [(page.filename, page.title, page.slug) for page in self.nav],
             self.env.globals["table_row_limit"],
         )
