@@ -9,6 +9,7 @@ from dagster_project.lib.ingest.adapters import Rejection, Row, adapter_for
 from dagster_project.lib.ingest.adapters.event_log import EventLogCsv, EventLogJsonLines
 from dagster_project.lib.ingest.adapters.label_studio import LabelStudioJson
 from dagster_project.lib.ingest.landing import scan_landed
+from dagster_project.lib.settings import REPO_ROOT
 
 GOOD = {
     "event_id": "e1",
@@ -132,9 +133,10 @@ def test_label_studio_accepts_id_and_object_completed_by(tmp_path):
     assert [(a["completed_by_id"], a["completed_by_email"]) for a in annotations] == [
         (3, None),
         (4, "Ann@Example.com"),
+        (None, None),  # no author in the export: loaded, counted as not attributed in staging
     ]
     assert annotations[0]["project_id"] == 9
-    assert [(r.record_number, r.field) for r in rejections] == [(1, "annotations[2].completed_by")]
+    assert rejections == []
 
 
 def test_label_studio_export_that_is_not_json_is_one_rejection(tmp_path):
@@ -149,3 +151,56 @@ def test_unknown_file_has_no_adapter(tmp_path):
     path = tmp_path / "notes.txt"
     path.write_text("hello")
     assert adapter_for(path, scan_landed(path.parent, path).open) is None
+
+
+LSE_EXPORT = REPO_ROOT / "tests" / "fixtures" / "label_studio" / "export_enterprise.json"
+
+
+def test_label_studio_enterprise_reviews_and_history_get_rows_of_their_own(tmp_path):
+    path = tmp_path / "export.json"
+    path.write_bytes(LSE_EXPORT.read_bytes())
+    rows, rejections = _parse(LabelStudioJson(), path)
+    assert rejections == []
+    by_table: dict[str, list[dict]] = {}
+    for row in rows:
+        by_table.setdefault(row.table, []).append(row.values)
+    assert {table: len(found) for table, found in by_table.items()} == {
+        "label_studio_tasks": 7,
+        "label_studio_annotations": 7,
+        "label_studio_reviews": 4,
+        "label_studio_annotation_history": 12,
+    }
+    authors = {
+        a["annotation_id"]: (a["completed_by_id"], a["completed_by_source"])
+        for a in by_table["label_studio_annotations"]
+    }
+    assert authors[1001] == (11, "completed_by")
+    assert authors[1003] == (12, "completed_by")  # an id, not an object
+    assert authors[1004] == (12, "history")  # the history action that submitted it
+    assert authors[1005] == (None, None)  # nobody: loaded, not attributed
+    fix = next(r for r in by_table["label_studio_reviews"] if r["review_id"] == 3)
+    assert (fix["reviewer_id"], fix["reviewer_email"], fix["accepted"], fix["fixed"]) == (
+        22,
+        "rex@example.com",
+        True,
+        True,
+    )
+    edit = next(h for h in by_table["label_studio_annotation_history"] if h["history_id"] == 13)
+    assert (edit["action"], edit["created_by_id"], edit["lead_time"]) == ("updated", 11, 12.0)
+    assert edit["created_at"] == datetime(2026, 11, 16, 13, 0)
+
+
+def test_a_bad_review_is_quarantined_and_its_annotation_kept(tmp_path):
+    tasks = json.loads(LSE_EXPORT.read_text())
+    tasks[0]["annotations"][0]["reviews"][0]["created_at"] = "yesterday"
+    tasks[1]["annotations"][0]["history"] = "not a list"
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(tasks))
+    rows, rejections = _parse(LabelStudioJson(), path)
+    assert [(r.record_number, r.field) for r in rejections] == [
+        (1, "annotations[0].reviews[0].created_at"),
+        (2, "annotations[0].history"),
+    ]
+    annotations = [r.values["annotation_id"] for r in rows if r.table == "label_studio_annotations"]
+    assert annotations == [1001, 1002, 1003, 1004, 1005, 1006, 1007]
+    assert sum(r.table == "label_studio_reviews" for r in rows) == 3

@@ -61,6 +61,9 @@ DATA_TABLES: dict[str, dict[str, str]] = {
         "project_id": "BIGINT",
         "completed_by_id": "BIGINT",
         "completed_by_email": "VARCHAR",
+        # completed_by | updated_by | last_created_by | history (the fallback that named the
+        # author); null when the export names none
+        "completed_by_source": "VARCHAR",
         "result": "VARCHAR",
         "was_cancelled": "BOOLEAN",
         "ground_truth": "BOOLEAN",
@@ -72,6 +75,34 @@ DATA_TABLES: dict[str, dict[str, str]] = {
         "updated_by_id": "BIGINT",
         "parent_annotation": "BIGINT",
         "result_count": "INTEGER",
+    },
+    # Label Studio Enterprise: each annotation's reviews[] and history[].
+    "label_studio_reviews": {
+        "review_id": "BIGINT",
+        "annotation_id": "BIGINT",
+        "task_id": "BIGINT",
+        "project_id": "BIGINT",
+        "review_position": "INTEGER",
+        "reviewer_id": "BIGINT",
+        "reviewer_email": "VARCHAR",
+        "created_at": "TIMESTAMP",
+        "accepted": "BOOLEAN",
+        "fixed": "BOOLEAN",
+        "comment": "VARCHAR",
+    },
+    "label_studio_annotation_history": {
+        "history_id": "BIGINT",
+        "annotation_id": "BIGINT",
+        "task_id": "BIGINT",
+        "project_id": "BIGINT",
+        "history_position": "INTEGER",
+        "action": "VARCHAR",
+        "created_by_id": "BIGINT",
+        "created_by_email": "VARCHAR",
+        "started_at": "TIMESTAMP",
+        "created_at": "TIMESTAMP",
+        "lead_time": "DOUBLE",
+        "review_id": "BIGINT",
     },
 }
 
@@ -112,12 +143,18 @@ create table if not exists {RAW_SCHEMA}.validation_results (
 
 
 def create_raw_tables_sql() -> str:
+    """The raw layer's DDL; a column added since a warehouse was created is added to it (its
+    earlier rows hold null there)."""
     statements = [f"create schema if not exists {RAW_SCHEMA};"]
     for table, columns in DATA_TABLES.items():
         body = ",\n    ".join(
             f"{name} {kind}" for name, kind in {**columns, **LINEAGE_COLUMNS}.items()
         )
         statements.append(f"create table if not exists {RAW_SCHEMA}.{table} (\n    {body}\n);")
+        statements += [
+            f"alter table {RAW_SCHEMA}.{table} add column if not exists {name} {kind};"
+            for name, kind in columns.items()
+        ]
     statements.append(BOOKKEEPING_DDL)
     return "\n".join(statements)
 

@@ -1,39 +1,66 @@
 -- Label Studio user id -> the identity the warehouse shows: email where any export carried
--- it (the user-details export option), else the numeric id as text.
+-- it (the user-details export option, on an author, a reviewer or a history action), else the
+-- numeric id as text.
 with
 
 annotations as (
 
     select
         completed_by_id,
-        completed_by_email
+        completed_by_email,
+        updated_by_id
     from {{ ref('stg_label_studio__annotations') }}
 
 ),
 
-known_emails as (
+reviews as (
 
     select
-        completed_by_id as user_id,
-        min(completed_by_email) as email
-    from annotations
-    where completed_by_email is not null
-    group by completed_by_id
+        reviewer_id,
+        reviewer_email
+    from {{ ref('stg_label_studio__reviews') }}
 
 ),
 
-all_ids as (
+history as (
 
-    select completed_by_id as user_id from annotations
-    union
-    select updated_by_id from {{ ref('stg_label_studio__annotations') }}
+    select
+        actor_id,
+        actor_email
+    from {{ ref('stg_label_studio__annotation_history') }}
+
+),
+
+users_seen as (
+
+    select
+        completed_by_id as user_id,
+        completed_by_email as email
+    from annotations
+    where completed_by_id is not null
+    union all
+    select
+        updated_by_id as user_id,
+        null as email
+    from annotations
     where updated_by_id is not null
+    union all
+    select
+        reviewer_id as user_id,
+        reviewer_email as email
+    from reviews
+    where reviewer_id is not null
+    union all
+    select
+        actor_id as user_id,
+        actor_email as email
+    from history
+    where actor_id is not null
 
 )
 
 select
-    all_ids.user_id,
-    coalesce(known_emails.email, all_ids.user_id::varchar) as actor
-
-from all_ids
-left join known_emails using (user_id)
+    user_id,
+    coalesce(min(email), user_id::varchar) as actor
+from users_seen
+group by user_id

@@ -1,8 +1,19 @@
 """Label Studio's JSON export: a list of tasks, each with its ``annotations[]``.
 
-Rows go to two raw tables, one per entity, with the tool's own field names; the ``result``
-array stays JSON text so staging (SQL) can unnest it. ``completed_by`` is an integer id or,
-with the export's user-details option, an object with ``id`` and ``email``: both are read.
+Rows go to raw tables, one per entity, with the tool's own field names; the ``result`` array
+stays JSON text so staging (SQL) can unnest it. A user (``completed_by``, a review's
+``created_by``) is an integer id or, with the export's user-details option, an object with
+``id`` and ``email``: both are read.
+
+Label Studio Enterprise adds to each annotation its ``reviews[]`` (a reviewer accepting or
+rejecting it, ``fixed_annotation_history`` set when the reviewer changed it) and its
+``history[]`` (every action on it: who, when, how long): they go to their own raw tables.
+Community exports have neither and load exactly as before.
+
+An annotation without ``completed_by`` (some exports leave it out) takes its author from
+``updated_by``, then ``last_created_by``, then the first history action that submitted, skipped
+or imported it; ``completed_by_source`` says which. One with none of these is loaded with no
+author, and the warehouse counts it on the data-quality page instead of attributing it.
 """
 
 from __future__ import annotations
@@ -33,6 +44,12 @@ from dagster_project.lib.ingest.adapters.base import (
 
 TASKS = "label_studio_tasks"
 ANNOTATIONS = "label_studio_annotations"
+REVIEWS = "label_studio_reviews"
+HISTORY = "label_studio_annotation_history"
+# Where an annotation's author can come from, in order (see the module docstring).
+AUTHOR_FIELDS = ("completed_by", "updated_by", "last_created_by")
+# History actions by the annotation's author (the others are reviews and edits of it).
+AUTHORING_ACTIONS = ("submitted", "skipped", "imported")
 
 
 def _user(value: Any, field: str) -> tuple[int | None, str | None]:
@@ -69,13 +86,29 @@ def task_row(task: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _author(annotation: dict[str, Any]) -> tuple[int | None, str | None, str | None]:
+    """(id, email, the field it came from) of the annotation's author; all None when the
+    export does not say."""
+    for field in AUTHOR_FIELDS:
+        if annotation.get(field) not in (None, ""):
+            return (*_user(annotation[field], field), field)
+    history = annotation.get("history")
+    for position, item in enumerate(history if isinstance(history, list) else []):
+        if (
+            isinstance(item, dict)
+            and item.get("action") in AUTHORING_ACTIONS
+            and item.get("created_by") not in (None, "")
+        ):
+            return (*_user(item["created_by"], f"history[{position}].created_by"), "history")
+    return None, None, None
+
+
 def annotation_row(annotation: Any, task: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(annotation, dict):
         raise FieldError("annotations[]", f"expected an object, got {json_type_name(annotation)}")
-    for field in ("id", "completed_by"):
-        if annotation.get(field) in (None, ""):
-            raise FieldError(field, "required field is missing or empty")
-    completed_by_id, completed_by_email = _user(annotation["completed_by"], "completed_by")
+    if annotation.get("id") in (None, ""):
+        raise FieldError("id", "required field is missing or empty")
+    completed_by_id, completed_by_email, completed_by_source = _author(annotation)
     updated_by_id, _ = _user(annotation.get("updated_by"), "updated_by")
     result = annotation.get("result")
     if result is not None and not isinstance(result, list):
@@ -88,6 +121,7 @@ def annotation_row(annotation: Any, task: dict[str, Any]) -> dict[str, Any]:
         "project_id": parse_int(annotation.get("project", task.get("project")), "project"),
         "completed_by_id": completed_by_id,
         "completed_by_email": completed_by_email,
+        "completed_by_source": completed_by_source,
         "result": _json_text(result or []),
         "was_cancelled": bool(parse_bool(annotation.get("was_cancelled"), "was_cancelled")),
         "ground_truth": bool(parse_bool(annotation.get("ground_truth"), "ground_truth")),
@@ -104,9 +138,52 @@ def annotation_row(annotation: Any, task: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def review_row(review: Any, position: int, annotation: dict[str, Any], task: dict[str, Any]):
+    """One of an annotation's ``reviews[]`` (Label Studio Enterprise)."""
+    field = f"reviews[{position}]"
+    if not isinstance(review, dict):
+        raise FieldError(field, f"expected an object, got {json_type_name(review)}")
+    reviewer_id, reviewer_email = _user(review.get("created_by"), f"{field}.created_by")
+    return {
+        "review_id": parse_int(review.get("id"), f"{field}.id"),
+        "annotation_id": parse_int(annotation["id"], "id"),
+        "task_id": parse_int(task["id"], "id"),
+        "project_id": parse_int(annotation.get("project", task.get("project")), "project"),
+        "review_position": position,
+        "reviewer_id": reviewer_id,
+        "reviewer_email": reviewer_email,
+        "created_at": optional_timestamp(review.get("created_at"), f"{field}.created_at"),
+        "accepted": parse_bool(review.get("accepted"), f"{field}.accepted"),
+        "fixed": review.get("fixed_annotation_history") is not None,
+        "comment": parse_text(review.get("comment"), f"{field}.comment"),
+    }
+
+
+def history_row(item: Any, position: int, annotation: dict[str, Any], task: dict[str, Any]):
+    """One of an annotation's ``history[]`` actions (Label Studio Enterprise)."""
+    field = f"history[{position}]"
+    if not isinstance(item, dict):
+        raise FieldError(field, f"expected an object, got {json_type_name(item)}")
+    actor_id, actor_email = _user(item.get("created_by"), f"{field}.created_by")
+    return {
+        "history_id": parse_int(item.get("id"), f"{field}.id"),
+        "annotation_id": parse_int(annotation["id"], "id"),
+        "task_id": parse_int(task["id"], "id"),
+        "project_id": parse_int(annotation.get("project", task.get("project")), "project"),
+        "history_position": position,
+        "action": parse_text(item.get("action"), f"{field}.action"),
+        "created_by_id": actor_id,
+        "created_by_email": actor_email,
+        "started_at": optional_timestamp(item.get("started_at"), f"{field}.started_at"),
+        "created_at": optional_timestamp(item.get("created_at"), f"{field}.created_at"),
+        "lead_time": parse_number(item.get("lead_time"), f"{field}.lead_time"),
+        "review_id": parse_int(item.get("review_id"), f"{field}.review_id"),
+    }
+
+
 class LabelStudioJson(RowsAdapter):
     name = "label_studio_json"
-    tables = (TASKS, ANNOTATIONS)
+    tables = (TASKS, ANNOTATIONS, REVIEWS, HISTORY)
 
     def matches(self, path: Path, head: bytes) -> bool:
         return path.suffix.lower() == ".json" and head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"["
@@ -168,6 +245,41 @@ def _task_rows(number: int, task: Any) -> Iterator[Row | Rejection]:
                 error.reason,
                 _shown(annotation),
             )
+            continue
+        yield from _enterprise_rows(number, position, annotation, task)
+
+
+def _enterprise_rows(
+    number: int, position: int, annotation: dict[str, Any], task: dict[str, Any]
+) -> Iterator[Row | Rejection]:
+    """The annotation's reviews and history (Label Studio Enterprise), each on its own: a bad
+    review is quarantined, the annotation and its other reviews are kept."""
+    reviews = annotation.get("reviews")
+    parts = [(REVIEWS, review_row, reviews if isinstance(reviews, list) else [])]
+    if reviews is not None and not isinstance(reviews, list):
+        yield Rejection(
+            number,
+            f"annotations[{position}].reviews",
+            f"expected an array, got {json_type_name(reviews)}",
+            _shown(reviews),
+        )
+    history = annotation.get("history")
+    if history is not None and not isinstance(history, list):
+        yield Rejection(
+            number,
+            f"annotations[{position}].history",
+            f"expected an array, got {json_type_name(history)}",
+            _shown(history),
+        )
+    parts.append((HISTORY, history_row, history if isinstance(history, list) else []))
+    for table, row_of, items in parts:
+        for index, item in enumerate(items):
+            try:
+                yield Row(table, number, row_of(item, index, annotation, task))
+            except FieldError as error:
+                yield Rejection(
+                    number, f"annotations[{position}].{error.field}", error.reason, _shown(item)
+                )
 
 
 def _shown(value: Any) -> str:

@@ -38,9 +38,56 @@ event_corrections as (
 
 ),
 
+label_studio_enterprise_corrections as (
+
+    -- Label Studio Enterprise: a review that fixed the annotation (with the seconds of the
+    -- history action that saved the fix), and every update of it (those by its author are
+    -- dropped below).
+    select
+        reviews.review_key || ':fix' as correction_key,
+        'label_studio' as source_system,
+        reviews.annotation_key,
+        reviews.task_key,
+        reviews.project_key,
+        reviewers.actor as editor,
+        reviews.reviewed_at as corrected_at,
+        'review_fix' as kind,
+        fixes.lead_time_s as duration_s,
+        reviews.review_position as correction_order
+    from {{ ref('stg_label_studio__reviews') }} as reviews
+    inner join {{ ref('int_label_studio_users_resolved') }} as reviewers
+        on reviews.reviewer_id = reviewers.user_id
+    left join {{ ref('stg_label_studio__annotation_history') }} as fixes
+        on
+            reviews.annotation_key = fixes.annotation_key
+            and reviews.review_id = fixes.review_id
+            and fixes.action = 'fixed_and_accepted'
+    where reviews.outcome = 'fixed' and {{ in_increment_tasks('reviews.task_key') }}
+
+    union all
+
+    select
+        history.history_key as correction_key,
+        'label_studio' as source_system,
+        history.annotation_key,
+        history.task_key,
+        history.project_key,
+        actors.actor as editor,
+        history.acted_at as corrected_at,
+        'edit' as kind,
+        history.lead_time_s as duration_s,
+        history.history_position as correction_order
+    from {{ ref('stg_label_studio__annotation_history') }} as history
+    inner join {{ ref('int_label_studio_users_resolved') }} as actors
+        on history.actor_id = actors.user_id
+    where history.action = 'updated' and {{ in_increment_tasks('history.task_key') }}
+
+),
+
 label_studio_corrections as (
 
-    -- The export keeps only the last editor (updated_by): at most one correction per annotation.
+    -- The open-source export keeps only the last editor (updated_by): at most one correction
+    -- per annotation; read only where the export carries no review history for it.
     select
         annotations.annotation_key || ':edit' as correction_key,
         'label_studio' as source_system,
@@ -59,12 +106,18 @@ label_studio_corrections as (
     where
         annotations.updated_by_id <> annotations.completed_by_id
         and {{ in_increment_tasks('annotations.task_key') }}
+        and annotations.annotation_key not in (
+            select tracked.annotation_key
+            from {{ ref('int_label_studio_annotations_tracked') }} as tracked
+        )
 
 ),
 
 unioned as (
 
     select * from event_corrections
+    union all
+    select * from label_studio_enterprise_corrections
     union all
     select * from label_studio_corrections
 

@@ -41,9 +41,32 @@ event_reviews as (
 
 ),
 
+label_studio_enterprise_reviews as (
+
+    -- Label Studio Enterprise exports every review: who accepted or rejected, when, whether
+    -- they fixed it. Reviewer time is not exported.
+    select
+        reviews.review_key,
+        'label_studio' as source_system,
+        reviews.annotation_key,
+        reviews.task_key,
+        reviews.project_key,
+        reviewers.actor as reviewer,
+        reviews.reviewed_at,
+        reviews.outcome,
+        null::double as duration_s,
+        reviews.review_position as review_order
+    from {{ ref('stg_label_studio__reviews') }} as reviews
+    inner join {{ ref('int_label_studio_users_resolved') }} as reviewers
+        on reviews.reviewer_id = reviewers.user_id
+    where {{ in_increment_tasks('reviews.task_key') }}
+
+),
+
 label_studio_reviews as (
 
-    -- The open-source export keeps only the last review decision, in last_action.
+    -- The open-source export keeps only the last review decision, in last_action: read only
+    -- where the export carries neither reviews nor history for the annotation.
     select
         annotations.annotation_key || ':review' as review_key,
         'label_studio' as source_system,
@@ -65,12 +88,18 @@ label_studio_reviews as (
     where
         annotations.last_action in ('accepted', 'rejected', 'fixed_and_accepted')
         and {{ in_increment_tasks('annotations.task_key') }}
+        and annotations.annotation_key not in (
+            select tracked.annotation_key
+            from {{ ref('int_label_studio_annotations_tracked') }} as tracked
+        )
 
 ),
 
 unioned as (
 
     select * from event_reviews
+    union all
+    select * from label_studio_enterprise_reviews
     union all
     select * from label_studio_reviews
 

@@ -96,6 +96,25 @@ unknown_shapes as (
 
 ),
 
+-- Label Studio annotations whose export names no author (no completed_by, nor a fallback):
+-- loaded, but counted in no one's figures.
+unattributed as (
+
+    select
+        source_file,
+        'kept, not attributed' as action,
+        'completed_by' as field,
+        'no author in the export (completed_by, updated_by, last_created_by, history)' as reason,
+        'staging' as detected_by,
+        count(*) as records,
+        min(source_record_number) as first_record_number,
+        arg_min(annotation_id, source_record_number) as example
+    from {{ ref('stg_label_studio__annotations') }}
+    where completed_by_id is null
+    group by source_file
+
+),
+
 unioned as (
 
     select * from quarantined
@@ -107,6 +126,8 @@ unioned as (
     select * from kept_with_warning
     union all
     select * from unknown_shapes
+    union all
+    select * from unattributed
 
 )
 

@@ -30,6 +30,9 @@ renamed as (
         annotation_id::varchar as annotation_id,
         completed_by_id,
         lower(completed_by_email) as completed_by_email,
+        coalesce(
+            completed_by_source, case when completed_by_id is not null then 'completed_by' end
+        ) as completed_by_source,
         updated_by_id,
         result,
         was_cancelled,
@@ -41,7 +44,8 @@ renamed as (
         last_action,
         parent_annotation::varchar as parent_annotation_id,
         result_count,
-        _source_file as source_file
+        _source_file as source_file,
+        _record_number as source_record_number
 
     from latest_export
 

@@ -1,0 +1,85 @@
+"""Label Studio Enterprise: the reviews[] and history[] of an export become reviews,
+corrections and authors, against figures computed by hand from the fixture
+(tests/fixtures/label_studio/make_enterprise_fixture.py says what happens to each task).
+
+    1001 ann   accepted by rita                          -> review accepted
+    1002 ann   rejected by rita, updated by ann, fixed by rex (15 s) -> rejected, then fixed;
+               a review fix by rex; ann's own update is no correction
+    1003 bob   (completed_by an id) rejected by rex, never fixed -> not submitted
+    1004 bob   (no completed_by: the history action that submitted it)
+    1005 ?     no author anywhere -> kept, not attributed, counted on the data-quality page
+    1006 ann   skipped
+    1007 bob   updated by ann (12 s)                     -> an edit by ann
+"""
+
+from __future__ import annotations
+
+import pytest
+from support.nights import FIXTURES, run_nightly
+
+EXPORT = FIXTURES / "label_studio" / "export_enterprise.json"
+
+
+@pytest.fixture(scope="module")
+def night(tmp_path_factory):
+    night = run_nightly(tmp_path_factory.mktemp("enterprise"), {"lse.json": EXPORT})
+    assert night.exit_code == 0
+    return night
+
+
+def test_every_review_is_read_with_its_reviewer_outcome_and_round(night):
+    assert night.rows(
+        "select annotation_key, reviewer, author, outcome, review_round, reviewed_at::varchar "
+        "from core.fct_reviews order by reviewed_at"
+    ) == [
+        ("label_studio:7:1001", "rita@example.com", "ann@example.com", "accepted", 1,
+         "2026-11-16 10:00:00"),
+        ("label_studio:7:1002", "rita@example.com", "ann@example.com", "rejected", 1,
+         "2026-11-16 10:05:00"),
+        ("label_studio:7:1003", "rex@example.com", "bob@example.com", "rejected", 1,
+         "2026-11-16 10:30:00"),
+        ("label_studio:7:1002", "rex@example.com", "ann@example.com", "fixed", 2,
+         "2026-11-16 12:00:00"),
+    ]  # fmt: skip
+
+
+def test_corrections_are_the_reviewers_fix_and_the_other_users_edit(night):
+    assert night.rows(
+        "select annotation_key, author, editor, kind, duration_s from core.fct_corrections "
+        "order by corrected_at"
+    ) == [
+        ("label_studio:7:1002", "ann@example.com", "rex@example.com", "review_fix", 15.0),
+        ("label_studio:7:1007", "bob@example.com", "ann@example.com", "edit", 12.0),
+    ]
+
+
+def test_authors_fall_back_and_the_unknown_one_is_counted_not_attributed(night):
+    assert night.rows("select annotation_key, annotator from core.fct_annotations order by 1") == [
+        ("label_studio:7:1001", "ann@example.com"),
+        ("label_studio:7:1002", "ann@example.com"),
+        ("label_studio:7:1003", "bob@example.com"),  # id 12, email from another export row
+        ("label_studio:7:1004", "bob@example.com"),  # from the history
+        ("label_studio:7:1006", "ann@example.com"),
+        ("label_studio:7:1007", "bob@example.com"),
+    ]
+    assert night.rows("select action, field, records, example from marts.mart_input_issues") == [
+        ("kept, not attributed", "completed_by", 1, "1005")
+    ]
+
+
+def test_annotator_performance_and_reworks_by_hand(night):
+    # ann: 1001 (30 s) and 1002 (60 s) submitted, 1006 skipped; bob: 1004 (25 s) and 1007
+    # (45 s, last action an update) submitted, 1003 rejected and never fixed.
+    assert night.rows(
+        "select annotator, submitted, skipped, updated, total_time_s, median_time_s "
+        "from marts.mart_annotator_performance order by 1"
+    ) == [("ann@example.com", 2, 1, 0, 90.0, 45.0), ("bob@example.com", 2, 0, 1, 70.0, 35.0)]
+    assert night.rows(
+        "select person, reworks_received, reworks_done, reviews_done from marts.mart_reworks "
+        "order by 1"
+    ) == [
+        ("ann@example.com", 1, 1, 0),
+        ("bob@example.com", 1, 0, 0),
+        ("rex@example.com", 0, 1, 2),
+        ("rita@example.com", 0, 0, 2),
+    ]
