@@ -48,7 +48,7 @@ event_log as (
 
     select
         annotation_key,
-        'event_log' as source_system,
+        source_system,
         project_key,
         task_key,
         annotator,

@@ -13,7 +13,7 @@ with
 
 events as (
 
-    select * from {{ ref('stg_events__events') }}
+    select * from {{ ref('int_events_unioned') }}
     where {{ annotation_events }}
 
 ),
@@ -26,7 +26,7 @@ authorship as (
     select
         annotation_key,
         arg_min(actor, event_order) as author
-    from {{ ref('stg_events__events') }}
+    from {{ ref('int_events_unioned') }}
     where
         {{ annotation_events }}
         and event_type in ('annotation_started', 'annotation_submitted', 'annotation_skipped')
@@ -48,6 +48,7 @@ folded as (
 
     select
         annotation_key,
+        any_value(source_system) as source_system,
         any_value(project_key) as project_key,
         any_value(task_key) as task_key,
         any_value(author) as annotator,
@@ -94,6 +95,7 @@ final as (
 
     select
         annotation_key,
+        source_system,
         project_key,
         task_key,
         annotator,

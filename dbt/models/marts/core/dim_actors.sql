@@ -32,7 +32,7 @@ appearances as (
         actor,
         occurred_at,
         coalesce(actor_role, 'unknown') as role
-    from {{ ref('stg_events__events') }}
+    from {{ ref('int_events_unioned') }}
 
 ),
 

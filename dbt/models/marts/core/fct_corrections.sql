@@ -22,7 +22,7 @@ event_corrections as (
 
     select
         events.event_key as correction_key,
-        'event_log' as source_system,
+        events.source_system,
         events.annotation_key,
         events.task_key,
         events.project_key,
@@ -31,7 +31,7 @@ event_corrections as (
         case events.event_type when 'review_fixed' then 'review_fix' else 'edit' end as kind,
         events.duration_s,
         events.event_order as correction_order
-    from {{ ref('stg_events__events') }} as events
+    from {{ ref('int_events_unioned') }} as events
     where
         {{ in_increment_tasks('events.task_key') }}
         and events.event_type in ('review_fixed', 'annotation_updated')

@@ -21,7 +21,7 @@ event_reviews as (
 
     select
         events.event_key as review_key,
-        'event_log' as source_system,
+        events.source_system,
         events.annotation_key,
         events.task_key,
         events.project_key,
@@ -34,7 +34,7 @@ event_reviews as (
         end as outcome,
         events.duration_s,
         events.event_order as review_order
-    from {{ ref('stg_events__events') }} as events
+    from {{ ref('int_events_unioned') }} as events
     where
         {{ in_increment_tasks('events.task_key') }}
         and events.event_type in ('review_accepted', 'review_rejected', 'review_fixed')

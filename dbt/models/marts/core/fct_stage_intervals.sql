@@ -11,7 +11,7 @@ with
 
 events as (
 
-    select * from {{ ref('stg_events__events') }}
+    select * from {{ ref('int_events_unioned') }}
     where {{ in_increment_tasks('task_key') }}
 
 ),

@@ -25,13 +25,13 @@ event_log_tasks as (
 
     select
         task_key,
-        'event_log' as source_system,
+        any_value(source_system) as source_system,
         any_value(project_key) as project_key,
         split_part(any_value(task_key), ':', 3) as task_id,
         coalesce(min(occurred_at) filter (where event_type = 'task_created'), min(occurred_at))
             as created_at,
         count(*) filter (where event_type in ('issue_raised', 'comment_added')) as comment_count
-    from {{ ref('stg_events__events') }}
+    from {{ ref('int_events_unioned') }}
     where {{ in_increment_tasks('task_key') }}
     group by task_key
 

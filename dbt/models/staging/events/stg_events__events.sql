@@ -70,6 +70,7 @@ renamed as (
 
     select
         'event_log:' || event_id as event_key,
+        'event_log' as source_system,
         event_id,
         event_type,
         occurred_at,
