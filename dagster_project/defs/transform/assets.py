@@ -17,7 +17,7 @@ from dagster_project.defs.resources import AnnolyticsSettings
 from dagster_project.lib.failpoints import failpoint
 from dagster_project.lib.night import build_plan
 from dagster_project.lib.night import fingerprint as night_fingerprint
-from dagster_project.lib.settings import dbt_environment
+from dagster_project.lib.settings import REPO_ROOT, dbt_environment
 
 from .project import dbt_project
 
@@ -84,6 +84,15 @@ def dbt_docs_path(warehouse: Path) -> Path:
     return night_target_path(warehouse) / "static_index.html"
 
 
+def _strip_local_paths(docs: Path) -> None:
+    """dbt writes absolute paths of this machine into the page (the project's root, compiled
+    files): the report must not publish them. Paths become relative to the repository."""
+    text = docs.read_text(encoding="utf-8")
+    root = str(REPO_ROOT)
+    text = text.replace(root + "/", "").replace(root, ".")
+    docs.write_text(text, encoding="utf-8")
+
+
 def _write_dbt_docs(dbt: DbtCliResource, night, context: dg.AssetExecutionContext) -> None:
     """The models, their columns, tests and lineage as dbt's static docs page, published with the
     report (docs/dbt/) for analytics engineers to browse offline. From the project alone (no
@@ -103,6 +112,7 @@ def _write_dbt_docs(dbt: DbtCliResource, night, context: dg.AssetExecutionContex
         )
     invocation.wait()
     if invocation.is_successful() and docs.is_file():
+        _strip_local_paths(docs)
         stamp.write_text(digest)
     else:  # the report is published without them; the night goes on
         context.log.warning("dbt docs generate failed: the report links no model docs tonight")
