@@ -182,6 +182,15 @@ def generate_data(out: Path, events: int, seed: int) -> int:
     return 0
 
 
+def write_examples(landing: Path) -> int:
+    from dagster_project.lib.synthetic.tool_examples import write_tool_examples
+
+    files = write_tool_examples(landing)
+    shown = ", ".join(str(path.relative_to(landing)) for path in files)
+    print(f"Wrote example exports of other tools under {landing}: {shown}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="annolytics", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -229,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "generate":
         return generate_data(args.out, args.events, args.seed)
     status = generate_data(args.landing, args.events, args.seed)
+    if status == 0:
+        status = write_examples(args.landing)
     return status or run_night(args.landing, args.warehouse, args.site)
 
 

@@ -4,6 +4,666 @@
 -- marts (mart_agreement, mart_annotator_quality, mart_drift, mart_fidelity_cost, mart_person_vs_class)
 -- and what reads them (mart_alerts); their SQL inputs are.
 
+-- models/staging/cvat/stg_cvat__events.sql
+create or replace table staging.stg_cvat__events as (
+-- CVAT's events log, one row per event: rows repeated by exports whose time windows overlap
+-- are kept once (every field equal; a server event's payload names its request), the acting
+-- user's email lowercased, the payload's old value and request id read out.
+with
+
+source as (
+
+    select * from raw.cvat_events
+
+),
+
+deduplicated as (
+
+    select *
+    from source
+    qualify row_number() over (
+        partition by
+            scope, obj_name, obj_id, obj_val, source, occurred_at, count, duration_ms,
+            project_id, task_id, job_id, user_id, payload
+        order by _source_file, _record_number
+    ) = 1
+
+),
+
+renamed as (
+
+    select
+        'cvat:' || _source_file || ':' || _record_number::varchar as cvat_event_key,
+        scope,
+        obj_name,
+        obj_id,
+        obj_val,
+        source as event_source,
+        occurred_at,
+        count as object_count,
+        duration_ms / 1000.0 as duration_s,
+        project_id,
+        task_id,
+        -- A job's own create / delete rows name it in obj_id.
+        case
+            when scope in ('create:job', 'delete:job') then coalesce(job_id, obj_id)
+            else job_id
+        end as job_id,
+        user_id,
+        user_name,
+        lower(nullif(trim(user_email), '')) as user_email,
+        org_id,
+        payload,
+        json_extract_string(payload, '$.old_value') as old_value,
+        json_extract_string(payload, '$.request.id') as request_id,
+        _source_file as source_file,
+        _record_number as record_number
+    from deduplicated
+
+)
+
+select * from renamed
+);
+
+-- models/staging/cvat/stg_cvat__jobs.sql
+create or replace table staging.stg_cvat__jobs as (
+-- CVAT jobs from REST dumps, one row per job: the copy in the last landed dump (by file
+-- name), i.e. each job's assignee, stage and state when that dump was taken.
+with
+
+source as (
+
+    select * from raw.cvat_jobs
+
+),
+
+latest as (
+
+    select *
+    from source
+    qualify row_number() over (
+        partition by job_id order by _source_file desc, _record_number desc
+    ) = 1
+
+),
+
+renamed as (
+
+    select
+        job_id,
+        task_id,
+        project_id,
+        assignee_id,
+        assignee_username,
+        stage,
+        state,
+        frame_count,
+        created_date as created_at,
+        updated_date as updated_at
+    from latest
+
+)
+
+select * from renamed
+);
+
+-- models/staging/cvat/stg_cvat__users.sql
+create or replace table staging.stg_cvat__users as (
+-- CVAT users from REST dumps, one row per user: the copy in the last landed dump (by file
+-- name, which the pull and a dated dump make chronological).
+with
+
+source as (
+
+    select * from raw.cvat_users
+
+),
+
+latest as (
+
+    select *
+    from source
+    qualify row_number() over (
+        partition by user_id order by _source_file desc, _record_number desc
+    ) = 1
+
+),
+
+renamed as (
+
+    select
+        user_id,
+        username,
+        lower(nullif(trim(email), '')) as email,
+        first_name,
+        last_name
+    from latest
+
+)
+
+select * from renamed
+);
+
+-- models/intermediate/int_cvat_events_mapped.sql
+create or replace table intermediate.int_cvat_events_mapped as (
+-- CVAT's events log in the warehouse's event vocabulary, one CVAT job being one task with one
+-- annotation (CVAT records no author per object: a job is the unit someone is assigned, works
+-- on, submits and has validated). What becomes what:
+--   create:job                                 -> task_created
+--   the job's first event, each stage change   -> stage_left (old stage), stage_entered (new)
+--   the author's first work in annotation      -> annotation_started (a job never submitted
+--                                                 has no annotation: its work is stage work)
+--   the annotation round's end (state set to completed in the annotation stage, or the job
+--   leaving it, whichever comes first)         -> annotation_submitted
+--   send:working_time (CVAT's estimate, ms)    -> annotation_updated with its seconds when the
+--                                                 author's on a job submitted at least once
+--                                                 (lead time), else work_logged (stage work
+--                                                 only: someone else's, or a job in progress)
+--   shapes / tracks / tags saved by another    -> annotation_updated (a correction), one per
+--   user than the author                          request
+--   state set to rejected                      -> review_rejected
+--   stage validation -> acceptance             -> review_accepted
+--   create:issue / update:issue resolved=True  -> issue_raised (text: its first comment) /
+--                                                 issue_resolved; later comments comment_added.
+--                                                 CVAT's resolution row does not name the issue:
+--                                                 a job's k-th resolution resolves its k-th issue
+-- The author is the first to save annotations in the annotation stage, else the job's assignee
+-- in the last jobs dump, else the first to log working time in the annotation stage.
+-- Working time is placed at its end (CVAT stamps it with the first client event it covers),
+-- as the event log's durations end at their event. Stage names follow var cvat_stage_names.
+
+
+
+
+
+with
+
+users as (
+
+    select
+        user_id,
+        email
+    from staging.stg_cvat__users
+
+),
+
+events as (
+
+    select
+        events.*,
+        coalesce(events.user_email, users.email, events.user_name, events.user_id::varchar)
+            as actor,
+        row_number() over (
+            partition by events.job_id
+            order by events.occurred_at, events.source_file, events.record_number
+        ) as job_event_order,
+        events.scope = 'update:job' and events.obj_name = 'stage' as is_stage_change
+    from staging.stg_cvat__events as events
+    left join users using (user_id)
+    where events.job_id is not null
+
+),
+
+initial_stages as (
+
+    -- The stage a job starts in: as created, else the old value of its first stage change,
+    -- else annotation (where CVAT creates every job).
+    select
+        job_id,
+        coalesce(
+            min_by(payload ->> '$.stage', job_event_order) filter (where scope = 'create:job'),
+            min_by(old_value, job_event_order) filter (where is_stage_change),
+            'annotation'
+        ) as initial_stage
+    from events
+    group by job_id
+
+),
+
+staged as (
+
+    -- Each event with the job's stage at that moment and the stage visit (segment) it is in.
+    select
+        events.*,
+        coalesce(
+            last_value(case when events.is_stage_change then events.obj_val end ignore nulls)
+                over job_so_far,
+            initial_stages.initial_stage
+        ) as job_stage,
+        count(*) filter (where events.is_stage_change) over job_so_far as stage_segment
+    from events
+    inner join initial_stages using (job_id)
+    window job_so_far as (
+        partition by events.job_id
+        order by events.job_event_order
+        rows between unbounded preceding and current row
+    )
+
+),
+
+jobs as (
+
+    select
+        job_id,
+        any_value(project_id) as project_id,
+        any_value(task_id) as task_id
+    from staged
+    group by job_id
+
+),
+
+author_candidates as (
+
+    select
+        job_id,
+        actor,
+        1 as priority,
+        job_event_order as rank_in_priority
+    from staged
+    where job_stage = 'annotation' and regexp_matches(scope, '^(create|update|delete):(shapes|tracks|tags)$')
+    union all
+    select
+        dumped.job_id,
+        coalesce(users.email, dumped.assignee_username) as actor,
+        2 as priority,
+        0 as rank_in_priority
+    from staging.stg_cvat__jobs as dumped
+    left join users on dumped.assignee_id = users.user_id
+    where dumped.assignee_id is not null
+    union all
+    select
+        job_id,
+        actor,
+        3 as priority,
+        job_event_order as rank_in_priority
+    from staged
+    where job_stage = 'annotation' and scope = 'send:working_time'
+
+),
+
+authors as (
+
+    select
+        job_id,
+        arg_min(actor, (priority, rank_in_priority)) as author
+    from author_candidates
+    group by job_id
+
+),
+
+with_author as (
+
+    select
+        staged.*,
+        authors.author
+    from staged
+    left join authors using (job_id)
+
+),
+
+submissions as (
+
+    -- One per visit to the annotation stage that ended: the state set to completed in it, or
+    -- the stage change that left it, whichever came first.
+    select
+        job_id,
+        stage_segment,
+        min_by(occurred_at, job_event_order) as occurred_at,
+        min_by(source_file, job_event_order) as source_file,
+        min_by(record_number, job_event_order) as record_number
+    from (
+        select
+            job_id,
+            stage_segment,
+            job_event_order,
+            occurred_at,
+            source_file,
+            record_number
+        from with_author
+        where
+            job_stage = 'annotation'
+            and scope = 'update:job' and obj_name = 'state' and obj_val = 'completed'
+        union all
+        select
+            job_id,
+            stage_segment - 1 as stage_segment,
+            job_event_order,
+            occurred_at,
+            source_file,
+            record_number
+        from with_author
+        where is_stage_change and old_value = 'annotation'
+    ) as candidates
+    group by job_id, stage_segment
+
+),
+
+submitted_jobs as (
+
+    select distinct job_id from submissions
+
+),
+
+raised_issues as (
+
+    select
+        job_id,
+        obj_id as issue_id,
+        row_number() over (partition by job_id order by job_event_order) as issue_rank
+    from with_author
+    where scope = 'create:issue'
+
+),
+
+resolutions as (
+
+    select
+        job_id,
+        job_event_order,
+        row_number() over (partition by job_id order by job_event_order) as issue_rank
+    from with_author
+    where scope = 'update:issue' and obj_name = 'resolved' and obj_val = 'True'
+
+),
+
+first_comments as (
+
+    select
+        (payload ->> '$.issue')::bigint as issue_id,
+        min_by(obj_name, job_event_order) as issue_text,
+        min(job_event_order) as first_comment_order
+    from with_author
+    where scope = 'create:comment'
+    group by all
+
+),
+
+mapped as (
+
+    select
+        job_id,
+        'task_created' as event_type,
+        occurred_at,
+        0 as sub_order,
+        actor,
+        job_stage,
+        null::double as duration_s,
+        null::integer as object_count,
+        false as is_annotation_event,
+        null::varchar as issue_key,
+        null::varchar as issue_text,
+        source_file,
+        record_number
+    from with_author
+    where scope = 'create:job'
+
+    union all
+
+    -- The first visit, from the job's first event; then one visit per stage change.
+    select
+        job_id,
+        'stage_entered' as event_type,
+        occurred_at,
+        2 as sub_order,
+        actor,
+        job_stage,
+        null as duration_s,
+        null as object_count,
+        false as is_annotation_event,
+        null as issue_key,
+        null as issue_text,
+        source_file,
+        record_number
+    from with_author
+    where job_event_order = 1 and not is_stage_change
+
+    union all
+
+    select
+        job_id,
+        unnest(['stage_left', 'stage_entered']) as event_type,
+        occurred_at,
+        unnest([1, 2]) as sub_order,
+        actor,
+        unnest([old_value, obj_val]) as job_stage,
+        null as duration_s,
+        null as object_count,
+        false as is_annotation_event,
+        null as issue_key,
+        null as issue_text,
+        source_file,
+        record_number
+    from with_author
+    where is_stage_change
+
+    union all
+
+    select
+        job_id,
+        'annotation_started' as event_type,
+        min(occurred_at) as occurred_at,
+        3 as sub_order,
+        any_value(author) as actor,
+        'annotation' as job_stage,
+        null as duration_s,
+        null as object_count,
+        true as is_annotation_event,
+        null as issue_key,
+        null as issue_text,
+        min_by(source_file, job_event_order) as source_file,
+        min_by(record_number, job_event_order) as record_number
+    from with_author
+    where
+        actor = author and job_stage = 'annotation'
+        and (regexp_matches(scope, '^(create|update|delete):(shapes|tracks|tags)$') or scope = 'send:working_time')
+    group by job_id
+
+    union all
+
+    select
+        submissions.job_id,
+        'annotation_submitted' as event_type,
+        submissions.occurred_at,
+        4 as sub_order,
+        authors.author as actor,
+        'annotation' as job_stage,
+        null as duration_s,
+        null as object_count,
+        true as is_annotation_event,
+        null as issue_key,
+        null as issue_text,
+        submissions.source_file,
+        submissions.record_number
+    from submissions
+    inner join authors using (job_id)
+
+    union all
+
+    select
+        with_author.job_id,
+        case
+            when (coalesce(with_author.actor = with_author.author, false) and submitted_jobs.job_id is not null) then 'annotation_updated' else 'work_logged'
+        end as event_type,
+        with_author.occurred_at + to_milliseconds((with_author.duration_s * 1000)::bigint)
+            as occurred_at,
+        4 as sub_order,
+        with_author.actor,
+        with_author.job_stage,
+        with_author.duration_s,
+        null as object_count,
+        (coalesce(with_author.actor = with_author.author, false) and submitted_jobs.job_id is not null) as is_annotation_event,
+        null as issue_key,
+        null as issue_text,
+        with_author.source_file,
+        with_author.record_number
+    from with_author
+    left join submitted_jobs using (job_id)
+    where with_author.scope = 'send:working_time' and with_author.duration_s > 0
+
+    union all
+
+    -- Saves by someone other than the author, one per request (a request saving several shape
+    -- types writes a row per type).
+    select
+        job_id,
+        'annotation_updated' as event_type,
+        min(occurred_at) as occurred_at,
+        4 as sub_order,
+        actor,
+        any_value(job_stage) as job_stage,
+        null as duration_s,
+        sum(object_count)::integer as object_count,
+        true as is_annotation_event,
+        null as issue_key,
+        null as issue_text,
+        min(source_file) as source_file,
+        min(record_number) as record_number
+    from with_author
+    where regexp_matches(scope, '^(create|update|delete):(shapes|tracks|tags)$') and actor is distinct from author
+    group by job_id, actor, coalesce(request_id, occurred_at::varchar)
+
+    union all
+
+    select
+        job_id,
+        case
+            when obj_name = 'state' then 'review_rejected' else 'review_accepted'
+        end as event_type,
+        occurred_at,
+        4 as sub_order,
+        actor,
+        -- Decided in the stage the job was in (a stage change row carries the new one).
+        case when is_stage_change then old_value else job_stage end as job_stage,
+        null as duration_s,
+        null as object_count,
+        true as is_annotation_event,
+        null as issue_key,
+        null as issue_text,
+        source_file,
+        record_number
+    from with_author
+    where
+        scope = 'update:job'
+        and (
+            (obj_name = 'state' and obj_val = 'rejected')
+            or (is_stage_change and old_value = 'validation' and obj_val = 'acceptance')
+        )
+
+    union all
+
+    select
+        events.job_id,
+        case
+            when events.scope = 'create:issue' then 'issue_raised'
+            when events.scope = 'update:issue' then 'issue_resolved'
+            else 'comment_added'
+        end as event_type,
+        events.occurred_at,
+        4 as sub_order,
+        events.actor,
+        events.job_stage,
+        null as duration_s,
+        null as object_count,
+        false as is_annotation_event,
+        case
+            when events.scope = 'create:issue' then 'cvat:issue-' || events.obj_id::varchar
+            when events.scope = 'update:issue'
+                then 'cvat:issue-' || raised_issues.issue_id::varchar
+        end as issue_key,
+        case
+            when events.scope = 'create:issue' then first_comments.issue_text
+            when events.scope = 'create:comment' then events.obj_name
+        end as issue_text,
+        events.source_file,
+        events.record_number
+    from with_author as events
+    left join first_comments
+        on
+            events.scope = 'create:issue'
+            and events.obj_id = first_comments.issue_id
+    left join resolutions
+        on
+            events.scope = 'update:issue'
+            and events.job_id = resolutions.job_id
+            and events.job_event_order = resolutions.job_event_order
+    left join raised_issues
+        on
+            resolutions.job_id = raised_issues.job_id
+            and resolutions.issue_rank = raised_issues.issue_rank
+    where
+        events.scope = 'create:issue'
+        or (
+            events.scope = 'update:issue'
+            and events.obj_name = 'resolved'
+            and events.obj_val = 'True'
+        )
+        or (
+            events.scope = 'create:comment'
+            and events.job_event_order > (
+                select min(first.first_comment_order)
+                from first_comments as first
+                where first.issue_id = (events.payload ->> '$.issue')::bigint
+            )
+        )
+
+),
+
+final as (
+
+    select
+        'cvat:' || mapped.source_file || ':' || mapped.record_number::varchar || ':'
+        || mapped.event_type as event_key,
+        'cvat' as source_system,
+        null::varchar as event_id,
+        mapped.event_type,
+        mapped.occurred_at,
+        row_number() over (
+            partition by mapped.job_id
+            order by mapped.occurred_at, mapped.source_file, mapped.record_number, mapped.sub_order
+        ) as event_order,
+        'cvat' as source_tool,
+        'cvat:' || coalesce(jobs.project_id::varchar, 'task-' || jobs.task_id::varchar) as project_key,
+        coalesce(jobs.project_id::varchar, 'task-' || jobs.task_id::varchar) as project_id,
+        'cvat:' || coalesce(jobs.project_id::varchar, 'task-' || jobs.task_id::varchar) || ':job-' || mapped.job_id::varchar as task_key,
+        -- One annotation per job once submitted (its key is the task's): until then, as a draft
+        -- in Label Studio, the work is the stage's but no annotation.
+        case
+            when mapped.is_annotation_event and submitted_jobs.job_id is not null
+                then 'cvat:' || coalesce(jobs.project_id::varchar, 'task-' || jobs.task_id::varchar) || ':job-' || mapped.job_id::varchar
+        end as annotation_key,
+        mapped.actor,
+        case
+            when mapped.actor = authors.author then 'annotator'
+            when mapped.job_stage in ('validation', 'acceptance') then 'reviewer'
+        end as actor_role,
+        case mapped.job_stage
+            when 'annotation' then 'annotate'
+            when 'validation' then 'review'
+            when 'acceptance' then 'acceptance'
+            else mapped.job_stage
+        end as stage,
+        mapped.duration_s,
+        null::varchar as labels,
+        mapped.object_count,
+        null::integer as vertex_count,
+        mapped.issue_key,
+        null::varchar as issue_tag,
+        mapped.issue_text,
+        null::varchar as guideline_version,
+        false as is_ground_truth,
+        null::double as confidence,
+        mapped.source_file,
+        mapped.record_number
+    from mapped
+    inner join jobs using (job_id)
+    left join authors using (job_id)
+    left join submitted_jobs using (job_id)
+
+)
+
+select * from final
+);
+
 -- models/staging/events/stg_events__events.sql
 create or replace table staging.stg_events__events as (
 -- Materialised, not a view like the other staging models: seven facts read it, and as a view
@@ -31,13 +691,26 @@ candidates as (
 
 ),
 
-deduplicated as (
+duplicate_copies as (
 
-    select *
-    from candidates
+    -- Every copy of an event_id but the first (by file, then line), ranked on three columns
+    -- and removed by an anti join, so the window does not move every column of every event.
+    select
+        _source_file,
+        _record_number
+    from raw.events
+    
     qualify row_number() over (
         partition by event_id order by _source_file, _record_number
-    ) = 1
+    ) > 1
+
+),
+
+deduplicated as (
+
+    select candidates.*
+    from candidates
+    anti join duplicate_copies using (_source_file, _record_number)
 
 ),
 
@@ -45,6 +718,7 @@ renamed as (
 
     select
         'event_log:' || event_id as event_key,
+        'event_log' as source_system,
         event_id,
         event_type,
         occurred_at,
@@ -85,35 +759,108 @@ select * from renamed
 where true
 );
 
+-- models/intermediate/int_events_unioned.sql
+create or replace table intermediate.int_events_unioned as (
+-- Every event, in the tool-neutral event log's shape: the event log itself, and the events the
+-- staging models of other tools' exports map to it. Every model downstream that reads events
+-- reads them here, so a tool whose export maps to events needs no model of its own beyond.
+select
+    event_key,
+    source_system,
+    event_id,
+    event_type,
+    occurred_at,
+    event_order,
+    source_tool,
+    project_key,
+    project_id,
+    task_key,
+    annotation_key,
+    actor,
+    actor_role,
+    stage,
+    duration_s,
+    labels,
+    object_count,
+    vertex_count,
+    issue_key,
+    issue_tag,
+    issue_text,
+    guideline_version,
+    is_ground_truth,
+    confidence,
+    source_file,
+    record_number
+from staging.stg_events__events
+
+union all
+
+select
+    event_key,
+    source_system,
+    event_id,
+    event_type,
+    occurred_at,
+    event_order,
+    source_tool,
+    project_key,
+    project_id,
+    task_key,
+    annotation_key,
+    actor,
+    actor_role,
+    stage,
+    duration_s,
+    labels,
+    object_count,
+    vertex_count,
+    issue_key,
+    issue_tag,
+    issue_text,
+    guideline_version,
+    is_ground_truth,
+    confidence,
+    source_file,
+    record_number
+from intermediate.int_cvat_events_mapped
+);
+
 -- models/intermediate/int_event_annotations_summarised.sql
 create or replace table intermediate.int_event_annotations_summarised as (
 -- depends_on: staging.stg_events__increment_tasks
 -- The event log folded to one row per annotation, in the same terms as Label Studio's export:
 -- author, completion time, lead time, last action, cancelled, final labels.
+
 with
 
 events as (
 
-    select * from staging.stg_events__events
+    select * from intermediate.int_events_unioned
     where annotation_key is not null and true
 
 ),
 
 authorship as (
 
-    -- The author is whoever started, submitted or skipped the annotation first.
+    -- The author is whoever started, submitted or skipped the annotation first. Read from the
+    -- model, not the `events` CTE: DuckDB materialises a CTE read twice, every column of every
+    -- event.
     select
         annotation_key,
         arg_min(actor, event_order) as author
-    from events
-    where event_type in ('annotation_started', 'annotation_submitted', 'annotation_skipped')
+    from intermediate.int_events_unioned
+    where
+        annotation_key is not null and true
+        and event_type in ('annotation_started', 'annotation_submitted', 'annotation_skipped')
     group by annotation_key
 
 ),
 
 with_author as (
 
-    select events.*, authorship.author
+    select
+        events.*,
+        authorship.author
     from events
     inner join authorship using (annotation_key)
 
@@ -123,6 +870,7 @@ folded as (
 
     select
         annotation_key,
+        any_value(source_system) as source_system,
         any_value(project_key) as project_key,
         any_value(task_key) as task_key,
         any_value(author) as annotator,
@@ -169,6 +917,7 @@ final as (
 
     select
         annotation_key,
+        source_system,
         project_key,
         task_key,
         annotator,
@@ -218,7 +967,7 @@ latest_export as (
     from source
     qualify row_number() over (
         partition by annotation_id
-        order by updated_at desc nulls last, _source_file desc, _record_number
+        order by updated_at desc nulls last, _source_file desc, _record_number asc
     ) = 1
 
 ),
@@ -227,13 +976,16 @@ renamed as (
 
     select
         'label_studio:' || coalesce(project_id::varchar, 'unknown') || ':'
-            || annotation_id::varchar as annotation_key,
+        || annotation_id::varchar as annotation_key,
         'label_studio:' || coalesce(project_id::varchar, 'unknown') || ':' || task_id::varchar
             as task_key,
         'label_studio:' || coalesce(project_id::varchar, 'unknown') as project_key,
         annotation_id::varchar as annotation_id,
         completed_by_id,
         lower(completed_by_email) as completed_by_email,
+        coalesce(
+            completed_by_source, case when completed_by_id is not null then 'completed_by' end
+        ) as completed_by_source,
         updated_by_id,
         result,
         was_cancelled,
@@ -245,9 +997,122 @@ renamed as (
         last_action,
         parent_annotation::varchar as parent_annotation_id,
         result_count,
-        _source_file as source_file
+        _source_file as source_file,
+        _record_number as source_record_number
 
     from latest_export
+
+)
+
+select * from renamed
+);
+
+-- models/staging/label_studio/stg_label_studio__annotation_history.sql
+create or replace table staging.stg_label_studio__annotation_history as (
+-- Label Studio Enterprise annotation history, one row per action on an annotation, from the
+-- same export copy of the annotation that stg_label_studio__annotations keeps.
+with
+
+source as (
+
+    select * from raw.label_studio_annotation_history
+
+),
+
+annotations as (
+
+    select
+        annotation_id,
+        annotation_key,
+        task_key,
+        project_key,
+        source_file,
+        source_record_number
+    from staging.stg_label_studio__annotations
+
+),
+
+renamed as (
+
+    select
+        annotations.annotation_key || ':history:'
+        || coalesce(source.history_id::varchar, 'position-' || source.history_position::varchar)
+            as history_key,
+        annotations.annotation_key,
+        annotations.task_key,
+        annotations.project_key,
+        source.history_id::varchar as history_id,
+        source.history_position,
+        source.action,
+        source.created_by_id as actor_id,
+        lower(source.created_by_email) as actor_email,
+        source.started_at,
+        source.created_at as acted_at,
+        source.lead_time as lead_time_s,
+        source.review_id::varchar as review_id
+    from source
+    inner join annotations
+        on
+            source.annotation_id::varchar = annotations.annotation_id
+            and source._source_file = annotations.source_file
+            and source._record_number = annotations.source_record_number
+
+)
+
+select * from renamed
+);
+
+-- models/staging/label_studio/stg_label_studio__reviews.sql
+create or replace table staging.stg_label_studio__reviews as (
+-- Label Studio Enterprise reviews, one row per review, from the same export copy of the
+-- annotation that stg_label_studio__annotations keeps (a newer export supersedes an older one).
+with
+
+source as (
+
+    select * from raw.label_studio_reviews
+
+),
+
+annotations as (
+
+    select
+        annotation_id,
+        annotation_key,
+        task_key,
+        project_key,
+        source_file,
+        source_record_number
+    from staging.stg_label_studio__annotations
+
+),
+
+renamed as (
+
+    select
+        annotations.annotation_key || ':review:'
+        || coalesce(source.review_id::varchar, 'position-' || source.review_position::varchar)
+            as review_key,
+        annotations.annotation_key,
+        annotations.task_key,
+        annotations.project_key,
+        source.review_id::varchar as review_id,
+        source.review_position,
+        source.reviewer_id,
+        lower(source.reviewer_email) as reviewer_email,
+        source.created_at as reviewed_at,
+        case
+            when not source.accepted then 'rejected'
+            when source.fixed then 'fixed'
+            else 'accepted'
+        end as outcome,
+        source.comment
+    from source
+    inner join annotations
+        on
+            source.annotation_id::varchar = annotations.annotation_id
+            and source._source_file = annotations.source_file
+            and source._record_number = annotations.source_record_number
 
 )
 
@@ -257,41 +1122,71 @@ select * from renamed
 -- models/intermediate/int_label_studio_users_resolved.sql
 create or replace table intermediate.int_label_studio_users_resolved as (
 -- Label Studio user id -> the identity the warehouse shows: email where any export carried
--- it (the user-details export option), else the numeric id as text.
+-- it (the user-details export option, on an author, a reviewer or a history action), else the
+-- numeric id as text.
 with
 
 annotations as (
 
-    select completed_by_id, completed_by_email from staging.stg_label_studio__annotations
+    select
+        completed_by_id,
+        completed_by_email,
+        updated_by_id
+    from staging.stg_label_studio__annotations
 
 ),
 
-known_emails as (
+reviews as (
+
+    select
+        reviewer_id,
+        reviewer_email
+    from staging.stg_label_studio__reviews
+
+),
+
+history as (
+
+    select
+        actor_id,
+        actor_email
+    from staging.stg_label_studio__annotation_history
+
+),
+
+users_seen as (
 
     select
         completed_by_id as user_id,
-        min(completed_by_email) as email
+        completed_by_email as email
     from annotations
-    where completed_by_email is not null
-    group by completed_by_id
-
-),
-
-all_ids as (
-
-    select completed_by_id as user_id from annotations
-    union
-    select updated_by_id from staging.stg_label_studio__annotations
+    where completed_by_id is not null
+    union all
+    select
+        updated_by_id as user_id,
+        null as email
+    from annotations
     where updated_by_id is not null
+    union all
+    select
+        reviewer_id as user_id,
+        reviewer_email as email
+    from reviews
+    where reviewer_id is not null
+    union all
+    select
+        actor_id as user_id,
+        actor_email as email
+    from history
+    where actor_id is not null
 
 )
 
 select
-    all_ids.user_id,
-    coalesce(known_emails.email, all_ids.user_id::varchar) as actor
-
-from all_ids
-left join known_emails using (user_id)
+    user_id,
+    coalesce(min(email), user_id::varchar) as actor
+from users_seen
+group by user_id
 );
 
 -- models/intermediate/int_annotations_unioned.sql
@@ -341,7 +1236,7 @@ event_log as (
 
     select
         annotation_key,
-        'event_log' as source_system,
+        source_system,
         project_key,
         task_key,
         annotator,
@@ -377,7 +1272,10 @@ with
 
 annotations as (
 
-    select annotation_key, result from staging.stg_label_studio__annotations
+    select
+        annotation_key,
+        result
+    from staging.stg_label_studio__annotations
 
 ),
 
@@ -469,13 +1367,15 @@ final as (
             when 'keypointlabels' then 1
             else 0
         end::integer as vertex_count,
-        case when result_type = 'rectanglelabels' then
-            [
-                json_extract(value, '$.x')::double,
-                json_extract(value, '$.y')::double,
-                json_extract(value, '$.width')::double,
-                json_extract(value, '$.height')::double
-            ]
+        case
+            when result_type = 'rectanglelabels'
+                then
+                    [
+                        json_extract(value, '$.x')::double,
+                        json_extract(value, '$.y')::double,
+                        json_extract(value, '$.width')::double,
+                        json_extract(value, '$.height')::double
+                    ]
         end as bbox
 
     from exploded
@@ -514,10 +1414,14 @@ event_objects as (
     select
         annotation_key,
         task_key,
+        -- Each object as its own small JSON value, its fields read from it below: a path into
+        -- final_labels parses the whole array again for every field of every object. Two
+        -- unnests of equal length go in step.
         unnest(range(json_array_length(final_labels)::bigint)) as position,
-        final_labels
+        unnest(json_extract(final_labels, '$[*]')) as label
     from intermediate.int_event_annotations_summarised
-    where final_labels is not null and json_array_length(final_labels) > 0
+    where
+        final_labels is not null and json_array_length(final_labels) > 0
         and true
 
 ),
@@ -528,13 +1432,11 @@ event_log as (
         annotation_key,
         task_key,
         (position + 1)::integer as object_index,
-        json_extract_string(final_labels, '$[' || position || '].class') as class_name,
-        coalesce(json_extract_string(final_labels, '$[' || position || '].shape'), 'unknown')
-            as shape_type,
-        coalesce(json_extract(final_labels, '$[' || position || '].vertices')::integer, 0)
-            as vertex_count,
-        json_extract(final_labels, '$[' || position || '].bbox')::double[] as bbox,
-        json_extract(final_labels, '$[' || position || '].confidence')::double as confidence
+        json_extract_string(label, '$.class') as class_name,
+        coalesce(json_extract_string(label, '$.shape'), 'unknown') as shape_type,
+        coalesce(json_extract(label, '$.vertices')::integer, 0) as vertex_count,
+        json_extract(label, '$.bbox')::double[] as bbox,
+        json_extract(label, '$.confidence')::double as confidence
     from event_objects
 
 )
@@ -582,7 +1484,8 @@ final as (
         annotations.completed_at::date as completed_day,
         annotations.last_event_at,
         annotations.lead_time_s,
-        annotations.lead_time_s > 86400 as is_lead_time_implausible,
+        annotations.lead_time_s > 86400
+            as is_lead_time_implausible,
         annotations.last_action,
         annotations.last_action_inferred,
         annotations.was_cancelled,
@@ -605,6 +1508,16 @@ final as (
 select * from final
 );
 
+-- models/intermediate/int_label_studio_annotations_tracked.sql
+create or replace table intermediate.int_label_studio_annotations_tracked as (
+-- Label Studio annotations whose export carries their review history (Enterprise: reviews[]
+-- or history[]): their reviews and corrections are read from it, not inferred from
+-- last_action and updated_by as for the open-source export.
+select annotation_key from staging.stg_label_studio__reviews
+union
+select annotation_key from staging.stg_label_studio__annotation_history
+);
+
 -- models/marts/core/fct_corrections.sql
 create or replace table core.fct_corrections as (
 -- depends_on: staging.stg_events__increment_tasks
@@ -614,7 +1527,10 @@ with
 
 annotations as (
 
-    select annotation_key, annotator from core.fct_annotations
+    select
+        annotation_key,
+        annotator
+    from core.fct_annotations
     where true
 
 ),
@@ -623,7 +1539,7 @@ event_corrections as (
 
     select
         events.event_key as correction_key,
-        'event_log' as source_system,
+        events.source_system,
         events.annotation_key,
         events.task_key,
         events.project_key,
@@ -632,14 +1548,63 @@ event_corrections as (
         case events.event_type when 'review_fixed' then 'review_fix' else 'edit' end as kind,
         events.duration_s,
         events.event_order as correction_order
-    from staging.stg_events__events as events
-    where true and events.event_type in ('review_fixed', 'annotation_updated')
+    from intermediate.int_events_unioned as events
+    where
+        true
+        and events.event_type in ('review_fixed', 'annotation_updated')
+
+),
+
+label_studio_enterprise_corrections as (
+
+    -- Label Studio Enterprise: a review that fixed the annotation (with the seconds of the
+    -- history action that saved the fix), and every update of it (those by its author are
+    -- dropped below).
+    select
+        reviews.review_key || ':fix' as correction_key,
+        'label_studio' as source_system,
+        reviews.annotation_key,
+        reviews.task_key,
+        reviews.project_key,
+        reviewers.actor as editor,
+        reviews.reviewed_at as corrected_at,
+        'review_fix' as kind,
+        fixes.lead_time_s as duration_s,
+        reviews.review_position as correction_order
+    from staging.stg_label_studio__reviews as reviews
+    inner join intermediate.int_label_studio_users_resolved as reviewers
+        on reviews.reviewer_id = reviewers.user_id
+    left join staging.stg_label_studio__annotation_history as fixes
+        on
+            reviews.annotation_key = fixes.annotation_key
+            and reviews.review_id = fixes.review_id
+            and fixes.action = 'fixed_and_accepted'
+    where reviews.outcome = 'fixed' and true
+
+    union all
+
+    select
+        history.history_key as correction_key,
+        'label_studio' as source_system,
+        history.annotation_key,
+        history.task_key,
+        history.project_key,
+        actors.actor as editor,
+        history.acted_at as corrected_at,
+        'edit' as kind,
+        history.lead_time_s as duration_s,
+        history.history_position as correction_order
+    from staging.stg_label_studio__annotation_history as history
+    inner join intermediate.int_label_studio_users_resolved as actors
+        on history.actor_id = actors.user_id
+    where history.action = 'updated' and true
 
 ),
 
 label_studio_corrections as (
 
-    -- The export keeps only the last editor (updated_by): at most one correction per annotation.
+    -- The open-source export keeps only the last editor (updated_by): at most one correction
+    -- per annotation; read only where the export carries no review history for it.
     select
         annotations.annotation_key || ':edit' as correction_key,
         'label_studio' as source_system,
@@ -655,14 +1620,21 @@ label_studio_corrections as (
     from staging.stg_label_studio__annotations as annotations
     inner join intermediate.int_label_studio_users_resolved as editors
         on annotations.updated_by_id = editors.user_id
-    where annotations.updated_by_id <> annotations.completed_by_id
+    where
+        annotations.updated_by_id <> annotations.completed_by_id
         and true
+        and annotations.annotation_key not in (
+            select tracked.annotation_key
+            from intermediate.int_label_studio_annotations_tracked as tracked
+        )
 
 ),
 
 unioned as (
 
     select * from event_corrections
+    union all
+    select * from label_studio_enterprise_corrections
     union all
     select * from label_studio_corrections
 
@@ -701,7 +1673,7 @@ with
 
 events as (
 
-    select * from staging.stg_events__events
+    select * from intermediate.int_events_unioned
     where true
 
 ),
@@ -787,7 +1759,10 @@ with
 
 annotations as (
 
-    select annotation_key, annotator from core.fct_annotations
+    select
+        annotation_key,
+        annotator
+    from core.fct_annotations
     where true
 
 ),
@@ -796,7 +1771,7 @@ event_reviews as (
 
     select
         events.event_key as review_key,
-        'event_log' as source_system,
+        events.source_system,
         events.annotation_key,
         events.task_key,
         events.project_key,
@@ -809,14 +1784,39 @@ event_reviews as (
         end as outcome,
         events.duration_s,
         events.event_order as review_order
-    from staging.stg_events__events as events
-    where true and events.event_type in ('review_accepted', 'review_rejected', 'review_fixed')
+    from intermediate.int_events_unioned as events
+    where
+        true
+        and events.event_type in ('review_accepted', 'review_rejected', 'review_fixed')
+
+),
+
+label_studio_enterprise_reviews as (
+
+    -- Label Studio Enterprise exports every review: who accepted or rejected, when, whether
+    -- they fixed it. Reviewer time is not exported.
+    select
+        reviews.review_key,
+        'label_studio' as source_system,
+        reviews.annotation_key,
+        reviews.task_key,
+        reviews.project_key,
+        reviewers.actor as reviewer,
+        reviews.reviewed_at,
+        reviews.outcome,
+        null::double as duration_s,
+        reviews.review_position as review_order
+    from staging.stg_label_studio__reviews as reviews
+    inner join intermediate.int_label_studio_users_resolved as reviewers
+        on reviews.reviewer_id = reviewers.user_id
+    where true
 
 ),
 
 label_studio_reviews as (
 
-    -- The open-source export keeps only the last review decision, in last_action.
+    -- The open-source export keeps only the last review decision, in last_action: read only
+    -- where the export carries neither reviews nor history for the annotation.
     select
         annotations.annotation_key || ':review' as review_key,
         'label_studio' as source_system,
@@ -835,14 +1835,21 @@ label_studio_reviews as (
     from staging.stg_label_studio__annotations as annotations
     left join intermediate.int_label_studio_users_resolved as editors
         on annotations.updated_by_id = editors.user_id
-    where annotations.last_action in ('accepted', 'rejected', 'fixed_and_accepted')
+    where
+        annotations.last_action in ('accepted', 'rejected', 'fixed_and_accepted')
         and true
+        and annotations.annotation_key not in (
+            select tracked.annotation_key
+            from intermediate.int_label_studio_annotations_tracked as tracked
+        )
 
 ),
 
 unioned as (
 
     select * from event_reviews
+    union all
+    select * from label_studio_enterprise_reviews
     union all
     select * from label_studio_reviews
 
@@ -881,17 +1888,36 @@ with
 
 appearances as (
 
-    select annotator as actor, completed_at as seen_at, 'annotator' as role
+    select
+        annotator as actor,
+        completed_at as seen_at,
+        'annotator' as role
     from core.fct_annotations
     union all
-    select reviewer, reviewed_at, 'reviewer' from core.fct_reviews
+    select
+        reviewer,
+        reviewed_at,
+        'reviewer' as role
+    from core.fct_reviews
     where reviewer is not null
     union all
-    select editor, corrected_at, 'editor' from core.fct_corrections
+    select
+        editor,
+        corrected_at,
+        'editor' as role
+    from core.fct_corrections
     union all
-    select author, raised_at, 'issue_author' from core.fct_issues
+    select
+        author,
+        raised_at,
+        'issue_author' as role
+    from core.fct_issues
     union all
-    select actor, occurred_at, coalesce(actor_role, 'unknown') from staging.stg_events__events
+    select
+        actor,
+        occurred_at,
+        coalesce(actor_role, 'unknown') as role
+    from intermediate.int_events_unioned
 
 ),
 
@@ -928,7 +1954,13 @@ labels as (
 
 annotations as (
 
-    select annotation_key, task_key, project_key, annotator, completed_day, is_submitted
+    select
+        annotation_key,
+        task_key,
+        project_key,
+        annotator,
+        completed_day,
+        is_submitted
     from core.fct_annotations
     where true
 
@@ -945,8 +1977,10 @@ final as (
         annotations.completed_day,
         annotations.is_submitted,
         labels.object_index,
-        case when labels.class_name is not null
-            then annotations.project_key || ':' || labels.class_name end as class_key,
+        case
+            when labels.class_name is not null
+                then annotations.project_key || ':' || labels.class_name
+        end as class_key,
         labels.class_name,
         labels.shape_type,
         labels.vertex_count,
@@ -1007,7 +2041,7 @@ latest_export as (
     from source
     qualify row_number() over (
         partition by task_id
-        order by updated_at desc nulls last, _source_file desc, _record_number
+        order by updated_at desc nulls last, _source_file desc, _record_number asc
     ) = 1
 
 ),
@@ -1061,13 +2095,13 @@ event_log_tasks as (
 
     select
         task_key,
-        'event_log' as source_system,
+        any_value(source_system) as source_system,
         any_value(project_key) as project_key,
         split_part(any_value(task_key), ':', 3) as task_id,
         coalesce(min(occurred_at) filter (where event_type = 'task_created'), min(occurred_at))
             as created_at,
         count(*) filter (where event_type in ('issue_raised', 'comment_added')) as comment_count
-    from staging.stg_events__events
+    from intermediate.int_events_unioned
     where true
     group by task_key
 
@@ -1203,7 +2237,7 @@ with
 
 events as (
 
-    select * from staging.stg_events__events
+    select * from intermediate.int_events_unioned
     where true
 
 ),
@@ -1257,14 +2291,16 @@ work as (
     select
         visits.stage_interval_key,
         (sum((events.duration_s)::decimal(38, 6)) )::double as work_s,
-        min(events.occurred_at - to_seconds(coalesce(events.duration_s, 0))) as first_work_started_at
+        min(events.occurred_at - to_seconds(coalesce(events.duration_s, 0)))
+            as first_work_started_at
     from visits
     inner join events
-        on events.task_key = visits.task_key
-        and events.stage = visits.stage
-        and events.occurred_at >= visits.entered_at
-        and (visits.left_at is null or events.occurred_at <= visits.left_at)
-        and events.duration_s is not null
+        on
+            visits.task_key = events.task_key
+            and visits.stage = events.stage
+            and visits.entered_at <= events.occurred_at
+            and (visits.left_at is null or visits.left_at >= events.occurred_at)
+            and events.duration_s is not null
     group by visits.stage_interval_key
 
 ),
@@ -1284,8 +2320,10 @@ final as (
         date_diff('second', visits.entered_at, visits.left_at) as dwell_s,
         coalesce(work.work_s, 0) as work_s,
         greatest(
-            date_diff('second', visits.entered_at,
-                coalesce(work.first_work_started_at, visits.left_at)),
+            date_diff(
+                'second', visits.entered_at,
+                coalesce(work.first_work_started_at, visits.left_at)
+            ),
             0
         ) as wait_s
 
@@ -1305,16 +2343,21 @@ with
 
 class_counts as (
 
-    select annotation_key, class_name, count(*) as objects
+    select
+        annotation_key,
+        class_name,
+        count(*) as objects
     from core.fct_labels
     where class_name is not null
     group by annotation_key, class_name
 
 )
 
-select annotation_key, class_name as primary_class
+select
+    annotation_key,
+    class_name as primary_class
 from class_counts
-qualify row_number() over (partition by annotation_key order by objects desc, class_name) = 1
+qualify row_number() over (partition by annotation_key order by objects desc, class_name asc) = 1
 );
 
 -- models/intermediate/int_annotations_first_reviewed.sql
@@ -1325,7 +2368,11 @@ with
 
 first_reviews as (
 
-    select annotation_key, outcome, reviewed_at, reviewer
+    select
+        annotation_key,
+        outcome,
+        reviewed_at,
+        reviewer
     from core.fct_reviews
     where review_round = 1
 
@@ -1400,94 +2447,17 @@ select
     coalesce(own.pricing, fallback.pricing) as pricing,
     coalesce(own.rate, fallback.rate) as rate,
     -- Time-based work (reviews, corrections) needs an hourly rate.
-    case when coalesce(own.pricing, fallback.pricing) = 'hourly'
-        then coalesce(own.rate, fallback.rate)
-        else (select rate from cards where match_type = 'default' and pricing = 'hourly')
+    case
+        when coalesce(own.pricing, fallback.pricing) = 'hourly'
+            then coalesce(own.rate, fallback.rate)
+        else (
+            select default_cards.rate from cards as default_cards
+            where default_cards.match_type = 'default' and default_cards.pricing = 'hourly'
+        )
     end as hourly_rate
 from people
-left join cards as own on own.match_type = 'person' and own.match_value = people.actor
+left join cards as own on own.match_type = 'person' and people.actor = own.match_value
 left join cards as fallback on fallback.match_type = 'default'
-);
-
--- models/intermediate/int_work_priced.sql
-create or replace table intermediate.int_work_priced as (
--- Every priced piece of work: authoring an annotation (by the author's pricing), a review
--- decision and an edit by someone else (by the worker's hourly rate). A reviewer's fix is a
--- review decision, so its time is priced once, as review.
-with
-
-rates as (
-
-    select * from intermediate.int_cost_rates_resolved
-
-),
-
-reworked as (
-
-    select annotation_key from core.fct_reviews where outcome in ('rejected', 'fixed')
-    union
-    select annotation_key from core.fct_corrections
-
-),
-
-authoring as (
-
-    select
-        annotations.project_key,
-        annotations.annotator as person,
-        annotations.completed_day as day,
-        'annotation' as kind,
-        annotations.annotation_key,
-        case rates.pricing
-            when 'hourly' then coalesce(annotations.lead_time_s, 0) / 3600.0 * rates.rate
-            when 'per_task' then case when annotations.is_submitted then rates.rate else 0 end
-            when 'per_label' then
-                case when annotations.is_submitted then rates.rate * annotations.object_count
-                    else 0 end
-        end as cost,
-        reworked.annotation_key is not null as is_reworked
-    from core.fct_annotations as annotations
-    inner join rates on rates.actor = annotations.annotator
-    left join reworked using (annotation_key)
-
-),
-
-reviews as (
-
-    select
-        reviews.project_key,
-        reviews.reviewer,
-        reviews.review_day,
-        'review',
-        reviews.annotation_key,
-        coalesce(reviews.duration_s, 0) / 3600.0 * rates.hourly_rate,
-        false
-    from core.fct_reviews as reviews
-    inner join rates on rates.actor = reviews.reviewer
-
-),
-
-edits as (
-
-    select
-        corrections.project_key,
-        corrections.editor,
-        corrections.corrected_day,
-        'edit',
-        corrections.annotation_key,
-        coalesce(corrections.duration_s, 0) / 3600.0 * rates.hourly_rate,
-        true
-    from core.fct_corrections as corrections
-    inner join rates on rates.actor = corrections.editor
-    where corrections.kind = 'edit'
-
-)
-
-select * from authoring
-union all
-select * from reviews
-union all
-select * from edits
 );
 
 -- models/intermediate/int_overlap_labels_selected.sql
@@ -1518,14 +2488,21 @@ with
 
 annotations as (
 
-    select distinct project_key, task_key, annotator, annotation_key
+    select distinct
+        project_key,
+        task_key,
+        annotator,
+        annotation_key
     from intermediate.int_overlap_labels_selected
 
 ),
 
 present as (
 
-    select distinct task_key, annotator, class_name
+    select distinct
+        task_key,
+        annotator,
+        class_name
     from intermediate.int_overlap_labels_selected
     where class_name is not null
 
@@ -1533,7 +2510,10 @@ present as (
 
 task_classes as (
 
-    select distinct task_key, class_name from present
+    select distinct
+        task_key,
+        class_name
+    from present
 
 ),
 
@@ -1564,13 +2544,102 @@ from pairs
 inner join task_classes using (task_key)
 inner join core.fct_annotations as authored using (annotation_key)
 left join present as mine
-    on mine.task_key = pairs.task_key
-    and mine.annotator = pairs.annotator
-    and mine.class_name = task_classes.class_name
+    on
+        pairs.task_key = mine.task_key
+        and pairs.annotator = mine.annotator
+        and task_classes.class_name = mine.class_name
 left join present as theirs
-    on theirs.task_key = pairs.task_key
-    and theirs.annotator = pairs.other_annotator
-    and theirs.class_name = task_classes.class_name
+    on
+        pairs.task_key = theirs.task_key
+        and pairs.other_annotator = theirs.annotator
+        and task_classes.class_name = theirs.class_name
+);
+
+-- models/intermediate/int_drift_inputs_hashed.sql
+create or replace table intermediate.int_drift_inputs_hashed as (
+-- One row per drift subject (an annotator, or a class, within a project) with a hash of every
+-- input row mart_drift reads for it. A subject's drift rows depend on its own rows only, so a
+-- night recomputes the subjects whose hash changed (and drops those that vanished) and keeps
+-- the rest: the rows of an unchanged subject would come out identical.
+with
+
+-- Each input row hashed once, with the columns naming its subjects.
+weeks as (
+
+    select
+        project_key,
+        annotator,
+        primary_class,
+        hash('weeks', work_week, time_per_label_s, is_rejected, guideline_version) as row_hash
+    from intermediate.int_annotations_measured
+
+),
+
+comparisons as (
+
+    select
+        project_key,
+        annotator,
+        class_name,
+        annotator < other_annotator as is_first_side,
+        hash('comparisons', work_week, guideline_version, disagrees) as row_hash
+    from intermediate.int_overlap_labels_compared
+
+),
+
+subject_rows as (
+
+    -- The weekly series: a person's own annotations, and a class's annotations by primary class.
+    select
+        project_key,
+        'annotator' as subject_type,
+        annotator as subject,
+        row_hash
+    from weeks
+    where annotator is not null
+
+    union all
+
+    select
+        project_key,
+        'class' as subject_type,
+        primary_class,
+        row_hash
+    from weeks
+    where primary_class is not null
+
+    union all
+
+    -- Overlap comparisons: a person's own side of each pair, a class's pairs counted once.
+    select
+        project_key,
+        'annotator' as subject_type,
+        annotator,
+        row_hash
+    from comparisons
+    where annotator is not null
+
+    union all
+
+    select
+        project_key,
+        'class' as subject_type,
+        class_name,
+        row_hash
+    from comparisons
+    where class_name is not null and is_first_side
+
+)
+
+select
+    project_key,
+    subject_type,
+    subject,
+    count(*) as input_rows,
+    -- The sum of the rows' hashes does not depend on their order; the count rides along.
+    count(*)::varchar || ':' || sum(row_hash::hugeint)::varchar as inputs_hash
+from subject_rows
+group by project_key, subject_type, subject
 );
 
 -- models/intermediate/int_polygon_annotations_selected.sql
@@ -1605,11 +2674,96 @@ select
 from core.fct_annotations as annotations
 inner join polygons using (annotation_key)
 left join intermediate.int_annotations_first_reviewed as reviewed using (annotation_key)
-where annotations.is_submitted
+where
+    annotations.is_submitted
     and not annotations.is_ground_truth
     and annotations.lead_time_s is not null
     and not annotations.is_lead_time_implausible
     and annotations.object_count > 0
+);
+
+-- models/intermediate/int_work_priced.sql
+create or replace table intermediate.int_work_priced as (
+-- Every priced piece of work: authoring an annotation (by the author's pricing), a review
+-- decision and an edit by someone else (by the worker's hourly rate). A reviewer's fix is a
+-- review decision, so its time is priced once, as review.
+with
+
+rates as (
+
+    select * from intermediate.int_cost_rates_resolved
+
+),
+
+reworked as (
+
+    select annotation_key from core.fct_reviews
+    where outcome in ('rejected', 'fixed')
+    union
+    select annotation_key from core.fct_corrections
+
+),
+
+authoring as (
+
+    select
+        annotations.project_key,
+        annotations.annotator as person,
+        annotations.completed_day as day,
+        'annotation' as kind,
+        annotations.annotation_key,
+        case rates.pricing
+            when 'hourly' then coalesce(annotations.lead_time_s, 0) / 3600.0 * rates.rate
+            when 'per_task' then case when annotations.is_submitted then rates.rate else 0 end
+            when 'per_label' then
+                case
+                    when annotations.is_submitted then rates.rate * annotations.object_count
+                    else 0
+                end
+        end as cost,
+        reworked.annotation_key is not null as is_reworked
+    from core.fct_annotations as annotations
+    inner join rates on annotations.annotator = rates.actor
+    left join reworked using (annotation_key)
+
+),
+
+reviews as (
+
+    select
+        reviews.project_key,
+        reviews.reviewer as person,
+        reviews.review_day as day,
+        'review' as kind,
+        reviews.annotation_key,
+        coalesce(reviews.duration_s, 0) / 3600.0 * rates.hourly_rate as cost,
+        false as is_reworked
+    from core.fct_reviews as reviews
+    inner join rates on reviews.reviewer = rates.actor
+
+),
+
+edits as (
+
+    select
+        corrections.project_key,
+        corrections.editor as person,
+        corrections.corrected_day as day,
+        'edit' as kind,
+        corrections.annotation_key,
+        coalesce(corrections.duration_s, 0) / 3600.0 * rates.hourly_rate as cost,
+        true as is_reworked
+    from core.fct_corrections as corrections
+    inner join rates on corrections.editor = rates.actor
+    where corrections.kind = 'edit'
+
+)
+
+select * from authoring
+union all
+select * from reviews
+union all
+select * from edits
 );
 
 -- models/marts/agreement/mart_agreement_ground_truth.sql
@@ -1628,7 +2782,9 @@ annotations as (
 
 gold_classes as (
 
-    select distinct annotations.task_key, labels.class_name
+    select distinct
+        annotations.task_key,
+        labels.class_name
     from annotations
     inner join core.fct_labels as labels using (annotation_key)
     where annotations.is_ground_truth and labels.class_name is not null
@@ -1639,16 +2795,21 @@ checked as (
 
     select annotations.*
     from annotations
-    where not annotations.is_ground_truth
+    where
+        not annotations.is_ground_truth
         and annotations.task_key in (
-            select task_key from annotations where is_ground_truth
+            select gold.task_key from annotations as gold
+            where gold.is_ground_truth
         )
 
 ),
 
 checked_classes as (
 
-    select distinct checked.annotation_key, checked.task_key, labels.class_name
+    select distinct
+        checked.annotation_key,
+        checked.task_key,
+        labels.class_name
     from checked
     inner join core.fct_labels as labels using (annotation_key)
     where labels.class_name is not null
@@ -1658,11 +2819,16 @@ checked_classes as (
 -- Every class the gold or this annotator drew on the task (not what others drew).
 classes_in_play as (
 
-    select checked.annotation_key, gold_classes.class_name
+    select
+        checked.annotation_key,
+        gold_classes.class_name
     from checked
     inner join gold_classes using (task_key)
     union
-    select annotation_key, class_name from checked_classes
+    select
+        annotation_key,
+        class_name
+    from checked_classes
 
 ),
 
@@ -1680,10 +2846,11 @@ comparisons as (
     from checked
     inner join classes_in_play using (annotation_key)
     left join gold_classes as gold
-        on gold.task_key = checked.task_key and gold.class_name = classes_in_play.class_name
+        on checked.task_key = gold.task_key and classes_in_play.class_name = gold.class_name
     left join checked_classes as mine
-        on mine.annotation_key = checked.annotation_key
-        and mine.class_name = classes_in_play.class_name
+        on
+            checked.annotation_key = mine.annotation_key
+            and classes_in_play.class_name = mine.class_name
 
 ),
 
@@ -1699,8 +2866,10 @@ aggregated as (
         count(*) filter (where in_gold = in_annotation) as agreements,
         count(*) filter (where in_gold and not in_annotation) as missed,
         count(*) filter (where in_annotation and not in_gold) as extra,
-        (avg((confidence)::decimal(38, 6)) filter (where in_gold = in_annotation))::double as mean_confidence_agreeing,
-        (avg((confidence)::decimal(38, 6)) filter (where in_gold <> in_annotation))::double as mean_confidence_disagreeing
+        (avg((confidence)::decimal(38, 6)) filter (where in_gold = in_annotation))::double
+            as mean_confidence_agreeing,
+        (avg((confidence)::decimal(38, 6)) filter (where in_gold <> in_annotation))::double
+            as mean_confidence_disagreeing
     from comparisons
     group by grouping sets ((project_key, annotator, class_name), (project_key, annotator))
 
@@ -1756,10 +2925,20 @@ with
 
 moves as (
 
-    select project_key, stage, entered_at::date as day, 1 as entered, 0 as left_stage
+    select
+        project_key,
+        stage,
+        entered_at::date as day,
+        1 as entered,
+        0 as left_stage
     from core.fct_stage_intervals
     union all
-    select project_key, stage, left_at::date, 0, 1
+    select
+        project_key,
+        stage,
+        left_at::date,
+        0 as entered,
+        1 as left_stage
     from core.fct_stage_intervals
     where left_at is not null
 
@@ -1767,7 +2946,12 @@ moves as (
 
 per_day as (
 
-    select project_key, stage, day, sum(entered) as entered, sum(left_stage) as left_stage
+    select
+        project_key,
+        stage,
+        day,
+        sum(entered) as entered,
+        sum(left_stage) as left_stage
     from moves
     group by project_key, stage, day
 
@@ -1775,8 +2959,14 @@ per_day as (
 
 calendar as (
 
-    select stages.project_key, stages.stage, dates.day
-    from (select distinct project_key, stage from per_day) as stages
+    select
+        stages.project_key,
+        stages.stage,
+        dates.day
+    from (select distinct
+        project_key,
+        stage
+    from per_day) as stages
     cross join core.dim_date as dates
 
 ),
@@ -1808,7 +2998,10 @@ trend as (
 
 annotation as (
 
-    select project_key, day, wip_change_7d as annotate_wip_change_7d
+    select
+        project_key,
+        day,
+        wip_change_7d as annotate_wip_change_7d
     from trend
     where stage = 'annotate'
 
@@ -1824,9 +3017,11 @@ final as (
         trend.left_stage::bigint as left_stage,
         trend.wip::bigint as wip,
         trend.wip_change_7d::bigint as wip_change_7d,
-        (trend.stage = 'review'
+        (
+            trend.stage = 'review'
             and coalesce(trend.wip_change_7d >= 10, false)
-            and coalesce(annotation.annotate_wip_change_7d, 0) <= 0) as is_reviewer_drag
+            and coalesce(annotation.annotate_wip_change_7d, 0) <= 0
+        ) as is_reviewer_drag
     from trend
     left join annotation using (project_key, day)
 
@@ -1843,13 +3038,18 @@ with
 
 lines as (
 
-    select * from intermediate.int_work_priced where day is not null
+    select * from intermediate.int_work_priced
+    where day is not null
 
 ),
 
 last_day as (
 
-    select project_key, max(day) as last_day from lines group by project_key
+    select
+        project_key,
+        max(day) as last_day
+    from lines
+    group by project_key
 
 ),
 
@@ -1881,7 +3081,11 @@ completed as (
 
 spent as (
 
-    select project_key, (sum((cost)::decimal(38, 6)) )::double as spend_to_date from lines group by project_key
+    select
+        project_key,
+        (sum((cost)::decimal(38, 6)) )::double as spend_to_date
+    from lines
+    group by project_key
 
 )
 
@@ -1892,12 +3096,18 @@ select
     completed.open_tasks::bigint as open_tasks,
     (recent.recent_cost / nullif(completed.recent_completed_tasks, 0))::double
         as recent_cost_per_task,
-    round(completed.open_tasks * recent.recent_cost
-        / nullif(completed.recent_completed_tasks, 0), 2)::double as projected_cost_to_finish,
-    round(spent.spend_to_date + coalesce(completed.open_tasks * recent.recent_cost
-        / nullif(completed.recent_completed_tasks, 0), 0), 2)::double as projected_total,
-    (spent.spend_to_date + coalesce(completed.open_tasks * recent.recent_cost
-        / nullif(completed.recent_completed_tasks, 0), 0)) > budgets.budget as is_over_budget
+    round(
+        completed.open_tasks * recent.recent_cost
+        / nullif(completed.recent_completed_tasks, 0), 2
+    )::double as projected_cost_to_finish,
+    round(spent.spend_to_date + coalesce(
+        completed.open_tasks * recent.recent_cost
+        / nullif(completed.recent_completed_tasks, 0), 0
+    ), 2)::double as projected_total,
+    (spent.spend_to_date + coalesce(
+        completed.open_tasks * recent.recent_cost
+        / nullif(completed.recent_completed_tasks, 0), 0
+    )) > budgets.budget as is_over_budget
 from spent
 left join recent using (project_key)
 left join completed using (project_key)
@@ -1911,7 +3121,10 @@ with
 
 per_editor as (
 
-    select project_key, editor, count(*) as reworks
+    select
+        project_key,
+        editor,
+        count(*) as reworks
     from core.fct_corrections
     group by project_key, editor
 
@@ -1921,7 +3134,7 @@ ranked as (
 
     select
         *,
-        row_number() over (partition by project_key order by reworks desc, editor) as position,
+        row_number() over (partition by project_key order by reworks desc, editor asc) as position,
         sum(reworks) over (partition by project_key) as project_reworks,
         count(*) over (partition by project_key) as editors
     from per_editor
@@ -1937,8 +3150,10 @@ final as (
         editor::varchar as top_editor,
         reworks::bigint as top_editor_reworks,
         (reworks / project_reworks)::double as top_editor_share,
-        (project_reworks >= 20
-            and reworks / project_reworks >= 0.8) as is_bottleneck
+        (
+            project_reworks >= 20
+            and reworks / project_reworks >= 0.8
+        ) as is_bottleneck
     from ranked
     where position = 1
 
@@ -1995,7 +3210,9 @@ with
 
 annotations as (
 
-    select annotation_key, annotator
+    select
+        annotation_key,
+        annotator
     from core.fct_annotations
     where not was_cancelled
 
@@ -2023,7 +3240,9 @@ authored as (
 
 received as (
 
-    select author as person, count(*)::bigint as reworks_received
+    select
+        author as person,
+        count(*)::bigint as reworks_received
     from core.fct_corrections
     group by author
 
@@ -2031,7 +3250,9 @@ received as (
 
 done as (
 
-    select editor as person, count(*)::bigint as reworks_done
+    select
+        editor as person,
+        count(*)::bigint as reworks_done
     from core.fct_corrections
     group by editor
 
@@ -2039,7 +3260,9 @@ done as (
 
 reviews_done as (
 
-    select reviewer as person, count(*)::bigint as reviews_done
+    select
+        reviewer as person,
+        count(*)::bigint as reviews_done
     from core.fct_reviews
     where reviewer is not null
     group by reviewer
@@ -2049,8 +3272,10 @@ reviews_done as (
 people as (
 
     select person from authored
-    union select person from done
-    union select person from reviews_done
+    union
+    select person from done
+    union
+    select person from reviews_done
 
 ),
 
@@ -2065,8 +3290,10 @@ final as (
         coalesce(received.reworks_received, 0)::bigint as reworks_received,
         coalesce(done.reworks_done, 0)::bigint as reworks_done,
         coalesce(reviews_done.reviews_done, 0)::bigint as reviews_done,
-        (coalesce(authored.annotations_authored, 0) > 0
-            and coalesce(authored.annotations_reviewed, 0) = 0) as is_unreviewed,
+        (
+            coalesce(authored.annotations_authored, 0) > 0
+            and coalesce(authored.annotations_reviewed, 0) = 0
+        ) as is_unreviewed,
         rank() over (order by coalesce(received.reworks_received, 0) desc)::bigint
             as received_rank
 
@@ -2168,22 +3395,43 @@ reviewed as (
 
 long as (
 
-    select project_key, 'annotator' as dimension, annotator as subject, work_week, is_rejected
+    select
+        project_key,
+        'annotator' as dimension,
+        annotator as subject,
+        work_week,
+        is_rejected
     from reviewed
     union all
-    select project_key, 'class', primary_class, work_week, is_rejected
-    from reviewed where primary_class is not null
+    select
+        project_key,
+        'class' as dimension,
+        primary_class,
+        work_week,
+        is_rejected
+    from reviewed
+    where primary_class is not null
     union all
-    select project_key, 'reviewer', reviewer, work_week, is_rejected
-    from reviewed where reviewer is not null
+    select
+        project_key,
+        'reviewer' as dimension,
+        reviewer,
+        work_week,
+        is_rejected
+    from reviewed
+    where reviewer is not null
 
 ),
 
 counted as (
 
     select
-        project_key, dimension, subject, work_week as week,
-        count(*) as reviewed, count(*) filter (where is_rejected) as rejected
+        project_key,
+        dimension,
+        subject,
+        work_week as week,
+        count(*) as reviewed,
+        count(*) filter (where is_rejected) as rejected
     from long
     group by grouping sets (
         (project_key, dimension, subject, work_week), (project_key, dimension, subject)
@@ -2299,25 +3547,30 @@ final as (
         per_annotator.time_per_label_s,
         per_annotator.median_time_per_label_s,
         per_annotator.time_per_vertex_s,
-        (per_annotator.median_time_per_task_s
+        (
+            per_annotator.median_time_per_task_s
             / nullif(project_baseline.project_time_per_task_s, 0))::double
             as time_per_task_vs_project,
-        (per_annotator.median_time_per_label_s
+        (
+            per_annotator.median_time_per_label_s
             / nullif(project_baseline.project_time_per_label_s, 0))::double
             as time_per_label_vs_project,
-        (per_annotator.objects_per_task
+        (
+            per_annotator.objects_per_task
             / nullif(project_baseline.project_objects_per_task, 0))::double
             as objects_per_task_vs_project,
         case
             when per_annotator.annotations < 20
                 then 'too little data'
-            when per_annotator.median_time_per_task_s
-                    >= 2.0 * project_baseline.project_time_per_task_s
+            when
+                per_annotator.median_time_per_task_s
+                >= 2.0 * project_baseline.project_time_per_task_s
                 and per_annotator.median_time_per_label_s
-                    < 2.0 * project_baseline.project_time_per_label_s
+                < 2.0 * project_baseline.project_time_per_label_s
                 then 'busier scenes'
-            when per_annotator.median_time_per_label_s
-                    >= 2.0 * project_baseline.project_time_per_label_s
+            when
+                per_annotator.median_time_per_label_s
+                >= 2.0 * project_baseline.project_time_per_label_s
                 then 'slower per label'
             else 'typical'
         end::varchar as speed_verdict
@@ -2352,7 +3605,10 @@ with
 
 authoring as (
 
-    select project_key, person as annotator, (sum((cost)::decimal(38, 6)) )::double as authoring_cost,
+    select
+        project_key,
+        person as annotator,
+        (sum((cost)::decimal(38, 6)) )::double as authoring_cost,
         (sum((cost)::decimal(38, 6)) filter (where is_reworked))::double as rework_cost
     from intermediate.int_work_priced
     where kind = 'annotation'
@@ -2362,7 +3618,9 @@ authoring as (
 
 output as (
 
-    select project_key, annotator,
+    select
+        project_key,
+        annotator,
         count(*) filter (where is_submitted) as submitted,
         sum(object_count) as labels,
         sum(object_count) filter (where is_submitted) as accepted_labels
@@ -2395,7 +3653,9 @@ with
 
 spend as (
 
-    select project_key, day,
+    select
+        project_key,
+        day,
         (sum((cost)::decimal(38, 6)) )::double as spend,
         (sum((cost)::decimal(38, 6)) filter (where is_reworked))::double as rework_spend
     from intermediate.int_work_priced
@@ -2409,11 +3669,15 @@ select
     spend.day,
     round(spend.spend, 2)::double as spend,
     round(coalesce(spend.rework_spend, 0), 2)::double as rework_spend,
-    round((sum((spend.spend)::decimal(38, 6)) over (partition by spend.project_key order by spend.day))::double, 2)::double
-        as cumulative_spend,
+    round(
+        (sum((spend.spend)::decimal(38, 6)) over (partition by spend.project_key order by spend.day))::double,
+        2
+    )::double as cumulative_spend,
     budgets.budget::double as budget,
-    ((sum((spend.spend)::decimal(38, 6)) over (partition by spend.project_key order by spend.day))::double
-        / nullif(budgets.budget, 0))::double as budget_used_share
+    (
+        (sum((spend.spend)::decimal(38, 6)) over (partition by spend.project_key order by spend.day))::double
+        / nullif(budgets.budget, 0)
+    )::double as budget_used_share
 from spend
 left join seeds.project_budgets as budgets using (project_key)
 );
@@ -2492,7 +3756,13 @@ quarantined as (
         detected_by,
         count(*) as records,
         min(record_number) as first_record_number,
-        arg_min(excerpt, record_number) as example
+        -- Published: short, and never from a file quarantined or refused whole.
+        arg_min(
+            case
+                when record_number > 0 then left(excerpt, 120)
+            end,
+            record_number
+        ) as example
     from staging.stg_ingest__quarantine
     group by source_file, field, reason, detected_by
 
@@ -2560,18 +3830,61 @@ unknown_shapes as (
         null as first_record_number,
         any_value(label_key) as example
     from core.fct_labels
-    where shape_type not in ('bbox', 'polygon', 'polyline', 'keypoint', 'ellipse', 'mask', 'choice', 'span', 'textarea', 'rating', 'number', 'datetime', 'pairwise', 'ranker', 'relation', 'unknown')
+    where
+        shape_type not in (
+                'bbox',
+                'polygon',
+                'polyline',
+                'keypoint',
+                'ellipse',
+                'mask',
+                'choice',
+                'span',
+                'textarea',
+                'rating',
+                'number',
+                'datetime',
+                'pairwise',
+                'ranker',
+                'relation',
+                'unknown'
+        )
     group by shape_type, project_key
+
+),
+
+-- Label Studio annotations whose export names no author (no completed_by, nor a fallback):
+-- loaded, but counted in no one's figures.
+unattributed as (
+
+    select
+        source_file,
+        'kept, not attributed' as action,
+        'completed_by' as field,
+        'no author in the export (completed_by, updated_by, last_created_by, history)' as reason,
+        'staging' as detected_by,
+        count(*) as records,
+        min(source_record_number) as first_record_number,
+        arg_min(annotation_id, source_record_number) as example
+    from staging.stg_label_studio__annotations
+    where completed_by_id is null
+    group by source_file
 
 ),
 
 unioned as (
 
     select * from quarantined
-    union all select * from duplicates
-    union all select * from duplicate_files
-    union all select * from kept_with_warning
-    union all select * from unknown_shapes
+    union all
+    select * from duplicates
+    union all
+    select * from duplicate_files
+    union all
+    select * from kept_with_warning
+    union all
+    select * from unknown_shapes
+    union all
+    select * from unattributed
 
 )
 
@@ -2604,7 +3917,10 @@ issues as (
 -- once for "bus" and once for "car".
 annotation_classes as (
 
-    select distinct annotation_key, task_key, class_name
+    select distinct
+        annotation_key,
+        task_key,
+        class_name
     from core.fct_labels
     where is_submitted and class_name is not null
 
@@ -2612,12 +3928,16 @@ annotation_classes as (
 
 issue_classes as (
 
-    select distinct issues.issue_key, annotation_classes.class_name
+    select distinct
+        issues.issue_key,
+        annotation_classes.class_name
     from issues
     inner join annotation_classes
         on issues.annotation_key = annotation_classes.annotation_key
     union
-    select distinct issues.issue_key, annotation_classes.class_name
+    select distinct
+        issues.issue_key,
+        annotation_classes.class_name
     from issues
     inner join annotation_classes
         on issues.task_key = annotation_classes.task_key
@@ -2627,13 +3947,22 @@ issue_classes as (
 
 along_axes as (
 
-    select 'category' as axis, category as value, issues.*
+    select
+        'category' as axis,
+        issues.category as value,
+        issues.*
     from issues
     union all by name
-    select 'author' as axis, author as value, issues.*
+    select
+        'author' as axis,
+        author as value,
+        issues.*
     from issues
     union all by name
-    select 'class' as axis, issue_classes.class_name as value, issues.*
+    select
+        'class' as axis,
+        issue_classes.class_name as value,
+        issues.*
     from issues
     inner join issue_classes using (issue_key)
 
@@ -2672,6 +4001,63 @@ from core.fct_issues
 group by all
 );
 
+-- models/marts/performance/mart_person_profile.sql
+create or replace table marts.mart_person_profile as (
+-- One row per person: who they are (dim_actors), their annotator figures
+-- (mart_annotator_performance) and their place in the review structure (mart_reworks), as the
+-- report's person page shows them.
+with
+
+actors as (
+
+    select * from core.dim_actors
+
+),
+
+performance as (
+
+    select * from marts.mart_annotator_performance
+
+),
+
+reworks as (
+
+    select * from marts.mart_reworks
+
+),
+
+final as (
+
+    select
+        actors.actor,
+        actors.actor as person,
+        actors.roles,
+        actors.first_seen_at::date as first_seen,
+        actors.last_seen_at::date as last_seen,
+        performance.submitted,
+        performance.skipped,
+        performance.updated,
+        performance.total_time_s,
+        performance.median_time_s,
+        performance.mean_time_s,
+        performance.total_time_median_s,
+        reworks.annotations_authored,
+        reworks.annotations_reviewed,
+        reworks.reviewed_share,
+        reworks.reworks_received,
+        reworks.reworks_done,
+        reworks.reviews_done,
+        reworks.is_unreviewed,
+        reworks.received_rank
+    from actors
+    left join performance on actors.actor = performance.annotator
+    left join reworks on actors.actor = reworks.person
+
+)
+
+select * from final
+);
+
 -- models/marts/reworks/mart_review_edges.sql
 create or replace table marts.mart_review_edges as (
 -- The review hierarchy: an edge from each reviewer (or editor) to each annotator whose work they
@@ -2680,7 +4066,11 @@ with
 
 reviews as (
 
-    select project_key, reviewer, author, outcome
+    select
+        project_key,
+        reviewer,
+        author,
+        outcome
     from core.fct_reviews
     where reviewer is not null and reviewer <> author
 
@@ -2688,7 +4078,11 @@ reviews as (
 
 corrections as (
 
-    select project_key, editor, author, count(*) as corrections
+    select
+        project_key,
+        editor,
+        author,
+        count(*) as corrections
     from core.fct_corrections
     group by project_key, editor, author
 
@@ -2719,9 +4113,10 @@ final as (
 
     from review_counts
     full outer join corrections
-        on review_counts.project_key = corrections.project_key
-        and review_counts.reviewer = corrections.editor
-        and review_counts.author = corrections.author
+        on
+            review_counts.project_key = corrections.project_key
+            and review_counts.reviewer = corrections.editor
+            and review_counts.author = corrections.author
 
 )
 
@@ -2760,7 +4155,9 @@ per_stage as (
 
 annotation_work as (
 
-    select project_key, total_work_s as annotate_work_s
+    select
+        project_key,
+        total_work_s as annotate_work_s
     from per_stage
     where stage = 'annotate'
 
@@ -2809,7 +4206,10 @@ issues as (
 
 work as (
 
-    select task_key, (sum((lead_time_s)::decimal(38, 6)) )::double as lead_time_s, count(*) as annotations
+    select
+        task_key,
+        (sum((lead_time_s)::decimal(38, 6)) )::double as lead_time_s,
+        count(*) as annotations
     from core.fct_annotations
     where not was_cancelled
     group by task_key
@@ -2818,7 +4218,9 @@ work as (
 
 rejections as (
 
-    select task_key, count(*) filter (where outcome = 'rejected') as rejections
+    select
+        task_key,
+        count(*) filter (where outcome = 'rejected') as rejections
     from core.fct_reviews
     group by task_key
 

@@ -3,8 +3,9 @@
 -- What a team would write without the platform: one read_json over every JSON Lines file,
 -- typed by DuckDB, no quarantine and no GX (the generated data is clean: the benchmark checks
 -- that the warehouse quarantined nothing). __LANDING__ and __SEEDS__ are replaced by the
--- benchmark with the landing folder and dbt/seeds. The generated data has no Label Studio
--- exports, so those raw tables are created empty with the warehouse's DDL.
+-- benchmark with the landing folder and dbt/seeds. The generated data has only event logs:
+-- the raw tables of other tools are created empty with the warehouse's DDL (raw_tables.py)
+-- by the script that runs this one (duckdb_reference.py).
 set TimeZone = 'UTC';
 create schema if not exists raw;
 create schema if not exists staging;
@@ -67,21 +68,6 @@ select
     file_order - min(file_order) over (partition by filename) + 1 as _record_number,
     '' as _file_hash
 from source;
-
-create or replace table raw.label_studio_tasks (
-    task_id bigint, project_id bigint, data varchar, meta varchar, created_at timestamp,
-    updated_at timestamp, total_annotations integer, cancelled_annotations integer,
-    comment_count integer, unresolved_comment_count integer,
-    _source_file varchar, _record_number bigint, _file_hash varchar
-);
-
-create or replace table raw.label_studio_annotations (
-    annotation_id bigint, task_id bigint, project_id bigint, completed_by_id bigint,
-    completed_by_email varchar, result varchar, was_cancelled boolean, ground_truth boolean,
-    created_at timestamp, updated_at timestamp, draft_created_at timestamp, lead_time double,
-    last_action varchar, updated_by_id bigint, parent_annotation bigint, result_count integer,
-    _source_file varchar, _record_number bigint, _file_hash varchar
-);
 
 create or replace table seeds.project_expected_times as
 select * from read_csv(

@@ -18,6 +18,7 @@ import pytest
 from support.events import submitted as event
 
 import dagster_project.lib.ingest.adapters.event_log as event_log
+import dagster_project.lib.ingest.adapters.text_records as text_records
 import dagster_project.lib.ingest.load as ingest_module
 from dagster_project.lib.ingest.landing import (
     REFUSED_FOLDER_LINK,
@@ -237,7 +238,7 @@ def test_a_poison_file_never_fails_ingestion_and_the_next_run_goes_on(
 
 
 def test_an_overlong_line_is_quarantined_unread(tmp_path, monkeypatch):
-    monkeypatch.setattr(event_log, "MAX_LINE_BYTES", 1000)
+    monkeypatch.setattr(text_records, "MAX_LINE_BYTES", 1000)
     _python_reader(monkeypatch)
     landing = tmp_path / "landing"
     landing.mkdir()
@@ -251,7 +252,7 @@ def test_an_overlong_line_is_quarantined_unread(tmp_path, monkeypatch):
         ("after", 3),
     ]
     assert rows(warehouse, "select record_number, reason, excerpt from raw.quarantine") == [
-        (2, event_log.OVERLONG, "")
+        (2, text_records.OVERLONG, "")
     ]
 
 
@@ -259,7 +260,7 @@ def test_a_csv_field_over_the_size_limit_quarantines_its_row(tmp_path):
     header = "event_id,event_type,occurred_at,project_id,task_id,actor,text"
     good = "e{0},task_created,2026-09-07T09:00:00Z,p,t{0},system,short"
     huge = "e2,comment_added,2026-09-07T09:00:00Z,p,t2,ann," + "x" * (
-        event_log.MAX_CSV_FIELD_CHARS + 10
+        text_records.MAX_CSV_FIELD_CHARS + 10
     )
     landing = tmp_path / "landing"
     landing.mkdir()

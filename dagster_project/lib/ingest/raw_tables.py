@@ -104,6 +104,46 @@ DATA_TABLES: dict[str, dict[str, str]] = {
         "lead_time": "DOUBLE",
         "review_id": "BIGINT",
     },
+    # CVAT: the events API's CSV (column names as CVAT writes them; `timestamp` as occurred_at,
+    # `duration` in ms as duration_ms) and the REST API's users and jobs.
+    "cvat_events": {
+        "scope": "VARCHAR",
+        "obj_name": "VARCHAR",
+        "obj_id": "BIGINT",
+        "obj_val": "VARCHAR",
+        "source": "VARCHAR",
+        "occurred_at": "TIMESTAMP",
+        "count": "INTEGER",
+        "duration_ms": "BIGINT",
+        "project_id": "BIGINT",
+        "task_id": "BIGINT",
+        "job_id": "BIGINT",
+        "user_id": "BIGINT",
+        "user_name": "VARCHAR",
+        "user_email": "VARCHAR",
+        "org_id": "BIGINT",
+        "org_slug": "VARCHAR",
+        "payload": "VARCHAR",
+    },
+    "cvat_users": {
+        "user_id": "BIGINT",
+        "username": "VARCHAR",
+        "email": "VARCHAR",
+        "first_name": "VARCHAR",
+        "last_name": "VARCHAR",
+    },
+    "cvat_jobs": {
+        "job_id": "BIGINT",
+        "task_id": "BIGINT",
+        "project_id": "BIGINT",
+        "assignee_id": "BIGINT",
+        "assignee_username": "VARCHAR",
+        "stage": "VARCHAR",
+        "state": "VARCHAR",
+        "frame_count": "INTEGER",
+        "created_date": "TIMESTAMP",
+        "updated_date": "TIMESTAMP",
+    },
 }
 
 BOOKKEEPING_DDL = f"""
@@ -142,15 +182,19 @@ create table if not exists {RAW_SCHEMA}.validation_results (
 """
 
 
+def create_table_sql(table: str) -> str:
+    """``create table if not exists`` of one raw data table, lineage columns last."""
+    columns = {**DATA_TABLES[table], **LINEAGE_COLUMNS}
+    body = ",\n    ".join(f"{name} {kind}" for name, kind in columns.items())
+    return f"create table if not exists {RAW_SCHEMA}.{table} (\n    {body}\n);"
+
+
 def create_raw_tables_sql() -> str:
     """The raw layer's DDL; a column added since a warehouse was created is added to it (its
     earlier rows hold null there)."""
     statements = [f"create schema if not exists {RAW_SCHEMA};"]
     for table, columns in DATA_TABLES.items():
-        body = ",\n    ".join(
-            f"{name} {kind}" for name, kind in {**columns, **LINEAGE_COLUMNS}.items()
-        )
-        statements.append(f"create table if not exists {RAW_SCHEMA}.{table} (\n    {body}\n);")
+        statements.append(create_table_sql(table))
         statements += [
             f"alter table {RAW_SCHEMA}.{table} add column if not exists {name} {kind};"
             for name, kind in columns.items()

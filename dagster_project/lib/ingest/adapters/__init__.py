@@ -14,10 +14,19 @@ from pathlib import Path
 from typing import BinaryIO
 
 from dagster_project.lib.ingest.adapters.base import Adapter, Rejection, Row
+from dagster_project.lib.ingest.adapters.cvat import CvatEventsCsv, CvatRestJson
 from dagster_project.lib.ingest.adapters.event_log import EventLogCsv, EventLogJsonLines
 from dagster_project.lib.ingest.adapters.label_studio import LabelStudioJson
 
-ADAPTERS: tuple[Adapter, ...] = (EventLogJsonLines(), EventLogCsv(), LabelStudioJson())
+# In the order asked: the first that matches a file reads it, so a tool recognised by content
+# comes before a format recognised by its name alone (Label Studio: any .json array).
+ADAPTERS: tuple[Adapter, ...] = (
+    EventLogJsonLines(),
+    CvatEventsCsv(),
+    EventLogCsv(),
+    CvatRestJson(),
+    LabelStudioJson(),
+)
 
 
 # Files people drop into a landing folder by mistake, recognised by their first bytes.
@@ -29,8 +38,9 @@ _MAGIC = (
     (b"\xff\xd8\xff", "a JPEG image, not an export"),
 )
 _EXPECTED = (
-    "expected an event log (.jsonl, .ndjson, .csv with an event_type header) or a Label "
-    "Studio JSON export (.json array of tasks)"
+    "expected an event log (.jsonl, .ndjson, .csv with an event_type header), a Label "
+    "Studio JSON export (.json array of tasks), a CVAT events export (.csv with a scope "
+    "header) or CVAT's users or jobs from its REST API (.json)"
 )
 
 

@@ -6,13 +6,12 @@ domains (known event types, plausible durations, no future dates) are the GX raw
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 from dagster_project.lib.ingest.adapters.base import (
     INT32,
@@ -44,12 +43,15 @@ from dagster_project.lib.ingest.adapters.event_log_schema import (
     conditional_requirements,
     event_log_schema,
 )
+from dagster_project.lib.ingest.adapters.text_records import (
+    EMPTY_FILE,
+    OVERLONG,
+    CsvRecord,
+    csv_records,
+    decoded_lines,
+    unreadable,
+)
 
-# A line longer than this is refused unread (reading it whole could exhaust memory). DuckDB's
-# reader takes objects up to 16 MB; longer lines up to this bound are read here.
-MAX_LINE_BYTES = 64 * 2**20
-# The longest CSV field read (Python's default is 128 KiB, short for a comment or labels).
-MAX_CSV_FIELD_CHARS = 16 * 2**20
 if TYPE_CHECKING:
     from dagster_project.lib.ingest.landing import LandedFile
 
@@ -167,51 +169,6 @@ def to_row(record: Any) -> dict[str, Any]:
     }
 
 
-def _lines(handle: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
-    """(line number, bytes) of each line, or None for a line longer than MAX_LINE_BYTES (its
-    bytes are skipped, never held whole)."""
-    number = 0
-    while line := handle.readline(MAX_LINE_BYTES + 1):
-        number += 1
-        if len(line) <= MAX_LINE_BYTES or line.endswith(b"\n"):
-            yield number, line
-            continue
-        while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
-            pass
-        yield number, None
-
-
-OVERLONG = f"line longer than {MAX_LINE_BYTES >> 20} MiB: not read"
-
-
-def _decoded_lines(handle: BinaryIO) -> Iterator[tuple[int, str | None, bytes | None]]:
-    """(line number, text or None when not UTF-8, raw bytes or None when overlong); a leading
-    BOM is dropped."""
-    for number, raw in _lines(handle):
-        if raw is None:
-            yield number, None, None
-            continue
-        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        try:
-            yield number, raw.decode("utf-8"), raw
-        except UnicodeDecodeError as error:
-            yield number, None, raw[max(0, error.start - 20) : error.start + 20]
-
-
-EMPTY_FILE = "empty file: nothing to load (was the export interrupted?)"
-NO_HEADER = "CSV file has no header row"
-
-
-def _unreadable(number: int, error: BaseException, text: str) -> Rejection:
-    """A record whose reading raised (memory, a bug): quarantined with the error's name."""
-    if isinstance(error, MemoryError):
-        reason = f"record too large to read ({len(text):,} characters)"
-    else:
-        reason = f"record could not be read: {type(error).__name__}: {error}"
-    return Rejection(number, None, reason[:500], excerpt(text))
-
-
 def _judged_by_duckdb(number: int, text: str, otherwise: Rejection) -> Row | Rejection:
     """A line Python's JSON reader cannot take as DuckDB's reader takes it (nested deeper than
     Python's recursion allows, or JSON only DuckDB reads: nan, inf, a trailing comma), judged
@@ -247,7 +204,7 @@ class EventLogJsonLines:
     def parse(self, source: Source) -> Iterator[Row | Rejection]:
         records = 0
         with source.open() as handle:
-            for number, text, raw in _decoded_lines(handle):
+            for number, text, raw in decoded_lines(handle):
                 records += 1
                 if raw is None:
                     yield Rejection(number, None, OVERLONG)
@@ -276,7 +233,7 @@ class EventLogJsonLines:
         except RecursionError:
             return _judged_by_duckdb(number, line, Rejection(number, None, TOO_DEEP, excerpt(text)))
         except Exception as error:  # noqa: BLE001 - no record may stop the night
-            return _unreadable(number, error, text)
+            return unreadable(number, error, text)
         try:
             return Row(TABLE, number, to_row(record))
         except LabelsTextNotJson as error:
@@ -285,21 +242,7 @@ class EventLogJsonLines:
         except FieldError as error:
             return Rejection(number, error.field, error.reason, excerpt(text))
         except Exception as error:  # noqa: BLE001
-            return _unreadable(number, error, text)
-
-
-def _csv_lines(handle: BinaryIO, overlong: set[int]) -> Iterator[str]:
-    """The file's lines as text for csv.reader; a line longer than MAX_LINE_BYTES is given as
-    an empty line and its number added to ``overlong``."""
-    for number, raw in _lines(handle):
-        if raw is None:
-            overlong.add(number)
-            yield "\n"
-            continue
-        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        # surrogateescape keeps undecodable bytes visible so one bad row does not sink the file.
-        yield raw.decode("utf-8", "surrogateescape")
+            return unreadable(number, error, text)
 
 
 class EventLogCsv(RowsAdapter):
@@ -310,60 +253,14 @@ class EventLogCsv(RowsAdapter):
         return path.suffix.lower() == ".csv" and b"event_type" in head.split(b"\n", 1)[0]
 
     def parse(self, source: Source) -> Iterator[Row | Rejection]:
-        # Process-wide, but only ever raised to this bound (no reader wants a smaller one).
-        csv.field_size_limit(max(csv.field_size_limit(), MAX_CSV_FIELD_CHARS))
-        overlong: set[int] = set()
-        with source.open() as handle:
-            reader = csv.reader(_csv_lines(handle, overlong))
-            try:
-                header = next(reader, None)
-            except csv.Error as error:
-                yield Rejection(1, None, f"CSV header row could not be read: {error}")
-                return
-            if not header:
-                empty = handle.tell() == 0
-                yield Rejection(0, None, EMPTY_FILE if empty else NO_HEADER)
-                return
-            record_start = reader.line_num + 1
-            while True:
-                try:
-                    cells = next(reader)
-                except StopIteration:
-                    break
-                except csv.Error as error:
-                    number, record_start = record_start, reader.line_num + 1
-                    yield Rejection(number, None, f"CSV row could not be read: {error}")
-                    continue
-                number, record_start = record_start, reader.line_num + 1
-                if number in overlong:
-                    yield Rejection(number, None, OVERLONG)
-                    continue
-                if not any(cells):
-                    continue
-                yield self._row(number, header, cells)
+        for record in csv_records(source):
+            yield record if isinstance(record, Rejection) else self._row(record)
 
     @staticmethod
-    def _row(number: int, header: list[str], cells: list[str]) -> Row | Rejection:
-        text = ",".join(cells)
-        if _has_undecodable(text):
-            return Rejection(
-                number,
-                None,
-                "row is not valid UTF-8 text",
-                excerpt(text.encode("utf-8", "surrogateescape")),
-            )
-        if len(cells) != len(header):
-            return Rejection(
-                number, None, f"expected {len(header)} columns, found {len(cells)}", excerpt(text)
-            )
-        record = {key: value for key, value in zip(header, cells, strict=True) if value}
+    def _row(record: CsvRecord) -> Row | Rejection:
         try:
-            return Row(TABLE, number, to_row(record))
+            return Row(TABLE, record.number, to_row(record.values))
         except FieldError as error:
-            return Rejection(number, error.field, error.reason, excerpt(text))
+            return Rejection(record.number, error.field, error.reason, excerpt(record.text))
         except Exception as error:  # noqa: BLE001 - no record may stop the night
-            return _unreadable(number, error, text)
-
-
-def _has_undecodable(text: str) -> bool:
-    return any("\udc80" <= char <= "\udcff" for char in text)
+            return unreadable(record.number, error, record.text)

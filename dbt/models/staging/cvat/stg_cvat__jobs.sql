@@ -1,0 +1,38 @@
+-- CVAT jobs from REST dumps, one row per job: the copy in the last landed dump (by file
+-- name), i.e. each job's assignee, stage and state when that dump was taken.
+with
+
+source as (
+
+    select * from {{ source('cvat', 'cvat_jobs') }}
+
+),
+
+latest as (
+
+    select *
+    from source
+    qualify row_number() over (
+        partition by job_id order by _source_file desc, _record_number desc
+    ) = 1
+
+),
+
+renamed as (
+
+    select
+        job_id,
+        task_id,
+        project_id,
+        assignee_id,
+        assignee_username,
+        stage,
+        state,
+        frame_count,
+        created_date as created_at,
+        updated_date as updated_at
+    from latest
+
+)
+
+select * from renamed

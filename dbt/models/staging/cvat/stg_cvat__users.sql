@@ -1,0 +1,33 @@
+-- CVAT users from REST dumps, one row per user: the copy in the last landed dump (by file
+-- name, which the pull and a dated dump make chronological).
+with
+
+source as (
+
+    select * from {{ source('cvat', 'cvat_users') }}
+
+),
+
+latest as (
+
+    select *
+    from source
+    qualify row_number() over (
+        partition by user_id order by _source_file desc, _record_number desc
+    ) = 1
+
+),
+
+renamed as (
+
+    select
+        user_id,
+        username,
+        lower(nullif(trim(email), '')) as email,
+        first_name,
+        last_name
+    from latest
+
+)
+
+select * from renamed
