@@ -41,16 +41,21 @@ class SiteContext:
     dbt_docs: bool = False  # dbt's docs of the models are published beside (DBT_DOCS)
 
 
+# How the report names each source beside a project.
+SOURCE_NAMES = {"event_log": "event log", "label_studio": "Label Studio", "cvat": "CVAT"}
+
+
 def project_names(rows: Rows) -> tuple[dict[str, str], ...]:
-    """Projects are shown by their id in the tool, with the tool added where two tools share
-    an id."""
-    ids = [row["project_id"] for row in rows]
+    """Projects are shown by their id in the tool; when the warehouse holds more than one
+    source, with the tool's name (``7 (CVAT)``), so a manager can tell ``7`` from ``7``."""
+    several = len({row["source_system"] for row in rows}) > 1
     return tuple(
         {
             "key": row["project_key"],
-            "name": row["project_id"]
-            if ids.count(row["project_id"]) == 1
-            else f"{row['project_id']} ({row['source_system']})",
+            "name": f"{row['project_id']} "
+            f"({SOURCE_NAMES.get(row['source_system'], row['source_system'])})"
+            if several
+            else row["project_id"],
         }
         for row in rows
     )
