@@ -4,6 +4,17 @@
 -- marts (mart_agreement, mart_annotator_quality, mart_drift, mart_fidelity_cost, mart_person_vs_class)
 -- and what reads them (mart_alerts); their SQL inputs are.
 
+-- models/intermediate/int_identities_normalised.sql
+create or replace table intermediate.int_identities_normalised as (
+-- The identities seed with emails compared as the warehouse compares them (lowercased), so a
+-- row matches however the tool or the seed's author capitalised them.
+select
+    source_system,
+    case when tool_user like '%@%' then lower(trim(tool_user)) else tool_user end as tool_user,
+    case when person like '%@%' then lower(trim(person)) else person end as person
+from seeds.identities
+);
+
 -- models/staging/cvat/stg_cvat__events.sql
 create or replace table staging.stg_cvat__events as (
 -- CVAT's events log, one row per event: rows repeated by exports whose time windows overlap
@@ -168,7 +179,8 @@ create or replace table intermediate.int_cvat_events_mapped as (
 --                                                 CVAT's resolution row does not name the issue:
 --                                                 a job's k-th resolution resolves its k-th issue
 -- The author is the first to save annotations in the annotation stage, else the job's assignee
--- in the last jobs dump, else the first to log working time in the annotation stage.
+-- in the last jobs dump, else the first to log working time in the annotation stage. A user is
+-- named by the identities seed, else by email, else by username.
 -- Working time is placed at its end (CVAT stamps it with the first client event it covers),
 -- as the event log's durations end at their event. Stage names follow var cvat_stage_names.
 
@@ -178,12 +190,60 @@ create or replace table intermediate.int_cvat_events_mapped as (
 
 with
 
-users as (
+users_seen as (
 
     select
         user_id,
+        user_name as username,
+        user_email as email
+    from staging.stg_cvat__events
+    where user_id is not null
+    union all
+    select
+        user_id,
+        username,
         email
     from staging.stg_cvat__users
+
+),
+
+user_names as (
+
+    select
+        user_id,
+        min(email) as email,
+        min(username) as username
+    from users_seen
+    group by user_id
+
+),
+
+identities as (
+
+    select
+        tool_user,
+        person
+    from intermediate.int_identities_normalised
+    where source_system = 'cvat'
+
+),
+
+people as (
+
+    -- Who a CVAT user is: the identities seed's person for their username or email, else
+    -- their email (from any event row or the users dump), else their username.
+    select
+        user_names.user_id,
+        coalesce(
+            by_name.person,
+            by_email.person,
+            user_names.email,
+            user_names.username,
+            user_names.user_id::varchar
+        ) as person
+    from user_names
+    left join identities as by_name on user_names.username = by_name.tool_user
+    left join identities as by_email on user_names.email = by_email.tool_user
 
 ),
 
@@ -191,15 +251,14 @@ events as (
 
     select
         events.*,
-        coalesce(events.user_email, users.email, events.user_name, events.user_id::varchar)
-            as actor,
+        coalesce(people.person, events.user_name) as actor,
         row_number() over (
             partition by events.job_id
             order by events.occurred_at, events.source_file, events.record_number
         ) as job_event_order,
         events.scope = 'update:job' and events.obj_name = 'stage' as is_stage_change
     from staging.stg_cvat__events as events
-    left join users using (user_id)
+    left join people using (user_id)
     where events.job_id is not null
 
 ),
@@ -264,11 +323,11 @@ author_candidates as (
     union all
     select
         dumped.job_id,
-        coalesce(users.email, dumped.assignee_username) as actor,
+        coalesce(people.person, dumped.assignee_username) as actor,
         2 as priority,
         0 as rank_in_priority
     from staging.stg_cvat__jobs as dumped
-    left join users on dumped.assignee_id = users.user_id
+    left join people on dumped.assignee_id = people.user_id
     where dumped.assignee_id is not null
     union all
     select
@@ -714,6 +773,27 @@ deduplicated as (
 
 ),
 
+identities as (
+
+    select
+        tool_user,
+        person
+    from intermediate.int_identities_normalised
+    where source_system = 'event_log'
+
+),
+
+identified as (
+
+    -- The person an actor is, where the identities seed says (emails need no row).
+    select
+        deduplicated.*,
+        identities.person
+    from deduplicated
+    left join identities on case when deduplicated.actor like '%@%' then lower(trim(deduplicated.actor)) else deduplicated.actor end = identities.tool_user
+
+),
+
 renamed as (
 
     select
@@ -734,7 +814,7 @@ renamed as (
             when annotation_id is not null
                 then 'event_log:' || project_id || ':' || annotation_id
         end as annotation_key,
-        actor,
+        coalesce(person, case when actor like '%@%' then lower(trim(actor)) else actor end) as actor,
         actor_role,
         lower(stage) as stage,
         duration_s,
@@ -751,7 +831,7 @@ renamed as (
         _source_file as source_file,
         _record_number as record_number
 
-    from deduplicated
+    from identified
 
 )
 
@@ -1121,9 +1201,10 @@ select * from renamed
 
 -- models/intermediate/int_label_studio_users_resolved.sql
 create or replace table intermediate.int_label_studio_users_resolved as (
--- Label Studio user id -> the identity the warehouse shows: email where any export carried
--- it (the user-details export option, on an author, a reviewer or a history action), else the
--- numeric id as text.
+-- Label Studio user id -> the identity the warehouse shows: the identities seed's person for
+-- the id or the email, else the email (lowercased) where any export carried it (the
+-- user-details export option, on an author, a reviewer or a history action), else the numeric
+-- id as text.
 with
 
 annotations as (
@@ -1180,13 +1261,34 @@ users_seen as (
     from history
     where actor_id is not null
 
+),
+
+emails as (
+
+    select
+        user_id,
+        min(case when email like '%@%' then lower(trim(email)) else email end) as email
+    from users_seen
+    group by user_id
+
+),
+
+identities as (
+
+    select
+        tool_user,
+        person
+    from intermediate.int_identities_normalised
+    where source_system = 'label_studio'
+
 )
 
 select
-    user_id,
-    coalesce(min(email), user_id::varchar) as actor
-from users_seen
-group by user_id
+    emails.user_id,
+    coalesce(by_id.person, by_email.person, emails.email, emails.user_id::varchar) as actor
+from emails
+left join identities as by_id on emails.user_id::varchar = by_id.tool_user
+left join identities as by_email on emails.email = by_email.tool_user
 );
 
 -- models/intermediate/int_annotations_unioned.sql
@@ -1883,7 +1985,8 @@ select * from final
 
 -- models/marts/core/dim_actors.sql
 create or replace table core.dim_actors as (
--- Everyone who appears in the data: authors, reviewers, editors, issue authors, event actors.
+-- Everyone who appears in the data: authors, reviewers, editors, issue authors, event actors;
+-- one row per person across tools (an email is one person in every tool: person_identity).
 with
 
 appearances as (
@@ -1891,32 +1994,37 @@ appearances as (
     select
         annotator as actor,
         completed_at as seen_at,
-        'annotator' as role
+        'annotator' as role,
+        project_key
     from core.fct_annotations
     union all
     select
         reviewer,
         reviewed_at,
-        'reviewer' as role
+        'reviewer' as role,
+        project_key
     from core.fct_reviews
     where reviewer is not null
     union all
     select
         editor,
         corrected_at,
-        'editor' as role
+        'editor' as role,
+        project_key
     from core.fct_corrections
     union all
     select
         author,
         raised_at,
-        'issue_author' as role
+        'issue_author' as role,
+        project_key
     from core.fct_issues
     union all
     select
         actor,
         occurred_at,
-        coalesce(actor_role, 'unknown') as role
+        coalesce(actor_role, 'unknown') as role,
+        project_key
     from intermediate.int_events_unioned
 
 ),
@@ -1928,9 +2036,16 @@ final as (
         actor = 'system' as is_system,
         min(seen_at) as first_seen_at,
         max(seen_at) as last_seen_at,
-        string_agg(distinct role, ', ' order by role) as roles
+        string_agg(distinct role, ', ' order by role) as roles,
+        -- The tools the person worked in (a project key starts with its source).
+        string_agg(distinct source_system, ', ' order by source_system) as sources
 
-    from appearances
+    from (
+        select
+            *,
+            split_part(project_key, ':', 1) as source_system
+        from appearances
+    ) as sourced
     where actor is not null
     group by actor
 

@@ -86,3 +86,9 @@ select * from read_csv(
     '__SEEDS__/project_budgets.csv', header = true,
     columns = {project_key: 'VARCHAR', budget: 'DOUBLE'}
 );
+
+create or replace table seeds.identities as
+select * from read_csv(
+    '__SEEDS__/identities.csv', header = true,
+    columns = {source_system: 'VARCHAR', tool_user: 'VARCHAR', person: 'VARCHAR'}
+);

@@ -20,7 +20,8 @@
 --                                                 CVAT's resolution row does not name the issue:
 --                                                 a job's k-th resolution resolves its k-th issue
 -- The author is the first to save annotations in the annotation stage, else the job's assignee
--- in the last jobs dump, else the first to log working time in the annotation stage.
+-- in the last jobs dump, else the first to log working time in the annotation stage. A user is
+-- named by the identities seed, else by email, else by username.
 -- Working time is placed at its end (CVAT stamps it with the first client event it covers),
 -- as the event log's durations end at their event. Stage names follow var cvat_stage_names.
 {% set stage_names = var('cvat_stage_names') %}
@@ -38,12 +39,60 @@
 {%- endset %}
 with
 
-users as (
+users_seen as (
 
     select
         user_id,
+        user_name as username,
+        user_email as email
+    from {{ ref('stg_cvat__events') }}
+    where user_id is not null
+    union all
+    select
+        user_id,
+        username,
         email
     from {{ ref('stg_cvat__users') }}
+
+),
+
+user_names as (
+
+    select
+        user_id,
+        min(email) as email,
+        min(username) as username
+    from users_seen
+    group by user_id
+
+),
+
+identities as (
+
+    select
+        tool_user,
+        person
+    from {{ ref('int_identities_normalised') }}
+    where source_system = 'cvat'
+
+),
+
+people as (
+
+    -- Who a CVAT user is: the identities seed's person for their username or email, else
+    -- their email (from any event row or the users dump), else their username.
+    select
+        user_names.user_id,
+        coalesce(
+            by_name.person,
+            by_email.person,
+            user_names.email,
+            user_names.username,
+            user_names.user_id::varchar
+        ) as person
+    from user_names
+    left join identities as by_name on user_names.username = by_name.tool_user
+    left join identities as by_email on user_names.email = by_email.tool_user
 
 ),
 
@@ -51,15 +100,14 @@ events as (
 
     select
         events.*,
-        coalesce(events.user_email, users.email, events.user_name, events.user_id::varchar)
-            as actor,
+        coalesce(people.person, events.user_name) as actor,
         row_number() over (
             partition by events.job_id
             order by events.occurred_at, events.source_file, events.record_number
         ) as job_event_order,
         events.scope = 'update:job' and events.obj_name = 'stage' as is_stage_change
     from {{ ref('stg_cvat__events') }} as events
-    left join users using (user_id)
+    left join people using (user_id)
     where events.job_id is not null
 
 ),
@@ -124,11 +172,11 @@ author_candidates as (
     union all
     select
         dumped.job_id,
-        coalesce(users.email, dumped.assignee_username) as actor,
+        coalesce(people.person, dumped.assignee_username) as actor,
         2 as priority,
         0 as rank_in_priority
     from {{ ref('stg_cvat__jobs') }} as dumped
-    left join users on dumped.assignee_id = users.user_id
+    left join people on dumped.assignee_id = people.user_id
     where dumped.assignee_id is not null
     union all
     select

@@ -1,6 +1,7 @@
--- Label Studio user id -> the identity the warehouse shows: email where any export carried
--- it (the user-details export option, on an author, a reviewer or a history action), else the
--- numeric id as text.
+-- Label Studio user id -> the identity the warehouse shows: the identities seed's person for
+-- the id or the email, else the email (lowercased) where any export carried it (the
+-- user-details export option, on an author, a reviewer or a history action), else the numeric
+-- id as text.
 with
 
 annotations as (
@@ -57,10 +58,31 @@ users_seen as (
     from history
     where actor_id is not null
 
+),
+
+emails as (
+
+    select
+        user_id,
+        min({{ person_identity('email') }}) as email
+    from users_seen
+    group by user_id
+
+),
+
+identities as (
+
+    select
+        tool_user,
+        person
+    from {{ ref('int_identities_normalised') }}
+    where source_system = 'label_studio'
+
 )
 
 select
-    user_id,
-    coalesce(min(email), user_id::varchar) as actor
-from users_seen
-group by user_id
+    emails.user_id,
+    coalesce(by_id.person, by_email.person, emails.email, emails.user_id::varchar) as actor
+from emails
+left join identities as by_id on emails.user_id::varchar = by_id.tool_user
+left join identities as by_email on emails.email = by_email.tool_user

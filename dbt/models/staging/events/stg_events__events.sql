@@ -66,6 +66,27 @@ deduplicated as (
 
 ),
 
+identities as (
+
+    select
+        tool_user,
+        person
+    from {{ ref('int_identities_normalised') }}
+    where source_system = 'event_log'
+
+),
+
+identified as (
+
+    -- The person an actor is, where the identities seed says (emails need no row).
+    select
+        deduplicated.*,
+        identities.person
+    from deduplicated
+    left join identities on {{ person_identity('deduplicated.actor') }} = identities.tool_user
+
+),
+
 renamed as (
 
     select
@@ -86,7 +107,7 @@ renamed as (
             when annotation_id is not null
                 then 'event_log:' || project_id || ':' || annotation_id
         end as annotation_key,
-        actor,
+        coalesce(person, {{ person_identity('actor') }}) as actor,
         actor_role,
         lower(stage) as stage,
         duration_s,
@@ -103,7 +124,7 @@ renamed as (
         _source_file as source_file,
         _record_number as record_number
 
-    from deduplicated
+    from identified
 
 )
 
