@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from support.nights import FIXTURES, Night, run_nightly
+from support.tools import tools_landing
 
 from dagster_project.lib.synthetic import generate
 
@@ -35,6 +36,15 @@ def hand_night(tmp_path_factory) -> Night:
         tmp_path_factory.mktemp("hand"),
         {"hand_computed.jsonl": FIXTURES / "events" / "hand_computed.jsonl"},
     )
+    assert night.exit_code == 0
+    return night
+
+
+@pytest.fixture(scope="session")
+def tools_night(tmp_path_factory) -> Night:
+    """Every tool's export in one landing folder, one night (support/tools.py lists them)."""
+    root = tmp_path_factory.mktemp("tools")
+    night = run_nightly(root, tools_landing(root))
     assert night.exit_code == 0
     return night
 

@@ -1,7 +1,7 @@
 """CVAT: an events export (plus users and jobs from its REST API) becomes tasks, annotations,
 stage visits, reviews, corrections and issues, against figures computed by hand from the
-fixture (tests/fixtures/cvat/make_cvat_fixture.py), landed beside a Label Studio Enterprise
-export and a second CVAT export whose time window overlaps the first.
+fixture (lib/synthetic/cvat_export.py), landed with the other tools' exports (the session's
+tools night, support/tools.py) and a second CVAT export whose time window overlaps the first.
 
     job 118  alice: 300 + 420 s of CVAT working time, completed 09:30; validated by m1
              (120 s), an issue, rejected 10:07, back to annotation 10:08; alice 180 s,
@@ -16,49 +16,24 @@ export and a second CVAT export whose time window overlaps the first.
 
 from __future__ import annotations
 
-import csv
-
 import pytest
-from support.nights import FIXTURES, run_nightly
-
-CVAT = FIXTURES / "cvat"
-
-
-def _later_export(path):
-    """A second export whose window overlaps the first: its last 12 rows, as CVAT writes."""
-    with (CVAT / "events.csv").open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.reader(handle))
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows([rows[0], *rows[-12:]])
-    return path
 
 
 @pytest.fixture(scope="module")
-def night(tmp_path_factory):
-    root = tmp_path_factory.mktemp("cvat")
-    files = {
-        "cvat/events_2025-06-02.csv": CVAT / "events.csv",
-        "cvat/events_2025-06-03.csv": _later_export(root / "later.csv"),
-        "cvat/users.json": CVAT / "users.json",
-        "cvat/jobs.json": CVAT / "jobs.json",
-        "label_studio/lse.json": FIXTURES / "label_studio" / "export_enterprise.json",
-    }
-    night = run_nightly(root, files)
-    assert night.exit_code == 0
-    return night
+def night(tools_night):
+    return tools_night
 
 
-def test_every_file_is_read_by_its_own_adapter_and_nothing_is_quarantined(night):
+def test_every_cvat_file_is_read_by_its_adapter_and_overlapping_rows_count_once(night):
     assert night.rows(
-        "select source_file, adapter, status, rows_loaded from raw.ingest_manifest order by 1"
+        "select source_file, adapter, status, rows_loaded from raw.ingest_manifest "
+        "where source_file like 'cvat/%' order by 1"
     ) == [
         ("cvat/events_2025-06-02.csv", "cvat_events_csv", "loaded", 45),
         ("cvat/events_2025-06-03.csv", "cvat_events_csv", "loaded", 12),
         ("cvat/jobs.json", "cvat_rest_json", "loaded", 3),
         ("cvat/users.json", "cvat_rest_json", "loaded", 3),
-        ("label_studio/lse.json", "label_studio_json", "loaded", 30),  # all four tables
     ]
-    assert night.rows("select count(*) from raw.quarantine") == [(0,)]
     # The overlapping rows are one event each.
     assert night.rows("select count(*) from staging.stg_cvat__events") == [(45,)]
 
@@ -124,15 +99,3 @@ def test_rejections_acceptances_corrections_and_issues(night):
         ("cvat:cvat/events_2025-06-02.csv:34:comment_added", "comment", "alice@example.com",
          "10:32:30", None, None, 'Tightened, "fixed"\nnow'),
     ]  # fmt: skip
-
-
-def test_one_person_across_label_studio_and_cvat_is_one_row(night):
-    # bob@example.com: Label Studio 1004 (25 s) and 1007 (45 s), CVAT job 119 (600 s).
-    assert night.rows(
-        "select annotator, total_time_s from marts.mart_annotator_performance "
-        "where annotator like 'bob%'"
-    ) == [("bob@example.com", 670.0)]
-    assert night.rows("select project_key, source_system from core.dim_projects order by 1") == [
-        ("cvat:7", "cvat"),
-        ("label_studio:7", "label_studio"),
-    ]

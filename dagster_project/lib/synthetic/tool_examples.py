@@ -8,8 +8,13 @@ from pathlib import Path
 
 from dagster_project.lib.synthetic.config import DEFAULT_START
 from dagster_project.lib.synthetic.cvat_export import write_cvat_export
+from dagster_project.lib.synthetic.labelbox_export import write_labelbox_export
 
 
 def write_tool_examples(landing: Path, start: date = DEFAULT_START) -> list[Path]:
     """Write each tool's example under ``landing/<tool>/``; the files written."""
-    return write_cvat_export(landing / "cvat", start + timedelta(days=9))
+    day = start + timedelta(days=9)
+    return [
+        *write_cvat_export(landing / "cvat", day),
+        *write_labelbox_export(landing / "labelbox", day),
+    ]

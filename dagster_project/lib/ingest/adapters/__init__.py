@@ -17,10 +17,12 @@ from dagster_project.lib.ingest.adapters.base import Adapter, Rejection, Row
 from dagster_project.lib.ingest.adapters.cvat import CvatEventsCsv, CvatRestJson
 from dagster_project.lib.ingest.adapters.event_log import EventLogCsv, EventLogJsonLines
 from dagster_project.lib.ingest.adapters.label_studio import LabelStudioJson
+from dagster_project.lib.ingest.adapters.labelbox import LabelboxNdjson
 
 # In the order asked: the first that matches a file reads it, so a tool recognised by content
 # comes before a format recognised by its name alone (Label Studio: any .json array).
 ADAPTERS: tuple[Adapter, ...] = (
+    LabelboxNdjson(),
     EventLogJsonLines(),
     CvatEventsCsv(),
     EventLogCsv(),
@@ -40,7 +42,8 @@ _MAGIC = (
 _EXPECTED = (
     "expected an event log (.jsonl, .ndjson, .csv with an event_type header), a Label "
     "Studio JSON export (.json array of tasks), a CVAT events export (.csv with a scope "
-    "header) or CVAT's users or jobs from its REST API (.json)"
+    "header), CVAT's users or jobs from its REST API (.json) or a Labelbox export "
+    "(.ndjson of data rows)"
 )
 
 

@@ -1,0 +1,52 @@
+"""Every tool in one landing folder, one night (the session's tools night, support/tools.py):
+each file is read by its own adapter, nothing is quarantined, projects name their tool, and a
+person who worked in several tools is one person everywhere."""
+
+from __future__ import annotations
+
+from dagster_project.lib.site.data import row_filename
+
+
+def test_each_file_is_read_by_its_own_adapter_and_nothing_is_quarantined(tools_night):
+    assert tools_night.rows(
+        "select source_file, adapter, status from raw.ingest_manifest order by 1"
+    ) == [
+        ("cvat/events_2025-06-02.csv", "cvat_events_csv", "loaded"),
+        ("cvat/events_2025-06-03.csv", "cvat_events_csv", "loaded"),
+        ("cvat/jobs.json", "cvat_rest_json", "loaded"),
+        ("cvat/users.json", "cvat_rest_json", "loaded"),
+        ("events/hand_computed.jsonl", "event_log_jsonl", "loaded"),
+        ("label_studio/lse.json", "label_studio_json", "loaded"),
+        ("labelbox/export.ndjson", "labelbox_ndjson", "loaded"),
+    ]
+    assert tools_night.rows("select count(*) from raw.quarantine") == [(0,)]
+
+
+def test_projects_name_their_tool_in_keys_and_in_the_report_filter(tools_night):
+    assert tools_night.rows("select project_key from core.dim_projects order by 1") == [
+        ("cvat:7",),
+        ("event_log:p1",),
+        ("label_studio:7",),
+        ("labelbox:clx9pj0000001abcdxyz0003",),
+    ]
+    page = (tools_night.site / "index.html").read_text(encoding="utf-8")
+    for shown in ("7 (CVAT)", "7 (Label Studio)", "p1 (event log)", "(labelbox)"):
+        assert shown in page, shown
+
+
+def test_one_person_across_four_sources_is_one_row_and_one_page(tools_night):
+    # bob@example.com (Bob@Example.com in Labelbox), submitted work only: Label Studio 1004
+    # and 1007 25 + 45 s, CVAT job 119 600 s, Labelbox row 2 200 s, the event log's b2 and b3
+    # 45 + 75 s (b1 was rejected and never fixed) = 990 s.
+    assert tools_night.rows(
+        "select actor, sources from core.dim_actors where actor ilike 'bob%'"
+    ) == [("bob@example.com", "cvat, event_log, label_studio, labelbox")]
+    assert tools_night.rows(
+        "select annotator, total_time_s from marts.mart_annotator_performance "
+        "where annotator ilike 'bob%'"
+    ) == [("bob@example.com", 990.0)]
+    for mart, column in (("mart_reworks", "person"), ("mart_person_profile", "person")):
+        assert tools_night.rows(
+            f"select count(*) from marts.{mart} where {column} ilike 'bob%'"
+        ) == [(1,)], mart
+    assert (tools_night.site / row_filename("person", "bob@example.com")).is_file()

@@ -1,0 +1,33 @@
+"""The mixed landing folder: each tool's fixture export plus the neutral event log, as a team
+using several tools would land them (sub-folders per tool)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from support.nights import FIXTURES
+
+CVAT = FIXTURES / "cvat"
+
+
+def later_cvat_export(path: Path) -> Path:
+    """A second CVAT export whose window overlaps the first: its last 12 rows, as CVAT writes."""
+    with (CVAT / "events.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([rows[0], *rows[-12:]])
+    return path
+
+
+def tools_landing(root: Path) -> dict[str, Path]:
+    """Name in the landing folder -> file to copy there."""
+    return {
+        "cvat/events_2025-06-02.csv": CVAT / "events.csv",
+        "cvat/events_2025-06-03.csv": later_cvat_export(root / "later.csv"),
+        "cvat/users.json": CVAT / "users.json",
+        "cvat/jobs.json": CVAT / "jobs.json",
+        "label_studio/lse.json": FIXTURES / "label_studio" / "export_enterprise.json",
+        "labelbox/export.ndjson": FIXTURES / "labelbox" / "export.ndjson",
+        "events/hand_computed.jsonl": FIXTURES / "events" / "hand_computed.jsonl",
+    }
