@@ -4681,6 +4681,41 @@ final as (
 select * from final
 );
 
+-- models/marts/data_quality/mart_source_figures.sql
+create or replace table marts.mart_source_figures as (
+-- What each source landed in this warehouse can tell, figure by figure (seed source_figures),
+-- so the report can say "not exported by CVAT" where a figure is missing instead of showing a
+-- gap or a zero.
+with
+
+landed_sources as (
+
+    select distinct source_system
+    from core.fct_tasks
+
+),
+
+figures as (
+
+    select * from seeds.source_figures
+
+),
+
+final as (
+
+    select
+        figures.source_system,
+        figures.figure,
+        figures.availability,
+        figures.note
+    from figures
+    inner join landed_sources using (source_system)
+
+)
+
+select * from final
+);
+
 -- models/marts/stages/mart_stage_efficiency.sql
 create or replace table marts.mart_stage_efficiency as (
 -- Per project and workflow stage: work and waiting time, dwell percentiles, and how the

@@ -92,3 +92,9 @@ select * from read_csv(
     '__SEEDS__/identities.csv', header = true,
     columns = {source_system: 'VARCHAR', tool_user: 'VARCHAR', person: 'VARCHAR'}
 );
+
+create or replace table seeds.source_figures as
+select * from read_csv(
+    '__SEEDS__/source_figures.csv', header = true,
+    columns = {source_system: 'VARCHAR', figure: 'VARCHAR', availability: 'VARCHAR', note: 'VARCHAR'}
+);

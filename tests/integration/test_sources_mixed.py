@@ -50,3 +50,17 @@ def test_one_person_across_four_sources_is_one_row_and_one_page(tools_night):
             f"select count(*) from marts.{mart} where {column} ilike 'bob%'"
         ) == [(1,)], mart
     assert (tools_night.site / row_filename("person", "bob@example.com")).is_file()
+
+
+def test_the_report_says_per_tool_what_it_cannot_tell(tools_night):
+    assert tools_night.rows(
+        "select source_system, count(*), count(*) filter (where availability = 'not_exported') "
+        "from marts.mart_source_figures group by 1 order by 1"
+    ) == [("cvat", 8, 2), ("event_log", 8, 0), ("label_studio", 8, 2), ("labelbox", 8, 2)]
+    page = (tools_night.site / "data_quality.html").read_text(encoding="utf-8")
+    table = page[page.index('id="source-figures"') :]
+    table = table[: table.index("</table>")]
+    for shown in ("not exported by CVAT", "not exported by Labelbox",
+                  "not exported by Label Studio", "the tool&#39;s estimate"):  # fmt: skip
+        assert shown in table, shown
+    assert "not exported by event log" not in table
