@@ -723,6 +723,400 @@ final as (
 select * from final
 );
 
+-- models/staging/encord/stg_encord__label_rows.sql
+create or replace table staging.stg_encord__label_rows as (
+-- Encord label rows, one per label row: the copy in the last landed export (by file name). The
+-- project is the folder the export landed in (landing/<tool folder>/<project>/labels.json),
+-- else the file's name: label rows do not name their project.
+with
+
+source as (
+
+    select
+        *,
+        coalesce(
+            nullif(regexp_extract(_source_file, '([^/]+)/[^/]+$', 1), ''),
+            parse_filename(_source_file, true)
+        ) as project_id
+    from raw.encord_label_rows
+
+),
+
+latest as (
+
+    select *
+    from source
+    qualify row_number() over (
+        partition by project_id, label_hash order by _source_file desc, _record_number desc
+    ) = 1
+
+),
+
+renamed as (
+
+    select
+        'encord:' || project_id || ':' || data_hash as task_key,
+        'encord:' || project_id as project_key,
+        project_id,
+        label_hash,
+        data_hash,
+        data_title,
+        data_type,
+        dataset_title,
+        created_at,
+        last_edited_at,
+        label_status,
+        annotation_task_status,
+        _source_file as source_file,
+        _record_number as source_record_number
+    from latest
+
+)
+
+select * from renamed
+);
+
+-- models/staging/encord/stg_encord__objects.sql
+create or replace table staging.stg_encord__objects as (
+-- Encord object and classification instances from the kept copy of their label row, one row
+-- per instance (an object on several video frames is one instance, at its first frame).
+with
+
+source as (
+
+    select * from raw.encord_objects
+
+),
+
+label_rows as (
+
+    select
+        label_hash,
+        task_key,
+        project_key,
+        source_file,
+        source_record_number
+    from staging.stg_encord__label_rows
+
+),
+
+instances as (
+
+    select source.*
+    from source
+    qualify row_number() over (
+        partition by source._source_file, source._record_number, source.instance_hash
+        order by try_cast(nullif(source.frame, '') as integer) nulls first
+    ) = 1
+
+),
+
+renamed as (
+
+    select
+        label_rows.task_key || ':' || instances.instance_hash as instance_key,
+        label_rows.task_key,
+        label_rows.project_key,
+        instances.label_hash,
+        instances.instance_hash,
+        instances.kind,
+        instances.name as class_name,
+        instances.shape,
+        case when instances.created_by like '%@%' then lower(trim(instances.created_by)) else instances.created_by end as created_by,
+        instances.created_at,
+        case when instances.last_edited_by like '%@%' then lower(trim(instances.last_edited_by)) else instances.last_edited_by end as last_edited_by,
+        instances.last_edited_at,
+        instances.confidence,
+        instances.vertex_count,
+        instances._source_file as source_file,
+        instances._record_number as record_number
+    from instances
+    inner join label_rows
+        on
+            instances.label_hash = label_rows.label_hash
+            and instances._source_file = label_rows.source_file
+            and instances._record_number = label_rows.source_record_number
+
+)
+
+select * from renamed
+);
+
+-- models/staging/encord/stg_encord__reviews.sql
+create or replace table staging.stg_encord__reviews as (
+-- Encord legacy object reviews from the kept copy of their label row, one per review id (a
+-- later review round repeats the id: its latest state is kept).
+with
+
+source as (
+
+    select * from raw.encord_reviews
+
+),
+
+objects as (
+
+    select
+        label_hash,
+        instance_hash,
+        instance_key,
+        task_key,
+        source_file,
+        record_number
+    from staging.stg_encord__objects
+
+),
+
+latest as (
+
+    select source.*
+    from source
+    qualify row_number() over (
+        partition by
+            source._source_file, source._record_number, source.instance_hash,
+            coalesce(source.review_id, source.review_position::varchar)
+        order by source.reviewed_at desc nulls last, source.review_position desc
+    ) = 1
+
+),
+
+renamed as (
+
+    select
+        objects.instance_key || ':review-'
+        || coalesce(latest.review_id, latest.review_position::varchar) as review_key,
+        objects.instance_key,
+        objects.task_key,
+        case when latest.reviewer like '%@%' then lower(trim(latest.reviewer)) else latest.reviewer end as reviewer,
+        latest.approved,
+        latest.comment,
+        latest.reviewed_at,
+        latest._source_file as source_file,
+        latest._record_number as record_number
+    from latest
+    inner join objects
+        on
+            latest.label_hash = objects.label_hash
+            and latest.instance_hash = objects.instance_hash
+            and latest._source_file = objects.source_file
+            and latest._record_number = objects.record_number
+
+)
+
+select * from renamed
+);
+
+-- models/intermediate/int_encord_events_mapped.sql
+create or replace table intermediate.int_encord_events_mapped as (
+-- Encord label rows in the warehouse's event vocabulary: a data unit in a project is a task;
+-- the objects and classifications one person created in a label row are their annotation
+-- (Encord names an author per object, not per label row). What becomes what:
+--   label row created_at                       -> task_created
+--   a person's instances in a label row        -> annotation_submitted at their last createdAt,
+--                                                 with the instances as labels; no lead time
+--                                                 (label rows carry none)
+--   lastEditedBy other than createdBy          -> annotation_updated (a correction) of the
+--                                                 creator's annotation at lastEditedAt
+--   a legacy object review, approved or not    -> review_accepted / review_rejected of the
+--                                                 object's annotation; a rejection's comment is
+--                                                 also an issue
+
+with
+
+label_rows as (
+
+    select * from staging.stg_encord__label_rows
+
+),
+
+objects as (
+
+    select
+        *,
+        task_key || ':' || label_hash || ':' || created_by as annotation_key
+    from staging.stg_encord__objects
+    where created_by is not null
+
+),
+
+annotations as (
+
+    select
+        annotation_key,
+        task_key,
+        any_value(created_by) as annotator,
+        max(created_at) as completed_at,
+        count(*) as object_count,
+        sum(vertex_count) as vertex_count,
+        to_json(
+            list(
+                { 'class': class_name, 'shape': shape, 'vertices': vertex_count }
+                order by created_at, instance_hash
+            )
+        )::varchar as labels
+    from objects
+    group by annotation_key, task_key
+
+),
+
+reviews as (
+
+    select
+        reviews.*,
+        objects.annotation_key
+    from staging.stg_encord__reviews as reviews
+    inner join objects using (instance_key)
+
+),
+
+tasks as (
+
+    select
+        task_key,
+        any_value(project_key) as project_key,
+        any_value(project_id) as project_id,
+        min(source_file) as source_file,
+        min(source_record_number) as source_record_number
+    from label_rows
+    group by task_key
+
+),
+
+mapped as (
+
+    select
+        task_key,
+        'task_created' as event_type,
+        created_at as occurred_at,
+        0 as sub_order,
+        null::varchar as actor,
+        null::varchar as annotation_key,
+        null::varchar as labels,
+        null::bigint as object_count,
+        null::bigint as vertex_count,
+        null::varchar as issue_key,
+        null::varchar as issue_text,
+        label_hash as event_discriminator
+    from label_rows
+    where created_at is not null
+
+    union all
+
+    select
+        task_key,
+        'annotation_submitted' as event_type,
+        completed_at as occurred_at,
+        1 as sub_order,
+        annotator as actor,
+        annotation_key,
+        labels,
+        object_count,
+        vertex_count,
+        null as issue_key,
+        null as issue_text,
+        annotation_key as event_discriminator
+    from annotations
+
+    union all
+
+    select
+        task_key,
+        'annotation_updated' as event_type,
+        last_edited_at as occurred_at,
+        2 as sub_order,
+        last_edited_by as actor,
+        annotation_key,
+        null as labels,
+        null as object_count,
+        null as vertex_count,
+        null as issue_key,
+        null as issue_text,
+        instance_key as event_discriminator
+    from objects
+    where last_edited_by is not null and last_edited_by <> created_by
+
+    union all
+
+    select
+        task_key,
+        case when approved then 'review_accepted' else 'review_rejected' end as event_type,
+        reviewed_at as occurred_at,
+        3 as sub_order,
+        reviewer as actor,
+        annotation_key,
+        null as labels,
+        null as object_count,
+        null as vertex_count,
+        null as issue_key,
+        null as issue_text,
+        review_key as event_discriminator
+    from reviews
+    where approved is not null
+
+    union all
+
+    select
+        task_key,
+        'issue_raised' as event_type,
+        reviewed_at as occurred_at,
+        4 as sub_order,
+        reviewer as actor,
+        annotation_key,
+        null as labels,
+        null as object_count,
+        null as vertex_count,
+        review_key as issue_key,
+        trim(comment, ' ' || chr(9) || chr(10) || chr(13)) as issue_text,
+        review_key as event_discriminator
+    from reviews
+    where not approved and nullif(trim(comment, ' ' || chr(9) || chr(10) || chr(13)), '') is not null
+
+),
+
+final as (
+
+    select
+        mapped.task_key || ':' || mapped.event_type || ':' || mapped.event_discriminator
+            as event_key,
+        'encord' as source_system,
+        null::varchar as event_id,
+        mapped.event_type,
+        mapped.occurred_at,
+        row_number() over (
+            partition by mapped.task_key
+            order by mapped.occurred_at, mapped.sub_order, mapped.event_discriminator
+        ) as event_order,
+        'encord' as source_tool,
+        tasks.project_key,
+        tasks.project_id,
+        mapped.task_key,
+        mapped.annotation_key,
+        mapped.actor,
+        case
+            when mapped.event_type like 'annotation_submitted' then 'annotator'
+            when mapped.event_type like 'review_%' then 'reviewer'
+        end as actor_role,
+        case when mapped.event_type like 'annotation_%' then 'annotate' end as stage,
+        null::double as duration_s,
+        mapped.labels,
+        mapped.object_count::integer as object_count,
+        mapped.vertex_count::integer as vertex_count,
+        mapped.issue_key,
+        null::varchar as issue_tag,
+        mapped.issue_text,
+        null::varchar as guideline_version,
+        false as is_ground_truth,
+        null::double as confidence,
+        tasks.source_file,
+        tasks.source_record_number as record_number
+    from mapped
+    inner join tasks using (task_key)
+
+)
+
+select * from final
+);
+
 -- models/staging/labelbox/stg_labelbox__data_rows.sql
 create or replace table staging.stg_labelbox__data_rows as (
 -- Labelbox data rows, one per project and data row: the copy in the last landed export (by
@@ -1346,6 +1740,36 @@ create or replace table intermediate.int_events_unioned as (
         source_file,
         record_number
         from intermediate.int_labelbox_events_mapped
+    union all
+
+    select
+        event_key,
+        source_system,
+        event_id,
+        event_type,
+        occurred_at,
+        event_order,
+        source_tool,
+        project_key,
+        project_id,
+        task_key,
+        annotation_key,
+        actor,
+        actor_role,
+        stage,
+        duration_s,
+        labels,
+        object_count,
+        vertex_count,
+        issue_key,
+        issue_tag,
+        issue_text,
+        guideline_version,
+        is_ground_truth,
+        confidence,
+        source_file,
+        record_number
+        from intermediate.int_encord_events_mapped
 );
 
 -- models/intermediate/int_event_annotations_summarised.sql

@@ -15,6 +15,7 @@ def test_each_file_is_read_by_its_own_adapter_and_nothing_is_quarantined(tools_n
         ("cvat/events_2025-06-03.csv", "cvat_events_csv", "loaded"),
         ("cvat/jobs.json", "cvat_rest_json", "loaded"),
         ("cvat/users.json", "cvat_rest_json", "loaded"),
+        ("encord/streets/labels.json", "encord_label_rows_json", "loaded"),
         ("events/hand_computed.jsonl", "event_log_jsonl", "loaded"),
         ("label_studio/lse.json", "label_studio_json", "loaded"),
         ("labelbox/export.ndjson", "labelbox_ndjson", "loaded"),
@@ -25,22 +26,29 @@ def test_each_file_is_read_by_its_own_adapter_and_nothing_is_quarantined(tools_n
 def test_projects_name_their_tool_in_keys_and_in_the_report_filter(tools_night):
     assert tools_night.rows("select project_key from core.dim_projects order by 1") == [
         ("cvat:7",),
+        ("encord:streets",),
         ("event_log:p1",),
         ("label_studio:7",),
         ("labelbox:clx9pj0000001abcdxyz0003",),
     ]
     page = (tools_night.site / "index.html").read_text(encoding="utf-8")
-    for shown in ("7 (CVAT)", "7 (Label Studio)", "p1 (event log)", "(labelbox)"):
+    for shown in (
+        "7 (CVAT)",
+        "7 (Label Studio)",
+        "p1 (event log)",
+        "(Labelbox)",
+        "streets (Encord)",
+    ):
         assert shown in page, shown
 
 
-def test_one_person_across_four_sources_is_one_row_and_one_page(tools_night):
+def test_one_person_across_five_sources_is_one_row_and_one_page(tools_night):
     # bob@example.com (Bob@Example.com in Labelbox), submitted work only: Label Studio 1004
     # and 1007 25 + 45 s, CVAT job 119 600 s, Labelbox row 2 200 s, the event log's b2 and b3
-    # 45 + 75 s (b1 was rejected and never fixed) = 990 s.
+    # 45 + 75 s (b1 was rejected and never fixed) = 990 s; Encord label rows carry no time.
     assert tools_night.rows(
         "select actor, sources from core.dim_actors where actor ilike 'bob%'"
-    ) == [("bob@example.com", "cvat, event_log, label_studio, labelbox")]
+    ) == [("bob@example.com", "cvat, encord, event_log, label_studio, labelbox")]
     assert tools_night.rows(
         "select annotator, total_time_s from marts.mart_annotator_performance "
         "where annotator ilike 'bob%'"
@@ -56,7 +64,10 @@ def test_the_report_says_per_tool_what_it_cannot_tell(tools_night):
     assert tools_night.rows(
         "select source_system, count(*), count(*) filter (where availability = 'not_exported') "
         "from marts.mart_source_figures group by 1 order by 1"
-    ) == [("cvat", 8, 2), ("event_log", 8, 0), ("label_studio", 8, 2), ("labelbox", 8, 2)]
+    ) == [
+        ("cvat", 8, 2), ("encord", 8, 3), ("event_log", 8, 0), ("label_studio", 8, 2),
+        ("labelbox", 8, 2),
+    ]  # fmt: skip
     page = (tools_night.site / "data_quality.html").read_text(encoding="utf-8")
     table = page[page.index('id="source-figures"') :]
     table = table[: table.index("</table>")]

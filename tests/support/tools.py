@@ -29,5 +29,6 @@ def tools_landing(root: Path) -> dict[str, Path]:
         "cvat/jobs.json": CVAT / "jobs.json",
         "label_studio/lse.json": FIXTURES / "label_studio" / "export_enterprise.json",
         "labelbox/export.ndjson": FIXTURES / "labelbox" / "export.ndjson",
+        "encord/streets/labels.json": FIXTURES / "encord" / "labels.json",
         "events/hand_computed.jsonl": FIXTURES / "events" / "hand_computed.jsonl",
     }

@@ -42,7 +42,13 @@ class SiteContext:
 
 
 # How the report names each source beside a project.
-SOURCE_NAMES = {"event_log": "event log", "label_studio": "Label Studio", "cvat": "CVAT"}
+SOURCE_NAMES = {
+    "event_log": "event log",
+    "label_studio": "Label Studio",
+    "cvat": "CVAT",
+    "labelbox": "Labelbox",
+    "encord": "Encord",
+}
 
 
 def project_names(rows: Rows) -> tuple[dict[str, str], ...]:

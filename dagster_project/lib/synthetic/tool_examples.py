@@ -8,6 +8,7 @@ from pathlib import Path
 
 from dagster_project.lib.synthetic.config import DEFAULT_START
 from dagster_project.lib.synthetic.cvat_export import write_cvat_export
+from dagster_project.lib.synthetic.encord_export import write_encord_export
 from dagster_project.lib.synthetic.labelbox_export import write_labelbox_export
 
 
@@ -17,4 +18,5 @@ def write_tool_examples(landing: Path, start: date = DEFAULT_START) -> list[Path
     return [
         *write_cvat_export(landing / "cvat", day),
         *write_labelbox_export(landing / "labelbox", day),
+        *write_encord_export(landing / "encord" / "streets", day),
     ]

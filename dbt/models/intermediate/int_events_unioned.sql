@@ -1,7 +1,8 @@
 -- Every event, in the tool-neutral event log's shape: the event log itself, and the events the
 -- staging models of other tools' exports map to it. Every model downstream that reads events
 -- reads them here, so a tool whose export maps to events needs no model of its own beyond.
-{%- set sources = ['stg_events__events', 'int_cvat_events_mapped', 'int_labelbox_events_mapped'] %}
+{%- set sources = ['stg_events__events', 'int_cvat_events_mapped', 'int_labelbox_events_mapped',
+    'int_encord_events_mapped'] %}
 {%- set columns = [
     'event_key',
     'source_system',

@@ -15,6 +15,7 @@ from typing import BinaryIO
 
 from dagster_project.lib.ingest.adapters.base import Adapter, Rejection, Row
 from dagster_project.lib.ingest.adapters.cvat import CvatEventsCsv, CvatRestJson
+from dagster_project.lib.ingest.adapters.encord import EncordLabelRowsJson
 from dagster_project.lib.ingest.adapters.event_log import EventLogCsv, EventLogJsonLines
 from dagster_project.lib.ingest.adapters.label_studio import LabelStudioJson
 from dagster_project.lib.ingest.adapters.labelbox import LabelboxNdjson
@@ -27,6 +28,7 @@ ADAPTERS: tuple[Adapter, ...] = (
     CvatEventsCsv(),
     EventLogCsv(),
     CvatRestJson(),
+    EncordLabelRowsJson(),
     LabelStudioJson(),
 )
 
@@ -43,7 +45,7 @@ _EXPECTED = (
     "expected an event log (.jsonl, .ndjson, .csv with an event_type header), a Label "
     "Studio JSON export (.json array of tasks), a CVAT events export (.csv with a scope "
     "header), CVAT's users or jobs from its REST API (.json) or a Labelbox export "
-    "(.ndjson of data rows)"
+    "(.ndjson of data rows) or Encord label rows (.json)"
 )
 
 
