@@ -1902,7 +1902,10 @@ with
 
 source as (
 
-    select * from raw.label_studio_annotations
+    select
+        *,
+        coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') as instance
+    from raw.label_studio_annotations
 
 ),
 
@@ -1913,7 +1916,7 @@ latest_export as (
     select *
     from source
     qualify row_number() over (
-        partition by annotation_id
+        partition by instance, annotation_id
         order by updated_at desc nulls last, _source_file desc, _record_number asc
     ) = 1
 
@@ -1922,12 +1925,12 @@ latest_export as (
 renamed as (
 
     select
-        'label_studio:' || coalesce(project_id::varchar, 'unknown') || ':'
-        || annotation_id::varchar as annotation_key,
-        'label_studio:' || coalesce(project_id::varchar, 'unknown') || ':' || task_id::varchar
-            as task_key,
-        'label_studio:' || coalesce(project_id::varchar, 'unknown') as project_key,
+        'label_studio:' || (case when instance = '' then '' else instance || '/' end || coalesce(project_id::varchar, 'unknown')) || ':' || annotation_id::varchar as annotation_key,
+        'label_studio:' || (case when instance = '' then '' else instance || '/' end || coalesce(project_id::varchar, 'unknown')) || ':' || task_id::varchar as task_key,
+        'label_studio:' || (case when instance = '' then '' else instance || '/' end || coalesce(project_id::varchar, 'unknown')) as project_key,
         annotation_id::varchar as annotation_id,
+        -- User ids below are unique only within this instance.
+        instance,
         completed_by_id,
         lower(completed_by_email) as completed_by_email,
         coalesce(
@@ -1973,6 +1976,7 @@ annotations as (
         annotation_key,
         task_key,
         project_key,
+        instance,
         source_file,
         source_record_number
     from staging.stg_label_studio__annotations
@@ -1988,6 +1992,7 @@ renamed as (
         annotations.annotation_key,
         annotations.task_key,
         annotations.project_key,
+        annotations.instance,
         source.history_id::varchar as history_id,
         source.history_position,
         source.action,
@@ -2028,6 +2033,7 @@ annotations as (
         annotation_key,
         task_key,
         project_key,
+        instance,
         source_file,
         source_record_number
     from staging.stg_label_studio__annotations
@@ -2043,6 +2049,7 @@ renamed as (
         annotations.annotation_key,
         annotations.task_key,
         annotations.project_key,
+        annotations.instance,
         source.review_id::varchar as review_id,
         source.review_position,
         source.reviewer_id,
@@ -2068,15 +2075,18 @@ select * from renamed
 
 -- models/intermediate/int_label_studio_users_resolved.sql
 create or replace table intermediate.int_label_studio_users_resolved as (
--- Label Studio user id -> the identity the warehouse shows: the identities seed's person for
--- the id or the email, else the email (lowercased) where any export carried it (the
--- user-details export option, on an author, a reviewer or a history action), else the numeric
--- id as text.
+-- Label Studio user (instance, id) -> the identity the warehouse shows: the identities seed's
+-- person for the id (<instance>/<id> for a named instance) or the email, else the email
+-- (lowercased) where any export of that instance carried it (the user-details export option,
+-- on an author, a reviewer or a history action), else the id as text (<instance>/<id>). An id
+-- is a user of one server only: the same id from two instances is two people unless an email
+-- or the seed says otherwise.
 with
 
 annotations as (
 
     select
+        instance,
         completed_by_id,
         completed_by_email,
         updated_by_id
@@ -2087,6 +2097,7 @@ annotations as (
 reviews as (
 
     select
+        instance,
         reviewer_id,
         reviewer_email
     from staging.stg_label_studio__reviews
@@ -2096,6 +2107,7 @@ reviews as (
 history as (
 
     select
+        instance,
         actor_id,
         actor_email
     from staging.stg_label_studio__annotation_history
@@ -2105,24 +2117,28 @@ history as (
 users_seen as (
 
     select
+        instance,
         completed_by_id as user_id,
         completed_by_email as email
     from annotations
     where completed_by_id is not null
     union all
     select
+        instance,
         updated_by_id as user_id,
         null as email
     from annotations
     where updated_by_id is not null
     union all
     select
+        instance,
         reviewer_id as user_id,
         reviewer_email as email
     from reviews
     where reviewer_id is not null
     union all
     select
+        instance,
         actor_id as user_id,
         actor_email as email
     from history
@@ -2133,10 +2149,12 @@ users_seen as (
 emails as (
 
     select
+        instance,
         user_id,
+        case when instance = '' then '' else instance || '/' end || user_id::varchar as scoped_id,
         min(case when email like '%@%' then lower(trim(email)) else email end) as email
     from users_seen
-    group by user_id
+    group by instance, user_id
 
 ),
 
@@ -2151,10 +2169,11 @@ identities as (
 )
 
 select
+    emails.instance,
     emails.user_id,
-    coalesce(by_id.person, by_email.person, emails.email, emails.user_id::varchar) as actor
+    coalesce(by_id.person, by_email.person, emails.email, emails.scoped_id) as actor
 from emails
-left join identities as by_id on emails.user_id::varchar = by_id.tool_user
+left join identities as by_id on emails.scoped_id = by_id.tool_user
 left join identities as by_email on emails.email = by_email.tool_user
 );
 
@@ -2194,9 +2213,13 @@ label_studio as (
 
     from staging.stg_label_studio__annotations as annotations
     inner join intermediate.int_label_studio_users_resolved as authors
-        on annotations.completed_by_id = authors.user_id
+        on
+            annotations.instance = authors.instance
+            and annotations.completed_by_id = authors.user_id
     left join intermediate.int_label_studio_users_resolved as editors
-        on annotations.updated_by_id = editors.user_id
+        on
+            annotations.instance = editors.instance
+            and annotations.updated_by_id = editors.user_id
     where true
 
 ),
@@ -2542,7 +2565,9 @@ label_studio_enterprise_corrections as (
         reviews.review_position as correction_order
     from staging.stg_label_studio__reviews as reviews
     inner join intermediate.int_label_studio_users_resolved as reviewers
-        on reviews.reviewer_id = reviewers.user_id
+        on
+            reviews.instance = reviewers.instance
+            and reviews.reviewer_id = reviewers.user_id
     left join staging.stg_label_studio__annotation_history as fixes
         on
             reviews.annotation_key = fixes.annotation_key
@@ -2565,7 +2590,9 @@ label_studio_enterprise_corrections as (
         history.history_position as correction_order
     from staging.stg_label_studio__annotation_history as history
     inner join intermediate.int_label_studio_users_resolved as actors
-        on history.actor_id = actors.user_id
+        on
+            history.instance = actors.instance
+            and history.actor_id = actors.user_id
     where history.action = 'updated' and true
 
 ),
@@ -2588,7 +2615,9 @@ label_studio_corrections as (
         0 as correction_order
     from staging.stg_label_studio__annotations as annotations
     inner join intermediate.int_label_studio_users_resolved as editors
-        on annotations.updated_by_id = editors.user_id
+        on
+            annotations.instance = editors.instance
+            and annotations.updated_by_id = editors.user_id
     where
         annotations.updated_by_id <> annotations.completed_by_id
         and true
@@ -2777,7 +2806,9 @@ label_studio_enterprise_reviews as (
         reviews.review_position as review_order
     from staging.stg_label_studio__reviews as reviews
     inner join intermediate.int_label_studio_users_resolved as reviewers
-        on reviews.reviewer_id = reviewers.user_id
+        on
+            reviews.instance = reviewers.instance
+            and reviews.reviewer_id = reviewers.user_id
     where true
 
 ),
@@ -2803,7 +2834,9 @@ label_studio_reviews as (
         0 as review_order
     from staging.stg_label_studio__annotations as annotations
     left join intermediate.int_label_studio_users_resolved as editors
-        on annotations.updated_by_id = editors.user_id
+        on
+            annotations.instance = editors.instance
+            and annotations.updated_by_id = editors.user_id
     where
         annotations.last_action in ('accepted', 'rejected', 'fixed_and_accepted')
         and true
@@ -3008,11 +3041,16 @@ select * from final
 
 -- models/staging/label_studio/stg_label_studio__tasks.sql
 create or replace table staging.stg_label_studio__tasks as (
+-- Label Studio tasks, one per task and instance (landing_instance): the latest export wins.
+
 with
 
 source as (
 
-    select * from raw.label_studio_tasks
+    select
+        *,
+        coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') as instance
+    from raw.label_studio_tasks
 
 ),
 
@@ -3022,7 +3060,7 @@ latest_export as (
     select *
     from source
     qualify row_number() over (
-        partition by task_id
+        partition by instance, task_id
         order by updated_at desc nulls last, _source_file desc, _record_number asc
     ) = 1
 
@@ -3031,11 +3069,10 @@ latest_export as (
 renamed as (
 
     select
-        'label_studio:' || coalesce(project_id::varchar, 'unknown') || ':' || task_id::varchar
-            as task_key,
-        'label_studio:' || coalesce(project_id::varchar, 'unknown') as project_key,
+        'label_studio:' || (case when instance = '' then '' else instance || '/' end || coalesce(project_id::varchar, 'unknown')) || ':' || task_id::varchar as task_key,
+        'label_studio:' || (case when instance = '' then '' else instance || '/' end || coalesce(project_id::varchar, 'unknown')) as project_key,
         task_id::varchar as task_id,
-        coalesce(project_id::varchar, 'unknown') as project_id,
+        (case when instance = '' then '' else instance || '/' end || coalesce(project_id::varchar, 'unknown')) as project_id,
         data as task_data,
         meta as task_meta,
         created_at,

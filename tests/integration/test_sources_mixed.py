@@ -17,6 +17,8 @@ def test_each_file_is_read_by_its_own_adapter_and_nothing_is_quarantined(tools_n
         ("cvat/users.json", "cvat_rest_json", "loaded"),
         ("encord/streets/labels.json", "encord_label_rows_json", "loaded"),
         ("events/hand_computed.jsonl", "event_log_jsonl", "loaded"),
+        ("label_studio/export.json", "label_studio_json", "loaded"),
+        ("label_studio/instance=eu/export.json", "label_studio_json", "loaded"),
         ("label_studio/lse.json", "label_studio_json", "loaded"),
         ("labelbox/export.ndjson", "labelbox_ndjson", "loaded"),
     ]
@@ -28,7 +30,9 @@ def test_projects_name_their_tool_in_keys_and_in_the_report_filter(tools_night):
         ("cvat:7",),
         ("encord:streets",),
         ("event_log:p1",),
+        ("label_studio:1",),
         ("label_studio:7",),
+        ("label_studio:eu/1",),
         ("labelbox:clx9pj0000001abcdxyz0003",),
     ]
     page = (tools_night.site / "index.html").read_text(encoding="utf-8")
@@ -75,3 +79,20 @@ def test_the_report_says_per_tool_what_it_cannot_tell(tools_night):
                   "not exported by Label Studio", "the tool&#39;s estimate"):  # fmt: skip
         assert shown in table, shown
     assert "not exported by event log" not in table
+
+
+def test_ids_are_people_of_one_server_only(tools_night):
+    # The same Community export landed twice: once at the top, once under instance=eu/. Its
+    # users are ids 2..5 without emails: on server eu they are other people (eu/2...).
+    by_project = tools_night.rows(
+        "select project_key, count(*), string_agg(distinct annotator, ',' order by annotator) "
+        "from core.fct_annotations where project_key in ('label_studio:1', 'label_studio:eu/1') "
+        "group by 1 order by 1"
+    )
+    assert [row[0] for row in by_project] == ["label_studio:1", "label_studio:eu/1"]
+    assert by_project[0][1] == by_project[1][1] > 0
+    assert by_project[0][2] == "2,3,4,5"
+    assert by_project[1][2] == "eu/2,eu/3,eu/4,eu/5"
+    assert tools_night.rows(
+        "select count(*) from marts.mart_annotator_performance where annotator in ('2', 'eu/2')"
+    ) == [(2,)]

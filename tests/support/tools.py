@@ -4,6 +4,7 @@ using several tools would land them (sub-folders per tool)."""
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 from support.nights import FIXTURES
@@ -20,6 +21,14 @@ def later_cvat_export(path: Path) -> Path:
     return path
 
 
+def other_server_copy(path: Path) -> Path:
+    """The Community export's data as a second server would write it (compact JSON: another
+    file, not a duplicate of the first, with the same ids)."""
+    tasks = json.loads((FIXTURES / "label_studio" / "export.json").read_text())
+    path.write_text(json.dumps(tasks))
+    return path
+
+
 def tools_landing(root: Path) -> dict[str, Path]:
     """Name in the landing folder -> file to copy there."""
     return {
@@ -28,6 +37,9 @@ def tools_landing(root: Path) -> dict[str, Path]:
         "cvat/users.json": CVAT / "users.json",
         "cvat/jobs.json": CVAT / "jobs.json",
         "label_studio/lse.json": FIXTURES / "label_studio" / "export_enterprise.json",
+        # The same Community export from two servers: ids are scoped by instance.
+        "label_studio/export.json": FIXTURES / "label_studio" / "export.json",
+        "label_studio/instance=eu/export.json": other_server_copy(root / "eu_export.json"),
         "labelbox/export.ndjson": FIXTURES / "labelbox" / "export.ndjson",
         "encord/streets/labels.json": FIXTURES / "encord" / "labels.json",
         "events/hand_computed.jsonl": FIXTURES / "events" / "hand_computed.jsonl",

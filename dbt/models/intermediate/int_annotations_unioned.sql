@@ -37,9 +37,13 @@ label_studio as (
 
     from {{ ref('stg_label_studio__annotations') }} as annotations
     inner join {{ ref('int_label_studio_users_resolved') }} as authors
-        on annotations.completed_by_id = authors.user_id
+        on
+            annotations.instance = authors.instance
+            and annotations.completed_by_id = authors.user_id
     left join {{ ref('int_label_studio_users_resolved') }} as editors
-        on annotations.updated_by_id = editors.user_id
+        on
+            annotations.instance = editors.instance
+            and annotations.updated_by_id = editors.user_id
     where {{ in_increment_tasks('annotations.task_key') }}
 
 ),

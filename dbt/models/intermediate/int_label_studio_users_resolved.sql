@@ -1,12 +1,15 @@
--- Label Studio user id -> the identity the warehouse shows: the identities seed's person for
--- the id or the email, else the email (lowercased) where any export carried it (the
--- user-details export option, on an author, a reviewer or a history action), else the numeric
--- id as text.
+-- Label Studio user (instance, id) -> the identity the warehouse shows: the identities seed's
+-- person for the id (<instance>/<id> for a named instance) or the email, else the email
+-- (lowercased) where any export of that instance carried it (the user-details export option,
+-- on an author, a reviewer or a history action), else the id as text (<instance>/<id>). An id
+-- is a user of one server only: the same id from two instances is two people unless an email
+-- or the seed says otherwise.
 with
 
 annotations as (
 
     select
+        instance,
         completed_by_id,
         completed_by_email,
         updated_by_id
@@ -17,6 +20,7 @@ annotations as (
 reviews as (
 
     select
+        instance,
         reviewer_id,
         reviewer_email
     from {{ ref('stg_label_studio__reviews') }}
@@ -26,6 +30,7 @@ reviews as (
 history as (
 
     select
+        instance,
         actor_id,
         actor_email
     from {{ ref('stg_label_studio__annotation_history') }}
@@ -35,24 +40,28 @@ history as (
 users_seen as (
 
     select
+        instance,
         completed_by_id as user_id,
         completed_by_email as email
     from annotations
     where completed_by_id is not null
     union all
     select
+        instance,
         updated_by_id as user_id,
         null as email
     from annotations
     where updated_by_id is not null
     union all
     select
+        instance,
         reviewer_id as user_id,
         reviewer_email as email
     from reviews
     where reviewer_id is not null
     union all
     select
+        instance,
         actor_id as user_id,
         actor_email as email
     from history
@@ -63,10 +72,12 @@ users_seen as (
 emails as (
 
     select
+        instance,
         user_id,
+        {{ instance_prefix('instance') }} || user_id::varchar as scoped_id,
         min({{ person_identity('email') }}) as email
     from users_seen
-    group by user_id
+    group by instance, user_id
 
 ),
 
@@ -81,8 +92,9 @@ identities as (
 )
 
 select
+    emails.instance,
     emails.user_id,
-    coalesce(by_id.person, by_email.person, emails.email, emails.user_id::varchar) as actor
+    coalesce(by_id.person, by_email.person, emails.email, emails.scoped_id) as actor
 from emails
-left join identities as by_id on emails.user_id::varchar = by_id.tool_user
+left join identities as by_id on emails.scoped_id = by_id.tool_user
 left join identities as by_email on emails.email = by_email.tool_user

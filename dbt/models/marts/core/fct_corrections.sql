@@ -56,7 +56,9 @@ label_studio_enterprise_corrections as (
         reviews.review_position as correction_order
     from {{ ref('stg_label_studio__reviews') }} as reviews
     inner join {{ ref('int_label_studio_users_resolved') }} as reviewers
-        on reviews.reviewer_id = reviewers.user_id
+        on
+            reviews.instance = reviewers.instance
+            and reviews.reviewer_id = reviewers.user_id
     left join {{ ref('stg_label_studio__annotation_history') }} as fixes
         on
             reviews.annotation_key = fixes.annotation_key
@@ -79,7 +81,9 @@ label_studio_enterprise_corrections as (
         history.history_position as correction_order
     from {{ ref('stg_label_studio__annotation_history') }} as history
     inner join {{ ref('int_label_studio_users_resolved') }} as actors
-        on history.actor_id = actors.user_id
+        on
+            history.instance = actors.instance
+            and history.actor_id = actors.user_id
     where history.action = 'updated' and {{ in_increment_tasks('history.task_key') }}
 
 ),
@@ -102,7 +106,9 @@ label_studio_corrections as (
         0 as correction_order
     from {{ ref('stg_label_studio__annotations') }} as annotations
     inner join {{ ref('int_label_studio_users_resolved') }} as editors
-        on annotations.updated_by_id = editors.user_id
+        on
+            annotations.instance = editors.instance
+            and annotations.updated_by_id = editors.user_id
     where
         annotations.updated_by_id <> annotations.completed_by_id
         and {{ in_increment_tasks('annotations.task_key') }}

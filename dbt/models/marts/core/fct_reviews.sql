@@ -58,7 +58,9 @@ label_studio_enterprise_reviews as (
         reviews.review_position as review_order
     from {{ ref('stg_label_studio__reviews') }} as reviews
     inner join {{ ref('int_label_studio_users_resolved') }} as reviewers
-        on reviews.reviewer_id = reviewers.user_id
+        on
+            reviews.instance = reviewers.instance
+            and reviews.reviewer_id = reviewers.user_id
     where {{ in_increment_tasks('reviews.task_key') }}
 
 ),
@@ -84,7 +86,9 @@ label_studio_reviews as (
         0 as review_order
     from {{ ref('stg_label_studio__annotations') }} as annotations
     left join {{ ref('int_label_studio_users_resolved') }} as editors
-        on annotations.updated_by_id = editors.user_id
+        on
+            annotations.instance = editors.instance
+            and annotations.updated_by_id = editors.user_id
     where
         annotations.last_action in ('accepted', 'rejected', 'fixed_and_accepted')
         and {{ in_increment_tasks('annotations.task_key') }}

@@ -15,6 +15,7 @@ annotations as (
         annotation_key,
         task_key,
         project_key,
+        instance,
         source_file,
         source_record_number
     from {{ ref('stg_label_studio__annotations') }}
@@ -30,6 +31,7 @@ renamed as (
         annotations.annotation_key,
         annotations.task_key,
         annotations.project_key,
+        annotations.instance,
         source.history_id::varchar as history_id,
         source.history_position,
         source.action,

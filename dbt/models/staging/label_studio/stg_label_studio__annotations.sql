@@ -1,8 +1,12 @@
+{% set project %}({{ instance_prefix('instance') }} || coalesce(project_id::varchar, 'unknown')){% endset %}
 with
 
 source as (
 
-    select * from {{ source('label_studio', 'label_studio_annotations') }}
+    select
+        *,
+        {{ landing_instance('_source_file') }} as instance
+    from {{ source('label_studio', 'label_studio_annotations') }}
 
 ),
 
@@ -13,7 +17,7 @@ latest_export as (
     select *
     from source
     qualify row_number() over (
-        partition by annotation_id
+        partition by instance, annotation_id
         order by updated_at desc nulls last, _source_file desc, _record_number asc
     ) = 1
 
@@ -22,12 +26,12 @@ latest_export as (
 renamed as (
 
     select
-        'label_studio:' || coalesce(project_id::varchar, 'unknown') || ':'
-        || annotation_id::varchar as annotation_key,
-        'label_studio:' || coalesce(project_id::varchar, 'unknown') || ':' || task_id::varchar
-            as task_key,
-        'label_studio:' || coalesce(project_id::varchar, 'unknown') as project_key,
+        'label_studio:' || {{ project }} || ':' || annotation_id::varchar as annotation_key,
+        'label_studio:' || {{ project }} || ':' || task_id::varchar as task_key,
+        'label_studio:' || {{ project }} as project_key,
         annotation_id::varchar as annotation_id,
+        -- User ids below are unique only within this instance.
+        instance,
         completed_by_id,
         lower(completed_by_email) as completed_by_email,
         coalesce(

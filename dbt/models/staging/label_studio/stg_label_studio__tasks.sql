@@ -1,8 +1,13 @@
+-- Label Studio tasks, one per task and instance (landing_instance): the latest export wins.
+{% set project %}({{ instance_prefix('instance') }} || coalesce(project_id::varchar, 'unknown')){% endset %}
 with
 
 source as (
 
-    select * from {{ source('label_studio', 'label_studio_tasks') }}
+    select
+        *,
+        {{ landing_instance('_source_file') }} as instance
+    from {{ source('label_studio', 'label_studio_tasks') }}
 
 ),
 
@@ -12,7 +17,7 @@ latest_export as (
     select *
     from source
     qualify row_number() over (
-        partition by task_id
+        partition by instance, task_id
         order by updated_at desc nulls last, _source_file desc, _record_number asc
     ) = 1
 
@@ -21,11 +26,10 @@ latest_export as (
 renamed as (
 
     select
-        'label_studio:' || coalesce(project_id::varchar, 'unknown') || ':' || task_id::varchar
-            as task_key,
-        'label_studio:' || coalesce(project_id::varchar, 'unknown') as project_key,
+        'label_studio:' || {{ project }} || ':' || task_id::varchar as task_key,
+        'label_studio:' || {{ project }} as project_key,
         task_id::varchar as task_id,
-        coalesce(project_id::varchar, 'unknown') as project_id,
+        {{ project }} as project_id,
         data as task_data,
         meta as task_meta,
         created_at,
