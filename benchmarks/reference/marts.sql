@@ -34,8 +34,8 @@ deduplicated as (
     from source
     qualify row_number() over (
         partition by
-            scope, obj_name, obj_id, obj_val, source, occurred_at, count, duration_ms,
-            project_id, task_id, job_id, user_id, payload
+            coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), ''), scope, obj_name, obj_id, obj_val, source,
+            occurred_at, count, duration_ms, project_id, task_id, job_id, user_id, payload
         order by _source_file, _record_number
     ) = 1
 
@@ -61,6 +61,15 @@ renamed as (
             else job_id
         end as job_id,
         user_id,
+        -- Ids are unique within one CVAT server (landing_instance): scoped references.
+        coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') as instance,
+        case when coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') = '' then '' else coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') || '/' end || user_id::varchar as user_ref,
+        case when coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') = '' then '' else coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') || '/' end || (
+            case
+                when scope in ('create:job', 'delete:job') then coalesce(job_id, obj_id)
+                else job_id
+            end
+        )::varchar as job_ref,
         user_name,
         lower(nullif(trim(user_email), '')) as user_email,
         org_id,
@@ -93,7 +102,8 @@ latest as (
     select *
     from source
     qualify row_number() over (
-        partition by job_id order by _source_file desc, _record_number desc
+        partition by coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), ''), job_id
+        order by _source_file desc, _record_number desc
     ) = 1
 
 ),
@@ -102,9 +112,12 @@ renamed as (
 
     select
         job_id,
+        case when coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') = '' then '' else coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') || '/' end || job_id::varchar as job_ref,
         task_id,
         project_id,
         assignee_id,
+        case when coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') = '' then '' else coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') || '/' end || assignee_id::varchar
+            as assignee_ref,
         assignee_username,
         stage,
         state,
@@ -135,7 +148,8 @@ latest as (
     select *
     from source
     qualify row_number() over (
-        partition by user_id order by _source_file desc, _record_number desc
+        partition by coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), ''), user_id
+        order by _source_file desc, _record_number desc
     ) = 1
 
 ),
@@ -144,6 +158,7 @@ renamed as (
 
     select
         user_id,
+        case when coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') = '' then '' else coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') || '/' end || user_id::varchar as user_ref,
         username,
         lower(nullif(trim(email), '')) as email,
         first_name,
@@ -161,7 +176,9 @@ create or replace table intermediate.int_cvat_events_mapped as (
 -- annotation (CVAT records no author per object: a job is the unit someone is assigned, works
 -- on, submits and has validated). What becomes what:
 --   create:job                                 -> task_created
---   the job's first event, each stage change   -> stage_left (old stage), stage_entered (new)
+--   the job's first event, each stage change   -> stage_left (old stage), stage_entered (new);
+--                                                 an export window that opens on a stage
+--                                                 change has no visit of the stage it left
 --   the author's first work in annotation      -> annotation_started (a job never submitted
 --                                                 has no annotation: its work is stage work)
 --   the annotation round's end (state set to completed in the annotation stage, or the job
@@ -188,19 +205,20 @@ create or replace table intermediate.int_cvat_events_mapped as (
 
 
 
+
 with
 
 users_seen as (
 
     select
-        user_id,
+        user_ref as user_id,
         user_name as username,
         user_email as email
     from staging.stg_cvat__events
-    where user_id is not null
+    where user_ref is not null
     union all
     select
-        user_id,
+        user_ref as user_id,
         username,
         email
     from staging.stg_cvat__users
@@ -239,7 +257,7 @@ people as (
             by_email.person,
             user_names.email,
             user_names.username,
-            user_names.user_id::varchar
+            user_names.user_id
         ) as person
     from user_names
     left join identities as by_name on user_names.username = by_name.tool_user
@@ -249,17 +267,21 @@ people as (
 
 events as (
 
+    -- job_id and user_id are the instance-scoped references from here on.
     select
-        events.*,
+        events.* exclude (job_id, user_id),
+        events.job_ref as job_id,
+        events.user_ref as user_id,
+        events.job_id as job_number,
         coalesce(people.person, events.user_name) as actor,
         row_number() over (
-            partition by events.job_id
+            partition by events.job_ref
             order by events.occurred_at, events.source_file, events.record_number
         ) as job_event_order,
         events.scope = 'update:job' and events.obj_name = 'stage' as is_stage_change
     from staging.stg_cvat__events as events
-    left join people using (user_id)
-    where events.job_id is not null
+    left join people on events.user_ref = people.user_id
+    where events.job_ref is not null
 
 ),
 
@@ -304,6 +326,8 @@ jobs as (
 
     select
         job_id,
+        any_value(instance) as instance,
+        any_value(job_number) as job_number,
         any_value(project_id) as project_id,
         any_value(task_id) as task_id
     from staged
@@ -322,12 +346,12 @@ author_candidates as (
     where job_stage = 'annotation' and regexp_matches(scope, '^(create|update|delete):(shapes|tracks|tags)$')
     union all
     select
-        dumped.job_id,
+        dumped.job_ref as job_id,
         coalesce(people.person, dumped.assignee_username) as actor,
         2 as priority,
         0 as rank_in_priority
     from staging.stg_cvat__jobs as dumped
-    left join people on dumped.assignee_id = people.user_id
+    left join people on dumped.assignee_ref = people.user_id
     where dumped.assignee_id is not null
     union all
     select
@@ -427,7 +451,9 @@ resolutions as (
 
 first_comments as (
 
+    -- An issue's comments are on its job (ids of one server: the job is scoped by instance).
     select
+        job_id,
         (payload ->> '$.issue')::bigint as issue_id,
         min_by(obj_name, job_event_order) as issue_text,
         min(job_event_order) as first_comment_order
@@ -478,13 +504,34 @@ mapped as (
 
     union all
 
+    -- A job whose export window opens on a stage change entered the stage it leaves before
+    -- the window: that visit is unknown, so it is not left either.
     select
         job_id,
-        unnest(['stage_left', 'stage_entered']) as event_type,
+        'stage_left' as event_type,
         occurred_at,
-        unnest([1, 2]) as sub_order,
+        1 as sub_order,
         actor,
-        unnest([old_value, obj_val]) as job_stage,
+        old_value as job_stage,
+        null as duration_s,
+        null as object_count,
+        false as is_annotation_event,
+        null as issue_key,
+        null as issue_text,
+        source_file,
+        record_number
+    from with_author
+    where is_stage_change and job_event_order > 1
+
+    union all
+
+    select
+        job_id,
+        'stage_entered' as event_type,
+        occurred_at,
+        2 as sub_order,
+        actor,
+        obj_val as job_stage,
         null as duration_s,
         null as object_count,
         false as is_annotation_event,
@@ -625,9 +672,10 @@ mapped as (
         null as object_count,
         false as is_annotation_event,
         case
-            when events.scope = 'create:issue' then 'cvat:issue-' || events.obj_id::varchar
+            when events.scope = 'create:issue'
+                then 'cvat:' || case when events.instance = '' then '' else events.instance || '/' end || 'issue-' || events.obj_id::varchar
             when events.scope = 'update:issue'
-                then 'cvat:issue-' || raised_issues.issue_id::varchar
+                then 'cvat:' || case when events.instance = '' then '' else events.instance || '/' end || 'issue-' || raised_issues.issue_id::varchar
         end as issue_key,
         case
             when events.scope = 'create:issue' then first_comments.issue_text
@@ -639,6 +687,7 @@ mapped as (
     left join first_comments
         on
             events.scope = 'create:issue'
+            and events.job_id = first_comments.job_id
             and events.obj_id = first_comments.issue_id
     left join resolutions
         on
@@ -661,7 +710,9 @@ mapped as (
             and events.job_event_order > (
                 select min(first.first_comment_order)
                 from first_comments as first
-                where first.issue_id = (events.payload ->> '$.issue')::bigint
+                where
+                    first.job_id = events.job_id
+                    and first.issue_id = (events.payload ->> '$.issue')::bigint
             )
         )
 
@@ -681,14 +732,18 @@ final as (
             order by mapped.occurred_at, mapped.source_file, mapped.record_number, mapped.sub_order
         ) as event_order,
         'cvat' as source_tool,
-        'cvat:' || coalesce(jobs.project_id::varchar, 'task-' || jobs.task_id::varchar) as project_key,
-        coalesce(jobs.project_id::varchar, 'task-' || jobs.task_id::varchar) as project_id,
-        'cvat:' || coalesce(jobs.project_id::varchar, 'task-' || jobs.task_id::varchar) || ':job-' || mapped.job_id::varchar as task_key,
+        'cvat:' || case when jobs.instance = '' then '' else jobs.instance || '/' end
+    || coalesce(jobs.project_id::varchar, 'task-' || jobs.task_id::varchar) as project_key,
+        case when jobs.instance = '' then '' else jobs.instance || '/' end
+        || coalesce(jobs.project_id::varchar, 'task-' || jobs.task_id::varchar) as project_id,
+        'cvat:' || case when jobs.instance = '' then '' else jobs.instance || '/' end
+    || coalesce(jobs.project_id::varchar, 'task-' || jobs.task_id::varchar) || ':job-' || jobs.job_number::varchar as task_key,
         -- One annotation per job once submitted (its key is the task's): until then, as a draft
         -- in Label Studio, the work is the stage's but no annotation.
         case
             when mapped.is_annotation_event and submitted_jobs.job_id is not null
-                then 'cvat:' || coalesce(jobs.project_id::varchar, 'task-' || jobs.task_id::varchar) || ':job-' || mapped.job_id::varchar
+                then 'cvat:' || case when jobs.instance = '' then '' else jobs.instance || '/' end
+    || coalesce(jobs.project_id::varchar, 'task-' || jobs.task_id::varchar) || ':job-' || jobs.job_number::varchar
         end as annotation_key,
         mapped.actor,
         case

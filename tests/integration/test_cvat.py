@@ -27,7 +27,7 @@ def night(tools_night):
 def test_every_cvat_file_is_read_by_its_adapter_and_overlapping_rows_count_once(night):
     assert night.rows(
         "select source_file, adapter, status, rows_loaded from raw.ingest_manifest "
-        "where source_file like 'cvat/%' order by 1"
+        "where source_file like 'cvat/%' and source_file not like '%instance=%' order by 1"
     ) == [
         ("cvat/events_2025-06-02.csv", "cvat_events_csv", "loaded", 45),
         ("cvat/events_2025-06-03.csv", "cvat_events_csv", "loaded", 12),
@@ -35,13 +35,15 @@ def test_every_cvat_file_is_read_by_its_adapter_and_overlapping_rows_count_once(
         ("cvat/users.json", "cvat_rest_json", "loaded", 3),
     ]
     # The overlapping rows are one event each.
-    assert night.rows("select count(*) from staging.stg_cvat__events") == [(45,)]
+    assert night.rows("select count(*) from staging.stg_cvat__events where instance = ''") == [
+        (45,)
+    ]
 
 
 def test_a_job_is_one_annotation_by_its_author_with_cvat_working_time_as_lead_time(night):
     assert night.rows(
         "select task_key, annotator, started_at::varchar, completed_at::varchar, lead_time_s, "
-        "last_action from core.fct_annotations where source_system = 'cvat' order by 1"
+        "last_action from core.fct_annotations where project_key = 'cvat:7' order by 1"
     ) == [
         ("cvat:7:job-118", "alice@example.com", "2025-06-02 09:10:00.004", "2025-06-02 09:30:00",
          900.0, "accepted"),
@@ -50,7 +52,7 @@ def test_a_job_is_one_annotation_by_its_author_with_cvat_working_time_as_lead_ti
     ]  # fmt: skip
     assert night.rows(
         "select task_key, task_id, submitted_annotations, comment_count from core.fct_tasks "
-        "where source_system = 'cvat' order by 1"
+        "where project_key = 'cvat:7' order by 1"
     ) == [
         ("cvat:7:job-118", "job-118", 1, 2),
         ("cvat:7:job-119", "job-119", 1, 0),
@@ -79,7 +81,7 @@ def test_stage_changes_are_visits_with_dwell_work_and_wait(night):
 def test_rejections_acceptances_corrections_and_issues(night):
     assert night.rows(
         "select task_key, reviewer, author, outcome, reviewed_at::time::varchar "
-        "from core.fct_reviews where source_system = 'cvat' order by reviewed_at"
+        "from core.fct_reviews where project_key = 'cvat:7' order by reviewed_at"
     ) == [
         ("cvat:7:job-118", "m1@example.com", "alice@example.com", "rejected", "10:07:00"),
         ("cvat:7:job-119", "m1@example.com", "bob@example.com", "accepted", "10:21:00"),
@@ -87,7 +89,7 @@ def test_rejections_acceptances_corrections_and_issues(night):
     ]
     assert night.rows(
         "select task_key, author, editor, kind, corrected_at::time::varchar "
-        "from core.fct_corrections where source_system = 'cvat'"
+        "from core.fct_corrections where project_key = 'cvat:7'"
     ) == [("cvat:7:job-118", "alice@example.com", "m1@example.com", "edit", "11:10:00")]
     assert night.rows(
         "select issue_key, kind, author, raised_at::time::varchar, resolved_at::time::varchar, "

@@ -13,6 +13,7 @@ def test_each_file_is_read_by_its_own_adapter_and_nothing_is_quarantined(tools_n
     ) == [
         ("cvat/events_2025-06-02.csv", "cvat_events_csv", "loaded"),
         ("cvat/events_2025-06-03.csv", "cvat_events_csv", "loaded"),
+        ("cvat/instance=eu/events.csv", "cvat_events_csv", "loaded"),
         ("cvat/jobs.json", "cvat_rest_json", "loaded"),
         ("cvat/users.json", "cvat_rest_json", "loaded"),
         ("encord/streets/labels.json", "encord_label_rows_json", "loaded"),
@@ -28,6 +29,7 @@ def test_each_file_is_read_by_its_own_adapter_and_nothing_is_quarantined(tools_n
 def test_projects_name_their_tool_in_keys_and_in_the_report_filter(tools_night):
     assert tools_night.rows("select project_key from core.dim_projects order by 1") == [
         ("cvat:7",),
+        ("cvat:eu/7",),
         ("encord:streets",),
         ("event_log:p1",),
         ("label_studio:1",),
@@ -51,15 +53,15 @@ def test_one_person_across_five_sources_is_one_row_and_one_page(tools_night):
     # and 1007 25 + 45 s, CVAT job 119 600 s, Labelbox row 2 200 s, the event log's b2 and b3
     # 45 + 75 s (b1 was rejected and never fixed) = 990 s; Encord label rows carry no time.
     assert tools_night.rows(
-        "select actor, sources from core.dim_actors where actor ilike 'bob%'"
+        "select actor, sources from core.dim_actors where actor = 'bob@example.com'"
     ) == [("bob@example.com", "cvat, encord, event_log, label_studio, labelbox")]
     assert tools_night.rows(
         "select annotator, total_time_s from marts.mart_annotator_performance "
-        "where annotator ilike 'bob%'"
+        "where annotator = 'bob@example.com'"
     ) == [("bob@example.com", 990.0)]
     for mart, column in (("mart_reworks", "person"), ("mart_person_profile", "person")):
         assert tools_night.rows(
-            f"select count(*) from marts.{mart} where {column} ilike 'bob%'"
+            f"select count(*) from marts.{mart} where {column} = 'bob@example.com'"
         ) == [(1,)], mart
     assert (tools_night.site / row_filename("person", "bob@example.com")).is_file()
 
@@ -96,3 +98,20 @@ def test_ids_are_people_of_one_server_only(tools_night):
     assert tools_night.rows(
         "select count(*) from marts.mart_annotator_performance where annotator in ('2', 'eu/2')"
     ) == [(2,)]
+
+
+def test_a_second_cvat_server_has_its_own_jobs_and_users(tools_night):
+    # Its export holds the last 24 rows of the first server's: job 118 there is another job,
+    # and bob, with no email on his rows and no users dump from that server, stays "bob".
+    tasks = tools_night.rows(
+        "select task_key from core.fct_tasks where project_key = 'cvat:eu/7' order by 1"
+    )
+    assert tasks and all(key.startswith("cvat:eu/7:job-") for (key,) in tasks)
+    assert tools_night.rows("select count(*) from core.fct_tasks where project_key = 'cvat:7'") == [
+        (3,)
+    ]
+    actors = {a for (a,) in tools_night.rows(
+        "select distinct actor from intermediate.int_events_unioned "
+        "where project_key = 'cvat:eu/7' and actor is not null"
+    )}  # fmt: skip
+    assert "bob" in actors and "bob@example.com" not in actors

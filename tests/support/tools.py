@@ -12,12 +12,12 @@ from support.nights import FIXTURES
 CVAT = FIXTURES / "cvat"
 
 
-def later_cvat_export(path: Path) -> Path:
-    """A second CVAT export whose window overlaps the first: its last 12 rows, as CVAT writes."""
+def later_cvat_export(path: Path, rows: int = 12) -> Path:
+    """A second CVAT export whose window overlaps the first: its last rows, as CVAT writes."""
     with (CVAT / "events.csv").open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.reader(handle))
+        lines = list(csv.reader(handle))
     with path.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows([rows[0], *rows[-12:]])
+        csv.writer(handle).writerows([lines[0], *lines[-rows:]])
     return path
 
 
@@ -36,6 +36,8 @@ def tools_landing(root: Path) -> dict[str, Path]:
         "cvat/events_2025-06-03.csv": later_cvat_export(root / "later.csv"),
         "cvat/users.json": CVAT / "users.json",
         "cvat/jobs.json": CVAT / "jobs.json",
+        # The same project's events from a second CVAT server: job 118 there is another job.
+        "cvat/instance=eu/events.csv": later_cvat_export(root / "eu_events.csv", rows=24),
         "label_studio/lse.json": FIXTURES / "label_studio" / "export_enterprise.json",
         # The same Community export from two servers: ids are scoped by instance.
         "label_studio/export.json": FIXTURES / "label_studio" / "export.json",

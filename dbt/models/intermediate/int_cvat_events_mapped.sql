@@ -2,7 +2,9 @@
 -- annotation (CVAT records no author per object: a job is the unit someone is assigned, works
 -- on, submits and has validated). What becomes what:
 --   create:job                                 -> task_created
---   the job's first event, each stage change   -> stage_left (old stage), stage_entered (new)
+--   the job's first event, each stage change   -> stage_left (old stage), stage_entered (new);
+--                                                 an export window that opens on a stage
+--                                                 change has no visit of the stage it left
 --   the author's first work in annotation      -> annotation_started (a job never submitted
 --                                                 has no annotation: its work is stage work)
 --   the annotation round's end (state set to completed in the annotation stage, or the job
@@ -29,10 +31,14 @@
     regexp_matches(scope, '^(create|update|delete):(shapes|tracks|tags)$')
 {%- endset %}
 {% set project_key -%}
-    'cvat:' || coalesce(jobs.project_id::varchar, 'task-' || jobs.task_id::varchar)
+    'cvat:' || {{ instance_prefix('jobs.instance') }}
+    || coalesce(jobs.project_id::varchar, 'task-' || jobs.task_id::varchar)
 {%- endset %}
 {% set task_key -%}
-    {{ project_key }} || ':job-' || mapped.job_id::varchar
+    {{ project_key }} || ':job-' || jobs.job_number::varchar
+{%- endset %}
+{% set issue_key_prefix -%}
+    'cvat:' || {{ instance_prefix('events.instance') }} || 'issue-'
 {%- endset %}
 {% set is_lead_time -%}
     (coalesce(with_author.actor = with_author.author, false) and submitted_jobs.job_id is not null)
@@ -42,14 +48,14 @@ with
 users_seen as (
 
     select
-        user_id,
+        user_ref as user_id,
         user_name as username,
         user_email as email
     from {{ ref('stg_cvat__events') }}
-    where user_id is not null
+    where user_ref is not null
     union all
     select
-        user_id,
+        user_ref as user_id,
         username,
         email
     from {{ ref('stg_cvat__users') }}
@@ -88,7 +94,7 @@ people as (
             by_email.person,
             user_names.email,
             user_names.username,
-            user_names.user_id::varchar
+            user_names.user_id
         ) as person
     from user_names
     left join identities as by_name on user_names.username = by_name.tool_user
@@ -98,17 +104,21 @@ people as (
 
 events as (
 
+    -- job_id and user_id are the instance-scoped references from here on.
     select
-        events.*,
+        events.* exclude (job_id, user_id),
+        events.job_ref as job_id,
+        events.user_ref as user_id,
+        events.job_id as job_number,
         coalesce(people.person, events.user_name) as actor,
         row_number() over (
-            partition by events.job_id
+            partition by events.job_ref
             order by events.occurred_at, events.source_file, events.record_number
         ) as job_event_order,
         events.scope = 'update:job' and events.obj_name = 'stage' as is_stage_change
     from {{ ref('stg_cvat__events') }} as events
-    left join people using (user_id)
-    where events.job_id is not null
+    left join people on events.user_ref = people.user_id
+    where events.job_ref is not null
 
 ),
 
@@ -153,6 +163,8 @@ jobs as (
 
     select
         job_id,
+        any_value(instance) as instance,
+        any_value(job_number) as job_number,
         any_value(project_id) as project_id,
         any_value(task_id) as task_id
     from staged
@@ -171,12 +183,12 @@ author_candidates as (
     where job_stage = 'annotation' and {{ annotation_save }}
     union all
     select
-        dumped.job_id,
+        dumped.job_ref as job_id,
         coalesce(people.person, dumped.assignee_username) as actor,
         2 as priority,
         0 as rank_in_priority
     from {{ ref('stg_cvat__jobs') }} as dumped
-    left join people on dumped.assignee_id = people.user_id
+    left join people on dumped.assignee_ref = people.user_id
     where dumped.assignee_id is not null
     union all
     select
@@ -276,7 +288,9 @@ resolutions as (
 
 first_comments as (
 
+    -- An issue's comments are on its job (ids of one server: the job is scoped by instance).
     select
+        job_id,
         (payload ->> '$.issue')::bigint as issue_id,
         min_by(obj_name, job_event_order) as issue_text,
         min(job_event_order) as first_comment_order
@@ -327,13 +341,34 @@ mapped as (
 
     union all
 
+    -- A job whose export window opens on a stage change entered the stage it leaves before
+    -- the window: that visit is unknown, so it is not left either.
     select
         job_id,
-        unnest(['stage_left', 'stage_entered']) as event_type,
+        'stage_left' as event_type,
         occurred_at,
-        unnest([1, 2]) as sub_order,
+        1 as sub_order,
         actor,
-        unnest([old_value, obj_val]) as job_stage,
+        old_value as job_stage,
+        null as duration_s,
+        null as object_count,
+        false as is_annotation_event,
+        null as issue_key,
+        null as issue_text,
+        source_file,
+        record_number
+    from with_author
+    where is_stage_change and job_event_order > 1
+
+    union all
+
+    select
+        job_id,
+        'stage_entered' as event_type,
+        occurred_at,
+        2 as sub_order,
+        actor,
+        obj_val as job_stage,
         null as duration_s,
         null as object_count,
         false as is_annotation_event,
@@ -474,9 +509,10 @@ mapped as (
         null as object_count,
         false as is_annotation_event,
         case
-            when events.scope = 'create:issue' then 'cvat:issue-' || events.obj_id::varchar
+            when events.scope = 'create:issue'
+                then {{ issue_key_prefix }} || events.obj_id::varchar
             when events.scope = 'update:issue'
-                then 'cvat:issue-' || raised_issues.issue_id::varchar
+                then {{ issue_key_prefix }} || raised_issues.issue_id::varchar
         end as issue_key,
         case
             when events.scope = 'create:issue' then first_comments.issue_text
@@ -488,6 +524,7 @@ mapped as (
     left join first_comments
         on
             events.scope = 'create:issue'
+            and events.job_id = first_comments.job_id
             and events.obj_id = first_comments.issue_id
     left join resolutions
         on
@@ -510,7 +547,9 @@ mapped as (
             and events.job_event_order > (
                 select min(first.first_comment_order)
                 from first_comments as first
-                where first.issue_id = (events.payload ->> '$.issue')::bigint
+                where
+                    first.job_id = events.job_id
+                    and first.issue_id = (events.payload ->> '$.issue')::bigint
             )
         )
 
@@ -531,7 +570,8 @@ final as (
         ) as event_order,
         'cvat' as source_tool,
         {{ project_key }} as project_key,
-        coalesce(jobs.project_id::varchar, 'task-' || jobs.task_id::varchar) as project_id,
+        {{ instance_prefix('jobs.instance') }}
+        || coalesce(jobs.project_id::varchar, 'task-' || jobs.task_id::varchar) as project_id,
         {{ task_key }} as task_key,
         -- One annotation per job once submitted (its key is the task's): until then, as a draft
         -- in Label Studio, the work is the stage's but no annotation.

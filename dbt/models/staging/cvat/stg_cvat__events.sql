@@ -15,8 +15,8 @@ deduplicated as (
     from source
     qualify row_number() over (
         partition by
-            scope, obj_name, obj_id, obj_val, source, occurred_at, count, duration_ms,
-            project_id, task_id, job_id, user_id, payload
+            {{ landing_instance('_source_file') }}, scope, obj_name, obj_id, obj_val, source,
+            occurred_at, count, duration_ms, project_id, task_id, job_id, user_id, payload
         order by _source_file, _record_number
     ) = 1
 
@@ -42,6 +42,15 @@ renamed as (
             else job_id
         end as job_id,
         user_id,
+        -- Ids are unique within one CVAT server (landing_instance): scoped references.
+        {{ landing_instance('_source_file') }} as instance,
+        {{ instance_prefix(landing_instance('_source_file')) }} || user_id::varchar as user_ref,
+        {{ instance_prefix(landing_instance('_source_file')) }} || (
+            case
+                when scope in ('create:job', 'delete:job') then coalesce(job_id, obj_id)
+                else job_id
+            end
+        )::varchar as job_ref,
         user_name,
         lower(nullif(trim(user_email), '')) as user_email,
         org_id,

@@ -13,7 +13,8 @@ latest as (
     select *
     from source
     qualify row_number() over (
-        partition by job_id order by _source_file desc, _record_number desc
+        partition by {{ landing_instance('_source_file') }}, job_id
+        order by _source_file desc, _record_number desc
     ) = 1
 
 ),
@@ -22,9 +23,12 @@ renamed as (
 
     select
         job_id,
+        {{ instance_prefix(landing_instance('_source_file')) }} || job_id::varchar as job_ref,
         task_id,
         project_id,
         assignee_id,
+        {{ instance_prefix(landing_instance('_source_file')) }} || assignee_id::varchar
+            as assignee_ref,
         assignee_username,
         stage,
         state,

@@ -13,7 +13,8 @@ latest as (
     select *
     from source
     qualify row_number() over (
-        partition by user_id order by _source_file desc, _record_number desc
+        partition by {{ landing_instance('_source_file') }}, user_id
+        order by _source_file desc, _record_number desc
     ) = 1
 
 ),
@@ -22,6 +23,7 @@ renamed as (
 
     select
         user_id,
+        {{ instance_prefix(landing_instance('_source_file')) }} || user_id::varchar as user_ref,
         username,
         lower(nullif(trim(email), '')) as email,
         first_name,
