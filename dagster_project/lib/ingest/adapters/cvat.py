@@ -40,7 +40,12 @@ from dagster_project.lib.ingest.adapters.base import (
     parse_text,
     parse_timestamp,
 )
-from dagster_project.lib.ingest.adapters.text_records import CsvRecord, csv_records, unreadable
+from dagster_project.lib.ingest.adapters.text_records import (
+    CsvRecord,
+    csv_records,
+    read_json_document,
+    unreadable,
+)
 
 EVENTS = "cvat_events"
 USERS = "cvat_users"
@@ -214,23 +219,14 @@ class CvatRestJson(RowsAdapter):
         return path.suffix.lower() == ".json" and _ENDPOINT.search(head) is not None
 
     def parse(self, source: Source) -> Iterator[Row | Rejection]:
-        with source.open() as handle:
-            raw = handle.read()
-        try:
-            document = json_loads(raw.decode("utf-8-sig"))
-        except UnicodeDecodeError as error:
-            yield Rejection(0, None, f"file is not UTF-8 (byte {error.start})")
+        read = read_json_document(source, "dump")
+        if read.rejection:
+            yield read.rejection
             return
-        except json.JSONDecodeError as error:
-            yield Rejection(
-                0, None, f"not valid JSON ({error.msg}, line {error.lineno}, column {error.colno})"
-            )
-            return
-        except (RecursionError, MemoryError) as error:
-            yield Rejection(0, None, f"JSON could not be read: {type(error).__name__}")
-            return
+        document = read.value
         items = document.get("results") if isinstance(document, dict) else document
-        resource = _ENDPOINT.search(raw[:4096])
+        with source.open() as handle:
+            resource = _ENDPOINT.search(handle.read(4096))
         if resource and resource.group(1).decode() not in READ_RESOURCES:
             yield Rejection(
                 0,

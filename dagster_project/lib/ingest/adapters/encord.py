@@ -32,7 +32,6 @@ from dagster_project.lib.ingest.adapters.base import (
     Source,
     excerpt,
     holds_non_finite,
-    json_loads,
     json_type_name,
     parse_bool,
     parse_number,
@@ -40,6 +39,7 @@ from dagster_project.lib.ingest.adapters.base import (
     parse_timestamp,
     shown,
 )
+from dagster_project.lib.ingest.adapters.text_records import read_json_document
 
 LABEL_ROWS = "encord_label_rows"
 OBJECTS = "encord_objects"
@@ -210,21 +210,11 @@ class EncordLabelRowsJson(RowsAdapter):
         )
 
     def parse(self, source: Source) -> Iterator[Row | Rejection]:
-        with source.open() as handle:
-            raw = handle.read()
-        try:
-            document = json_loads(raw.decode("utf-8-sig"))
-        except UnicodeDecodeError as error:
-            yield Rejection(0, None, f"file is not UTF-8 (byte {error.start})")
+        read = read_json_document(source)
+        if read.rejection:
+            yield read.rejection
             return
-        except json.JSONDecodeError as error:
-            yield Rejection(
-                0, None, f"not valid JSON ({error.msg}, line {error.lineno}, column {error.colno})"
-            )
-            return
-        except (RecursionError, MemoryError) as error:
-            yield Rejection(0, None, f"JSON could not be read: {type(error).__name__}")
-            return
+        document = read.value
         rows = [document] if isinstance(document, dict) else document
         if not isinstance(rows, list):
             yield Rejection(0, None, "expected a JSON array of Encord label rows")

@@ -44,11 +44,9 @@ from dagster_project.lib.ingest.adapters.event_log_schema import (
     event_log_schema,
 )
 from dagster_project.lib.ingest.adapters.text_records import (
-    EMPTY_FILE,
-    OVERLONG,
     CsvRecord,
     csv_records,
-    decoded_lines,
+    json_lines,
     unreadable,
 )
 
@@ -202,21 +200,8 @@ class EventLogJsonLines:
         return stage_event_logs(connection, paths)
 
     def parse(self, source: Source) -> Iterator[Row | Rejection]:
-        records = 0
-        with source.open() as handle:
-            for number, text, raw in decoded_lines(handle):
-                records += 1
-                if raw is None:
-                    yield Rejection(number, None, OVERLONG)
-                    continue
-                if text is None:
-                    yield Rejection(number, None, "line is not valid UTF-8 text", excerpt(raw))
-                    continue
-                if not text.strip():
-                    continue
-                yield self._record(number, text)
-        if not records:
-            yield Rejection(0, None, EMPTY_FILE)
+        for line in json_lines(source):
+            yield line if isinstance(line, Rejection) else self._record(*line)
 
     @staticmethod
     def _record(number: int, text: str) -> Row | Rejection:

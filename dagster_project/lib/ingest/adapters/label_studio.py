@@ -33,7 +33,6 @@ from dagster_project.lib.ingest.adapters.base import (
     Source,
     excerpt,
     holds_non_finite,
-    json_loads,
     json_type_name,
     optional_timestamp,
     parse_bool,
@@ -41,6 +40,7 @@ from dagster_project.lib.ingest.adapters.base import (
     parse_number,
     parse_text,
 )
+from dagster_project.lib.ingest.adapters.text_records import read_json_document
 
 TASKS = "label_studio_tasks"
 ANNOTATIONS = "label_studio_annotations"
@@ -189,34 +189,17 @@ class LabelStudioJson(RowsAdapter):
         return path.suffix.lower() == ".json" and head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"["
 
     def parse(self, source: Source) -> Iterator[Row | Rejection]:
-        with source.open() as handle:
-            raw = handle.read()
-        try:
-            tasks = json_loads(raw.decode("utf-8-sig"))
-        except UnicodeDecodeError as error:
-            yield Rejection(0, None, f"file is not UTF-8 (byte {error.start})", excerpt(raw[:200]))
+        document = read_json_document(source)
+        if document.rejection:
+            yield document.rejection
             return
-        except json.JSONDecodeError as error:
-            yield Rejection(
-                0,
-                None,
-                f"not valid JSON ({error.msg}, line {error.lineno}, column {error.colno})",
-                excerpt(raw[max(0, error.pos - 100) : error.pos]),
-            )
-            return
-        except RecursionError:
-            yield Rejection(0, None, "JSON nested too deeply to read")
-            return
-        except MemoryError:
-            yield Rejection(0, None, f"export too large to read in memory ({len(raw):,} bytes)")
-            return
+        tasks = document.value
         if not isinstance(tasks, list):
-            yield Rejection(0, None, "expected a JSON array of tasks", excerpt(raw[:200]))
+            yield Rejection(0, None, "expected a JSON array of tasks", _shown(tasks)[:200])
             return
         if not tasks:
             yield Rejection(0, None, "the export holds no tasks (an empty project or filter?)")
             return
-        del raw
         for number, task in enumerate(tasks, start=1):
             try:
                 yield from _task_rows(number, task)

@@ -37,12 +37,7 @@ from dagster_project.lib.ingest.adapters.base import (
     parse_number,
     parse_text,
 )
-from dagster_project.lib.ingest.adapters.text_records import (
-    EMPTY_FILE,
-    OVERLONG,
-    decoded_lines,
-    unreadable,
-)
+from dagster_project.lib.ingest.adapters.text_records import json_lines, unreadable
 
 DATA_ROWS = "labelbox_data_rows"
 LABELS = "labelbox_labels"
@@ -220,24 +215,15 @@ class LabelboxNdjson(RowsAdapter):
         )
 
     def parse(self, source: Source) -> Iterator[Row | Rejection]:
-        records = 0
-        with source.open() as handle:
-            for number, text, raw in decoded_lines(handle):
-                records += 1
-                if raw is None:
-                    yield Rejection(number, None, OVERLONG)
-                    continue
-                if text is None:
-                    yield Rejection(number, None, "line is not valid UTF-8 text", excerpt(raw))
-                    continue
-                if not text.strip():
-                    continue
-                try:
-                    yield from _data_row_rows(number, text)
-                except Exception as error:  # noqa: BLE001 - no record may stop the night
-                    yield unreadable(number, error, text)
-        if not records:
-            yield Rejection(0, None, EMPTY_FILE)
+        for line in json_lines(source):
+            if isinstance(line, Rejection):
+                yield line
+                continue
+            number, text = line
+            try:
+                yield from _data_row_rows(number, text)
+            except Exception as error:  # noqa: BLE001 - no record may stop the night
+                yield unreadable(number, error, text)
 
 
 def _data_row_rows(number: int, text: str) -> Iterator[Row | Rejection]:

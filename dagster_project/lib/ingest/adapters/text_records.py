@@ -1,5 +1,5 @@
-"""Reading text exports record by record without trusting them: lines of bounded length, UTF-8
-checked per line, CSV rows by header name. Shared by every adapter of a line-based format.
+"""Reading text exports without trusting them: lines of bounded length, UTF-8 checked per line,
+CSV rows by header name, whole JSON documents. Shared by the adapters.
 
 Nothing here raises on content: a line too long to hold, bytes that are not UTF-8, a row that
 is not CSV or has the wrong number of cells each become a ``Rejection`` of that record.
@@ -8,11 +8,12 @@ is not CSV or has the wrong number of cells each become a ``Rejection`` of that 
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
-from dagster_project.lib.ingest.adapters.base import Rejection, Source, excerpt
+from dagster_project.lib.ingest.adapters.base import Rejection, Source, excerpt, json_loads
 
 # A line longer than this is refused unread (reading it whole could exhaust memory). DuckDB's
 # reader takes objects up to 16 MB; longer lines up to this bound are read here.
@@ -144,3 +145,45 @@ def _record(number: int, header: tuple[str, ...], cells: list[str]) -> CsvRecord
         )
     values = {key: value for key, value in zip(header, cells, strict=True) if value}
     return CsvRecord(number, header, values, text)
+
+
+@dataclass(frozen=True)
+class JsonDocument:
+    value: Any = None
+    rejection: Rejection | None = None  # the whole file's, when it could not be read
+
+
+def read_json_document(source: Source, what: str = "export") -> JsonDocument:
+    """A file holding one JSON document (an export's array or object), read whole; the file's
+    rejection (record 0) when it is not UTF-8, not JSON, nested too deeply or too large."""
+    with source.open() as handle:
+        raw = handle.read()
+    try:
+        return JsonDocument(json_loads(raw.decode("utf-8-sig")))
+    except UnicodeDecodeError as error:
+        reason, shown = f"file is not UTF-8 (byte {error.start})", excerpt(raw[:200])
+    except json.JSONDecodeError as error:
+        reason = f"not valid JSON ({error.msg}, line {error.lineno}, column {error.colno})"
+        shown = excerpt(raw[max(0, error.pos - 100) : error.pos])
+    except RecursionError:
+        reason, shown = "JSON nested too deeply to read", ""
+    except MemoryError:
+        reason, shown = f"{what} too large to read in memory ({len(raw):,} bytes)", ""
+    return JsonDocument(rejection=Rejection(0, None, reason, shown))
+
+
+def json_lines(source: Source) -> Iterator[tuple[int, str] | Rejection]:
+    """The non-blank lines of a JSON Lines file as (line number, text), or the rejection of a
+    line too long to read or not UTF-8; the file's rejection when it is empty."""
+    records = 0
+    with source.open() as handle:
+        for number, text, raw in decoded_lines(handle):
+            records += 1
+            if raw is None:
+                yield Rejection(number, None, OVERLONG)
+            elif text is None:
+                yield Rejection(number, None, "line is not valid UTF-8 text", excerpt(raw))
+            elif text.strip():
+                yield number, text
+    if not records:
+        yield Rejection(0, None, EMPTY_FILE)
