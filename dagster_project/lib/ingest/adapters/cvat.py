@@ -225,13 +225,17 @@ class CvatRestJson(RowsAdapter):
             return
         document = read.value
         items = document.get("results") if isinstance(document, dict) else document
-        with source.open() as handle:
-            resource = _ENDPOINT.search(handle.read(4096))
-        if resource and resource.group(1).decode() not in READ_RESOURCES:
+        # The resource of the first item (or of the document itself when it is one object).
+        first = next(
+            (i for i in (items if isinstance(items, list) else [document]) if isinstance(i, dict)),
+            None,
+        )
+        resource = None if first is None else _resource(first)
+        if resource is not None and resource not in READ_RESOURCES:
             yield Rejection(
                 0,
                 None,
-                f"CVAT {resource.group(1).decode()} from its REST API: not read (the warehouse "
+                f"CVAT {resource} from its REST API: not read (the warehouse "
                 "reads CVAT's events export, users and jobs; the events carry the rest)",
             )
             return
@@ -244,12 +248,17 @@ class CvatRestJson(RowsAdapter):
             yield _rest_item(number, item)
 
 
+def _resource(item: dict[str, Any]) -> str | None:
+    """The REST resource an item's url names (users, jobs, tasks...), or None."""
+    match = _ENDPOINT.search(json.dumps({"url": item.get("url")}).encode())
+    return match.group(1).decode() if match else None
+
+
 def _rest_item(number: int, item: Any) -> Row | Rejection:
     shown = excerpt(json.dumps(item, default=repr))
     if not isinstance(item, dict):
         return Rejection(number, None, f"expected an object, got {json_type_name(item)}", shown)
-    match = _ENDPOINT.search(json.dumps({"url": item.get("url")}).encode())
-    kind = match.group(1).decode() if match else None
+    kind = _resource(item)
     try:
         if holds_non_finite(item):
             raise FieldError("", NON_FINITE)

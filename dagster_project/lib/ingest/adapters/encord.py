@@ -86,9 +86,8 @@ def encord_time(value: Any, field: str) -> datetime | None:
 
 
 def _vertices(obj: dict[str, Any], shape: str) -> int:
-    geometry = obj.get(
-        {"polygon": "polygon", "polyline": "polyline", "point": "point"}.get(shape, "")
-    )
+    # A polygon, polyline or point is keyed by its shape's name ({"0": {x, y}, ...} or a list).
+    geometry = obj.get(shape) if shape in ("polygon", "polyline", "point") else None
     if isinstance(geometry, dict | list):
         return len(geometry)
     return 4 if shape in ("bounding_box", "rotatable_bounding_box") else 0
