@@ -24,7 +24,16 @@ with
 
 source as (
 
-    select * from raw.cvat_events
+    select
+        *,
+        -- Ids are unique within one CVAT server (landing_instance).
+        coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') as instance,
+        -- A job's own create / delete rows name it in obj_id.
+        case
+            when scope in ('create:job', 'delete:job') then coalesce(job_id, obj_id)
+            else job_id
+        end as job_number
+    from raw.cvat_events
 
 ),
 
@@ -34,8 +43,8 @@ deduplicated as (
     from source
     qualify row_number() over (
         partition by
-            coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), ''), scope, obj_name, obj_id, obj_val, source,
-            occurred_at, count, duration_ms, project_id, task_id, job_id, user_id, payload
+            instance, scope, obj_name, obj_id, obj_val, source, occurred_at, count, duration_ms,
+            project_id, task_id, job_id, user_id, payload
         order by _source_file, _record_number
     ) = 1
 
@@ -55,21 +64,12 @@ renamed as (
         duration_ms / 1000.0 as duration_s,
         project_id,
         task_id,
-        -- A job's own create / delete rows name it in obj_id.
-        case
-            when scope in ('create:job', 'delete:job') then coalesce(job_id, obj_id)
-            else job_id
-        end as job_id,
+        job_number as job_id,
         user_id,
-        -- Ids are unique within one CVAT server (landing_instance): scoped references.
-        coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') as instance,
-        case when coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') = '' then '' else coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') || '/' end || user_id::varchar as user_ref,
-        case when coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') = '' then '' else coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') || '/' end || (
-            case
-                when scope in ('create:job', 'delete:job') then coalesce(job_id, obj_id)
-                else job_id
-            end
-        )::varchar as job_ref,
+        instance,
+        -- Scoped references: the same id on two servers is two users, two jobs.
+        case when instance = '' then '' else instance || '/' end || user_id::varchar as user_ref,
+        case when instance = '' then '' else instance || '/' end || job_number::varchar as job_ref,
         user_name,
         lower(nullif(trim(user_email), '')) as user_email,
         org_id,
@@ -93,7 +93,10 @@ with
 
 source as (
 
-    select * from raw.cvat_jobs
+    select
+        *,
+        coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') as instance
+    from raw.cvat_jobs
 
 ),
 
@@ -102,7 +105,7 @@ latest as (
     select *
     from source
     qualify row_number() over (
-        partition by coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), ''), job_id
+        partition by instance, job_id
         order by _source_file desc, _record_number desc
     ) = 1
 
@@ -112,11 +115,11 @@ renamed as (
 
     select
         job_id,
-        case when coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') = '' then '' else coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') || '/' end || job_id::varchar as job_ref,
+        case when instance = '' then '' else instance || '/' end || job_id::varchar as job_ref,
         task_id,
         project_id,
         assignee_id,
-        case when coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') = '' then '' else coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') || '/' end || assignee_id::varchar
+        case when instance = '' then '' else instance || '/' end || assignee_id::varchar
             as assignee_ref,
         assignee_username,
         stage,
@@ -139,7 +142,10 @@ with
 
 source as (
 
-    select * from raw.cvat_users
+    select
+        *,
+        coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') as instance
+    from raw.cvat_users
 
 ),
 
@@ -148,7 +154,7 @@ latest as (
     select *
     from source
     qualify row_number() over (
-        partition by coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), ''), user_id
+        partition by instance, user_id
         order by _source_file desc, _record_number desc
     ) = 1
 
@@ -158,7 +164,7 @@ renamed as (
 
     select
         user_id,
-        case when coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') = '' then '' else coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') || '/' end || user_id::varchar as user_ref,
+        case when instance = '' then '' else instance || '/' end || user_id::varchar as user_ref,
         username,
         lower(nullif(trim(email), '')) as email,
         first_name,

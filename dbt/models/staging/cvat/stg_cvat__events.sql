@@ -5,7 +5,16 @@ with
 
 source as (
 
-    select * from {{ source('cvat', 'cvat_events') }}
+    select
+        *,
+        -- Ids are unique within one CVAT server (landing_instance).
+        {{ landing_instance('_source_file') }} as instance,
+        -- A job's own create / delete rows name it in obj_id.
+        case
+            when scope in ('create:job', 'delete:job') then coalesce(job_id, obj_id)
+            else job_id
+        end as job_number
+    from {{ source('cvat', 'cvat_events') }}
 
 ),
 
@@ -15,8 +24,8 @@ deduplicated as (
     from source
     qualify row_number() over (
         partition by
-            {{ landing_instance('_source_file') }}, scope, obj_name, obj_id, obj_val, source,
-            occurred_at, count, duration_ms, project_id, task_id, job_id, user_id, payload
+            instance, scope, obj_name, obj_id, obj_val, source, occurred_at, count, duration_ms,
+            project_id, task_id, job_id, user_id, payload
         order by _source_file, _record_number
     ) = 1
 
@@ -36,21 +45,12 @@ renamed as (
         duration_ms / 1000.0 as duration_s,
         project_id,
         task_id,
-        -- A job's own create / delete rows name it in obj_id.
-        case
-            when scope in ('create:job', 'delete:job') then coalesce(job_id, obj_id)
-            else job_id
-        end as job_id,
+        job_number as job_id,
         user_id,
-        -- Ids are unique within one CVAT server (landing_instance): scoped references.
-        {{ landing_instance('_source_file') }} as instance,
-        {{ instance_prefix(landing_instance('_source_file')) }} || user_id::varchar as user_ref,
-        {{ instance_prefix(landing_instance('_source_file')) }} || (
-            case
-                when scope in ('create:job', 'delete:job') then coalesce(job_id, obj_id)
-                else job_id
-            end
-        )::varchar as job_ref,
+        instance,
+        -- Scoped references: the same id on two servers is two users, two jobs.
+        {{ instance_prefix('instance') }} || user_id::varchar as user_ref,
+        {{ instance_prefix('instance') }} || job_number::varchar as job_ref,
         user_name,
         lower(nullif(trim(user_email), '')) as user_email,
         org_id,

@@ -4,7 +4,10 @@ with
 
 source as (
 
-    select * from {{ source('cvat', 'cvat_jobs') }}
+    select
+        *,
+        {{ landing_instance('_source_file') }} as instance
+    from {{ source('cvat', 'cvat_jobs') }}
 
 ),
 
@@ -13,7 +16,7 @@ latest as (
     select *
     from source
     qualify row_number() over (
-        partition by {{ landing_instance('_source_file') }}, job_id
+        partition by instance, job_id
         order by _source_file desc, _record_number desc
     ) = 1
 
@@ -23,11 +26,11 @@ renamed as (
 
     select
         job_id,
-        {{ instance_prefix(landing_instance('_source_file')) }} || job_id::varchar as job_ref,
+        {{ instance_prefix('instance') }} || job_id::varchar as job_ref,
         task_id,
         project_id,
         assignee_id,
-        {{ instance_prefix(landing_instance('_source_file')) }} || assignee_id::varchar
+        {{ instance_prefix('instance') }} || assignee_id::varchar
             as assignee_ref,
         assignee_username,
         stage,

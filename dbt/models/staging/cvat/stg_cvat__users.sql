@@ -4,7 +4,10 @@ with
 
 source as (
 
-    select * from {{ source('cvat', 'cvat_users') }}
+    select
+        *,
+        {{ landing_instance('_source_file') }} as instance
+    from {{ source('cvat', 'cvat_users') }}
 
 ),
 
@@ -13,7 +16,7 @@ latest as (
     select *
     from source
     qualify row_number() over (
-        partition by {{ landing_instance('_source_file') }}, user_id
+        partition by instance, user_id
         order by _source_file desc, _record_number desc
     ) = 1
 
@@ -23,7 +26,7 @@ renamed as (
 
     select
         user_id,
-        {{ instance_prefix(landing_instance('_source_file')) }} || user_id::varchar as user_ref,
+        {{ instance_prefix('instance') }} || user_id::varchar as user_ref,
         username,
         lower(nullif(trim(email), '')) as email,
         first_name,
