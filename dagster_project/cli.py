@@ -4,11 +4,13 @@ annolytics run [--landing DIR] [--warehouse FILE] [--site DIR] [--wait SECONDS]
 annolytics replay FILE... [--warehouse FILE]
 annolytics generate --out DIR [--events N] [--seed S]
 annolytics demo [--events N]
+annolytics pull label-studio [--landing DIR] [--url URL] [--projects ID...] [--instance NAME]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -17,7 +19,15 @@ from dagster_project.lib.bench import add_bench_arguments, bench_command
 from dagster_project.lib.night.disk_space import DiskWatch, night_folders, record_usage
 from dagster_project.lib.night.reason import FailedCheck, StepFailure, failure_reason
 from dagster_project.lib.night.step_times import format_step_times
-from dagster_project.lib.settings import DBT_PROJECT_DIR, REPO_ROOT, Settings, SettingsError
+from dagster_project.lib.settings import (
+    DBT_PROJECT_DIR,
+    LABEL_STUDIO_INSTANCE_ENV,
+    LABEL_STUDIO_PROJECTS_ENV,
+    LABEL_STUDIO_URL_ENV,
+    REPO_ROOT,
+    Settings,
+    SettingsError,
+)
 from dagster_project.lib.site.publish import mark_site_failed
 
 DEFAULT_LANDING = REPO_ROOT / "data" / "landing"
@@ -191,6 +201,39 @@ def write_examples(landing: Path) -> int:
     return 0
 
 
+def pull_label_studio_command(args) -> int:
+    """`annolytics pull label-studio`: land the configured server's exports now."""
+    from dagster_project.lib.pull.label_studio import (
+        PullError,
+        pull_label_studio,
+        server_from_settings,
+    )
+
+    # The options stand in for their variables, and are checked the same way.
+    given = {
+        LABEL_STUDIO_URL_ENV: args.url,
+        LABEL_STUDIO_PROJECTS_ENV: ",".join(map(str, args.projects or [])),
+        LABEL_STUDIO_INSTANCE_ENV: args.instance,
+    }
+    try:
+        environ = {**os.environ, **{name: value for name, value in given.items() if value}}
+        settings = Settings.from_env(environ).with_paths(landing=args.landing)
+        server = server_from_settings(settings)
+    except (SettingsError, PullError) as error:
+        print(f"annolytics pull: {error}", file=sys.stderr)
+        return 2
+    if server is None:
+        print(
+            "annolytics pull: no server: set ANNOLYTICS_LABEL_STUDIO_URL (or pass --url) and "
+            "ANNOLYTICS_LABEL_STUDIO_TOKEN",
+            file=sys.stderr,
+        )
+        return 2
+    outcome = pull_label_studio(server, settings.landing)
+    print(outcome.summary(), file=sys.stdout if outcome.ok else sys.stderr)
+    return 0 if outcome.ok else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="annolytics", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -226,11 +269,30 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE)
     demo.add_argument("--site", type=Path, default=DEFAULT_SITE)
 
+    pull = commands.add_parser(
+        "pull", help="land a labeling tool's exports from its server now (the night does too)"
+    )
+    tools = pull.add_subparsers(dest="tool", required=True)
+    studio = tools.add_parser(
+        "label-studio",
+        help="each project's export, the users and the comments of a Label Studio server",
+        description="The token is read from ANNOLYTICS_LABEL_STUDIO_TOKEN only (a command line "
+        "is visible to every user of the machine).",
+    )
+    studio.add_argument("--landing", type=Path, default=DEFAULT_LANDING)
+    studio.add_argument("--url", help="the server (default: ANNOLYTICS_LABEL_STUDIO_URL)")
+    studio.add_argument(
+        "--projects", type=int, nargs="+", metavar="ID", help="project ids (default: all)"
+    )
+    studio.add_argument("--instance", help="its landing folder name (default: host-port)")
+
     add_bench_arguments(commands.add_parser("bench", help="measure nights vs bare DuckDB"))
 
     args = parser.parse_args(argv)
     if args.command == "bench":
         return bench_command(args)
+    if args.command == "pull":
+        return pull_label_studio_command(args)
     if args.command == "run":
         return run_night(args.landing, args.warehouse, args.site, wait_s=args.wait)
     if args.command == "replay":

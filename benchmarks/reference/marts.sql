@@ -85,6 +85,114 @@ renamed as (
 select * from renamed
 );
 
+-- models/staging/cvat/stg_cvat__users.sql
+create or replace table staging.stg_cvat__users as (
+-- CVAT users from REST dumps, one row per user: the copy in the last landed dump (by file
+-- name, which the pull and a dated dump make chronological).
+with
+
+source as (
+
+    select
+        *,
+        coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') as instance
+    from raw.cvat_users
+
+),
+
+latest as (
+
+    select *
+    from source
+    qualify row_number() over (
+        partition by instance, user_id
+        order by _source_file desc, _record_number desc
+    ) = 1
+
+),
+
+renamed as (
+
+    select
+        user_id,
+        case when instance = '' then '' else instance || '/' end || user_id::varchar as user_ref,
+        username,
+        lower(nullif(trim(email), '')) as email,
+        first_name,
+        last_name
+    from latest
+
+)
+
+select * from renamed
+);
+
+-- models/intermediate/int_cvat_users_resolved.sql
+create or replace table intermediate.int_cvat_users_resolved as (
+-- CVAT user (instance-scoped reference) -> the identity the warehouse shows: the identities
+-- seed's person for their username or email, else their email (from any event row or the users
+-- dump), else their username, else the reference itself.
+with
+
+users_seen as (
+
+    select
+        user_ref as user_id,
+        user_name as username,
+        user_email as email
+    from staging.stg_cvat__events
+    where user_ref is not null
+    union all
+    select
+        user_ref as user_id,
+        username,
+        email
+    from staging.stg_cvat__users
+
+),
+
+user_names as (
+
+    select
+        user_id,
+        min(email) as email,
+        min(username) as username
+    from users_seen
+    group by user_id
+
+),
+
+identities as (
+
+    select
+        tool_user,
+        person
+    from intermediate.int_identities_normalised
+    where source_system = 'cvat'
+
+),
+
+people as (
+
+    select
+        user_names.user_id,
+        user_names.username,
+        coalesce(
+            by_name.person,
+            by_email.person,
+            user_names.email,
+            user_names.username,
+            user_names.user_id
+        ) as actor
+    from user_names
+    left join identities as by_name on user_names.username = by_name.tool_user
+    left join identities as by_email on user_names.email = by_email.tool_user
+
+)
+
+select * from people
+);
+
 -- models/staging/cvat/stg_cvat__jobs.sql
 create or replace table staging.stg_cvat__jobs as (
 -- CVAT jobs from REST dumps, one row per job: the copy in the last landed dump (by file
@@ -134,48 +242,6 @@ renamed as (
 select * from renamed
 );
 
--- models/staging/cvat/stg_cvat__users.sql
-create or replace table staging.stg_cvat__users as (
--- CVAT users from REST dumps, one row per user: the copy in the last landed dump (by file
--- name, which the pull and a dated dump make chronological).
-with
-
-source as (
-
-    select
-        *,
-        coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') as instance
-    from raw.cvat_users
-
-),
-
-latest as (
-
-    select *
-    from source
-    qualify row_number() over (
-        partition by instance, user_id
-        order by _source_file desc, _record_number desc
-    ) = 1
-
-),
-
-renamed as (
-
-    select
-        user_id,
-        case when instance = '' then '' else instance || '/' end || user_id::varchar as user_ref,
-        username,
-        lower(nullif(trim(email), '')) as email,
-        first_name,
-        last_name
-    from latest
-
-)
-
-select * from renamed
-);
-
 -- models/intermediate/int_cvat_events_mapped.sql
 create or replace table intermediate.int_cvat_events_mapped as (
 -- CVAT's events log in the warehouse's event vocabulary, one CVAT job being one task with one
@@ -214,60 +280,12 @@ create or replace table intermediate.int_cvat_events_mapped as (
 
 with
 
-users_seen as (
-
-    select
-        user_ref as user_id,
-        user_name as username,
-        user_email as email
-    from staging.stg_cvat__events
-    where user_ref is not null
-    union all
-    select
-        user_ref as user_id,
-        username,
-        email
-    from staging.stg_cvat__users
-
-),
-
-user_names as (
+people as (
 
     select
         user_id,
-        min(email) as email,
-        min(username) as username
-    from users_seen
-    group by user_id
-
-),
-
-identities as (
-
-    select
-        tool_user,
-        person
-    from intermediate.int_identities_normalised
-    where source_system = 'cvat'
-
-),
-
-people as (
-
-    -- Who a CVAT user is: the identities seed's person for their username or email, else
-    -- their email (from any event row or the users dump), else their username.
-    select
-        user_names.user_id,
-        coalesce(
-            by_name.person,
-            by_email.person,
-            user_names.email,
-            user_names.username,
-            user_names.user_id
-        ) as person
-    from user_names
-    left join identities as by_name on user_names.username = by_name.tool_user
-    left join identities as by_email on user_names.email = by_email.tool_user
+        actor as person
+    from intermediate.int_cvat_users_resolved
 
 ),
 
@@ -2075,6 +2093,79 @@ renamed as (
 select * from renamed
 );
 
+-- models/staging/label_studio/stg_label_studio__comments.sql
+create or replace table staging.stg_label_studio__comments as (
+-- Label Studio Enterprise comments, one row per (instance, comment id): the copy in the last
+-- landed list (by file name: the pull's names carry their time). Keys as the annotations'
+-- (project and task from the comment, else from its annotation).
+with
+
+source as (
+
+    select
+        *,
+        coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') as instance
+    from raw.label_studio_comments
+
+),
+
+latest as (
+
+    select *
+    from source
+    qualify row_number() over (
+        partition by instance, comment_id
+        order by _source_file desc, _record_number desc
+    ) = 1
+
+),
+
+annotations as (
+
+    select
+        coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') as instance,
+        annotation_id,
+        any_value(task_id) as task_id,
+        any_value(project_id) as project_id
+    from raw.label_studio_annotations
+    group by all
+
+),
+
+renamed as (
+
+    select
+        'label_studio:' || (case when comments.instance = '' then '' else comments.instance || '/' end || coalesce(coalesce(comments.project_id, annotations.project_id)::varchar, 'unknown')) || ':comment:' || comments.comment_id::varchar
+            as comment_key,
+        'label_studio:' || (case when comments.instance = '' then '' else comments.instance || '/' end || coalesce(coalesce(comments.project_id, annotations.project_id)::varchar, 'unknown')) || ':'
+        || coalesce(comments.task_id, annotations.task_id)::varchar as task_key,
+        'label_studio:' || (case when comments.instance = '' then '' else comments.instance || '/' end || coalesce(coalesce(comments.project_id, annotations.project_id)::varchar, 'unknown')) as project_key,
+        case
+            when comments.annotation_id is not null
+                then
+                    'label_studio:' || (case when comments.instance = '' then '' else comments.instance || '/' end || coalesce(coalesce(comments.project_id, annotations.project_id)::varchar, 'unknown')) || ':' || comments.annotation_id::varchar
+        end as annotation_key,
+        comments.instance,
+        comments.comment_id,
+        comments.created_by_id,
+        lower(comments.created_by_email) as created_by_email,
+        comments.text,
+        comments.is_resolved,
+        comments.created_at,
+        case when comments.is_resolved then comments.resolved_at end as resolved_at,
+        comments._source_file as source_file,
+        comments._record_number as source_record_number
+    from latest as comments
+    left join annotations
+        on
+            comments.instance = annotations.instance
+            and comments.annotation_id = annotations.annotation_id
+
+)
+
+select * from renamed
+);
+
 -- models/staging/label_studio/stg_label_studio__reviews.sql
 create or replace table staging.stg_label_studio__reviews as (
 -- Label Studio Enterprise reviews, one row per review, from the same export copy of the
@@ -2134,14 +2225,58 @@ renamed as (
 select * from renamed
 );
 
+-- models/staging/label_studio/stg_label_studio__users.sql
+create or replace table staging.stg_label_studio__users as (
+-- Label Studio users from landed users lists, one row per (instance, user id): the copy in the
+-- last landed list (by file name: the pull's names carry the time they were taken).
+with
+
+source as (
+
+    select
+        *,
+        coalesce(regexp_extract(_source_file, '(^|/)instance=([^/]+)/', 2), '') as instance
+    from raw.label_studio_users
+
+),
+
+latest as (
+
+    select *
+    from source
+    qualify row_number() over (
+        partition by instance, user_id
+        order by _source_file desc, _record_number desc
+    ) = 1
+
+),
+
+renamed as (
+
+    select
+        instance,
+        user_id,
+        case when instance = '' then '' else instance || '/' end || user_id::varchar as user_ref,
+        lower(nullif(trim(email), '')) as email,
+        nullif(trim(username), '') as username,
+        first_name,
+        last_name
+    from latest
+
+)
+
+select * from renamed
+);
+
 -- models/intermediate/int_label_studio_users_resolved.sql
 create or replace table intermediate.int_label_studio_users_resolved as (
 -- Label Studio user (instance, id) -> the identity the warehouse shows: the identities seed's
 -- person for the id (<instance>/<id> for a named instance) or the email, else the email
--- (lowercased) where any export of that instance carried it (the user-details export option,
--- on an author, a reviewer or a history action), else the id as text (<instance>/<id>). An id
--- is a user of one server only: the same id from two instances is two people unless an email
--- or the seed says otherwise.
+-- (lowercased) of the id in the instance's last landed users list (GET /api/users/, which the
+-- pull lands), else where any export of that instance carried it (the user-details export
+-- option, on an author, a reviewer, a history action or a comment), else the id as text
+-- (<instance>/<id>). An id is a user of one server only: the same id from two instances is two
+-- people unless an email or the seed says otherwise.
 with
 
 annotations as (
@@ -2175,6 +2310,26 @@ history as (
 
 ),
 
+comments as (
+
+    select
+        instance,
+        created_by_id,
+        created_by_email
+    from staging.stg_label_studio__comments
+
+),
+
+listed as (
+
+    select
+        instance,
+        user_id,
+        email
+    from staging.stg_label_studio__users
+
+),
+
 users_seen as (
 
     select
@@ -2204,6 +2359,12 @@ users_seen as (
         actor_email as email
     from history
     where actor_id is not null
+    union all
+    select
+        instance,
+        created_by_id as user_id,
+        created_by_email as email
+    from comments
 
 ),
 
@@ -2219,6 +2380,22 @@ emails as (
 
 ),
 
+known as (
+
+    -- A users list names the id's current email; exports only the one they were taken with.
+    select
+        coalesce(seen.instance, listed.instance) as instance,
+        coalesce(seen.user_id, listed.user_id) as user_id,
+        coalesce(
+            seen.scoped_id, case when listed.instance = '' then '' else listed.instance || '/' end || listed.user_id::varchar
+        ) as scoped_id,
+        coalesce(case when listed.email like '%@%' then lower(trim(listed.email)) else listed.email end, seen.email) as email
+    from emails as seen
+    full outer join listed
+        on seen.instance = listed.instance and seen.user_id = listed.user_id
+
+),
+
 identities as (
 
     select
@@ -2230,12 +2407,12 @@ identities as (
 )
 
 select
-    emails.instance,
-    emails.user_id,
-    coalesce(by_id.person, by_email.person, emails.email, emails.scoped_id) as actor
-from emails
-left join identities as by_id on emails.scoped_id = by_id.tool_user
-left join identities as by_email on emails.email = by_email.tool_user
+    known.instance,
+    known.user_id,
+    coalesce(by_id.person, by_email.person, known.email, known.scoped_id) as actor
+from known
+left join identities as by_id on known.scoped_id = by_id.tool_user
+left join identities as by_email on known.email = by_email.tool_user
 );
 
 -- models/intermediate/int_annotations_unioned.sql
@@ -2727,7 +2904,9 @@ select * from final
 create or replace table core.fct_issues as (
 -- depends_on: staging.stg_events__increment_tasks
 -- Incremental by task (macros/incremental_tasks.sql).
--- One row per issue or comment (event log); an issue is resolved by a later issue_resolved.
+-- One row per issue or comment: from events (an issue is resolved by a later issue_resolved)
+-- and Label Studio Enterprise comments (each resolvable on its own, so each an issue; who
+-- resolved one is not exported).
 with
 
 events as (
@@ -2771,7 +2950,7 @@ resolved as (
 
 ),
 
-final as (
+event_issues as (
 
     select
         raised.issue_key,
@@ -2781,29 +2960,78 @@ final as (
         raised.annotation_key,
         raised.author,
         raised.raised_at,
-        raised.raised_at::date as raised_day,
         raised.issue_tag,
+        raised.issue_text,
+        resolved.resolved_at,
+        resolved.resolved_by
+    from raised
+    left join resolved using (issue_key)
+
+),
+
+label_studio_comments as (
+
+    select
+        comments.comment_key as issue_key,
+        'issue' as kind,
+        comments.task_key,
+        comments.project_key,
+        comments.annotation_key,
+        authors.actor as author,
+        comments.created_at as raised_at,
+        null::varchar as issue_tag,
+        comments.text as issue_text,
+        comments.resolved_at,
+        null::varchar as resolved_by
+    from staging.stg_label_studio__comments as comments
+    inner join intermediate.int_label_studio_users_resolved as authors
+        on
+            comments.instance = authors.instance
+            and comments.created_by_id = authors.user_id
+    where true
+
+),
+
+unioned as (
+
+    select * from event_issues
+    union all
+    select * from label_studio_comments
+
+),
+
+final as (
+
+    select
+        issue_key,
+        kind,
+        task_key,
+        project_key,
+        annotation_key,
+        author,
+        raised_at,
+        raised_at::date as raised_day,
+        issue_tag,
         coalesce(
-        raised.issue_tag,
+        issue_tag,
         case
-            when regexp_matches(lower(raised.issue_text), 'blur|out of focus|can''?t see') then 'blurry_image'
-            when regexp_matches(lower(raised.issue_text), 'occlu|hidden|covered|behind') then 'occluded_object'
-            when regexp_matches(lower(raised.issue_text), 'too (big|large|loose)|past the object|(includes|covers)( a lot of)? background') then 'label_too_large'
-            when regexp_matches(lower(raised.issue_text), 'ontology|no class|nothing fits|missing (class|category)|label set|two classes') then 'ontology_mismatch'
-            when regexp_matches(lower(raised.issue_text), 'guideline|instruction|unclear|ambiguous|clarif') then 'unclear_guideline'
-            when regexp_matches(lower(raised.issue_text), 'wrong|mislabel|does not match|relabel') then 'wrong_label'
+            when regexp_matches(lower(issue_text), 'blur|out of focus|can''?t see') then 'blurry_image'
+            when regexp_matches(lower(issue_text), 'occlu|hidden|covered|behind') then 'occluded_object'
+            when regexp_matches(lower(issue_text), 'too (big|large|loose)|past the object|(includes|covers)( a lot of)? background') then 'label_too_large'
+            when regexp_matches(lower(issue_text), 'ontology|no class|nothing fits|missing (class|category)|label set|two classes') then 'ontology_mismatch'
+            when regexp_matches(lower(issue_text), 'guideline|instruction|unclear|ambiguous|clarif') then 'unclear_guideline'
+            when regexp_matches(lower(issue_text), 'wrong|mislabel|does not match|relabel') then 'wrong_label'
             else 'other'
         end
     ) as category,
-        raised.issue_tag is null as is_category_inferred,
-        raised.issue_text,
-        resolved.resolved_at,
-        resolved.resolved_by,
-        resolved.resolved_at is not null as is_resolved,
-        date_diff('second', raised.raised_at, resolved.resolved_at) as time_to_resolve_s
+        issue_tag is null as is_category_inferred,
+        issue_text,
+        resolved_at,
+        resolved_by,
+        resolved_at is not null as is_resolved,
+        date_diff('second', raised_at, resolved_at) as time_to_resolve_s
 
-    from raised
-    left join resolved using (issue_key)
+    from unioned
 
 )
 
@@ -2990,7 +3218,33 @@ appearances as (
 
 ),
 
-final as (
+tool_users as (
+
+    -- The ids a tool names the person by where that is not their email (Labelbox, Encord
+    -- and the event log name people by email): <tool>:<instance>/<id>.
+    select
+        actor,
+        'label_studio:' || case when instance = '' then '' else instance || '/' end || user_id::varchar as tool_id
+    from intermediate.int_label_studio_users_resolved
+    union all
+    select
+        actor,
+        'cvat:' || user_id || coalesce(' (' || username || ')', '') as tool_id
+    from intermediate.int_cvat_users_resolved
+
+),
+
+tool_ids as (
+
+    select
+        actor,
+        string_agg(distinct tool_id, ', ' order by tool_id) as tool_ids
+    from tool_users
+    group by actor
+
+),
+
+people as (
 
     select
         actor,
@@ -3009,6 +3263,16 @@ final as (
     ) as sourced
     where actor is not null
     group by actor
+
+),
+
+final as (
+
+    select
+        people.*,
+        tool_ids.tool_ids
+    from people
+    left join tool_ids on people.actor = tool_ids.actor
 
 )
 
@@ -5112,6 +5376,8 @@ final as (
         actors.actor,
         actors.actor as person,
         actors.roles,
+        actors.sources,
+        actors.tool_ids,
         actors.first_seen_at::date as first_seen,
         actors.last_seen_at::date as last_seen,
         performance.submitted,

@@ -21,6 +21,12 @@ reads the warehouse path and DuckDB's memory settings through ``env_var``.
 | ANNOLYTICS_SNAPSHOT_RETENTION | dated report snapshots kept (0: none) | 14 |
 | ANNOLYTICS_SITE_TABLE_ROWS | rows a table shows on a page (the rest in its CSV) | 1000 |
 | ANNOLYTICS_SITE_WORKERS | processes rendering the report | the usable cores, at most 4 |
+| ANNOLYTICS_LABEL_STUDIO_URL | Label Studio server pulled nightly (https://host:port) | none |
+| ANNOLYTICS_LABEL_STUDIO_TOKEN | its API token (legacy or personal; never logged) | unset |
+| ANNOLYTICS_LABEL_STUDIO_PROJECTS | project ids to pull, comma-separated | all it sees |
+| ANNOLYTICS_LABEL_STUDIO_INSTANCE | its landing folder name (instance=<name>/) | host-port |
+| ANNOLYTICS_PULL_ATTEMPTS | tries per request to a tool's server | 4 |
+| ANNOLYTICS_PULL_BACKOFF_S | seconds before the second try (doubling after) | 2 |
 | ANNOLYTICS_FAILPOINT | tests only: kill the night at this point | unset |
 """
 
@@ -33,6 +39,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt"
@@ -52,10 +59,17 @@ RETENTION_ENV = "ANNOLYTICS_SNAPSHOT_RETENTION"
 TABLE_ROWS_ENV = "ANNOLYTICS_SITE_TABLE_ROWS"
 WORKERS_ENV = "ANNOLYTICS_SITE_WORKERS"
 FAILPOINT_ENV = "ANNOLYTICS_FAILPOINT"
+LABEL_STUDIO_URL_ENV = "ANNOLYTICS_LABEL_STUDIO_URL"
+LABEL_STUDIO_TOKEN_ENV = "ANNOLYTICS_LABEL_STUDIO_TOKEN"
+LABEL_STUDIO_PROJECTS_ENV = "ANNOLYTICS_LABEL_STUDIO_PROJECTS"
+LABEL_STUDIO_INSTANCE_ENV = "ANNOLYTICS_LABEL_STUDIO_INSTANCE"
+PULL_ATTEMPTS_ENV = "ANNOLYTICS_PULL_ATTEMPTS"
+PULL_BACKOFF_ENV = "ANNOLYTICS_PULL_BACKOFF_S"
 
 # Where a killed night can be simulated (failpoints.py).
 FAILPOINTS = ("ingest", "dbt", "validation", "publish")
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"", "0", "false", "no", "off"}
+_INSTANCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 _MEMORY = re.compile(r"\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*", re.IGNORECASE)
 
 
@@ -111,6 +125,56 @@ def _path(environ: Mapping[str, str], name: str, default: Path) -> Path:
     return Path(text).resolve() if text else default.resolve()
 
 
+def _server_url(environ: Mapping[str, str], name: str) -> str:
+    text = environ.get(name, "").strip().rstrip("/")
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(
+            f"{name} must be a server's address such as https://host:8080, not {text!r}"
+        )
+    if parts.username or parts.password:
+        raise SettingsError(
+            f"{name} must not hold credentials (they would be logged with it): put the token in "
+            f"{LABEL_STUDIO_TOKEN_ENV}"
+        )
+    return text
+
+
+def _project_ids(environ: Mapping[str, str], name: str) -> tuple[int, ...]:
+    text = environ.get(name, "").strip()
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    if not all(part.isdigit() for part in parts):
+        raise SettingsError(
+            f"{name} must be project ids separated by commas (e.g. 3,7), not {text!r}"
+        )
+    return tuple(sorted({int(part) for part in parts}))
+
+
+def _instance(environ: Mapping[str, str], name: str) -> str:
+    text = environ.get(name, "").strip()
+    if text and not _INSTANCE.fullmatch(text):
+        raise SettingsError(
+            f"{name} must be a folder name of letters, digits, '.', '_' or '-' "
+            f"(the landing folder instance=<name>/), not {text!r}"
+        )
+    return text
+
+
+def _seconds(environ: Mapping[str, str], name: str, default: float, meaning: str) -> float:
+    text = environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        number = float(text)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number < 3600:
+        raise SettingsError(f"{name} must be seconds from 0 to 3600 ({meaning}), not {text!r}")
+    return number
+
+
 def _failpoint(environ: Mapping[str, str]) -> str:
     name = environ.get(FAILPOINT_ENV, "").strip()
     if name and name not in FAILPOINTS:
@@ -133,6 +197,12 @@ class Settings:
     site_table_rows: int = 1_000
     site_workers: int = dataclasses.field(default_factory=default_workers)
     failpoint: str = ""
+    label_studio_url: str = ""
+    label_studio_token: str = dataclasses.field(default="", repr=False)  # a secret: never shown
+    label_studio_projects: tuple[int, ...] = ()
+    label_studio_instance: str = ""
+    pull_attempts: int = 4
+    pull_backoff_s: float = 2.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -161,6 +231,14 @@ class Settings:
                 environ, WORKERS_ENV, default_workers(), 1, "processes rendering the site's pages"
             ),
             failpoint=_failpoint(environ),
+            label_studio_url=_server_url(environ, LABEL_STUDIO_URL_ENV),
+            label_studio_token=environ.get(LABEL_STUDIO_TOKEN_ENV, "").strip(),
+            label_studio_projects=_project_ids(environ, LABEL_STUDIO_PROJECTS_ENV),
+            label_studio_instance=_instance(environ, LABEL_STUDIO_INSTANCE_ENV),
+            pull_attempts=_whole(environ, PULL_ATTEMPTS_ENV, 4, 1, "tries per request"),
+            pull_backoff_s=_seconds(
+                environ, PULL_BACKOFF_ENV, 2.0, "the wait before a second try, doubling after"
+            ),
         )
 
     def with_paths(

@@ -10,6 +10,9 @@ corrections and authors, against figures computed by hand from the fixture
     1005 ?     no author anywhere -> kept, not attributed, counted on the data-quality page
     1006 ann   skipped
     1007 bob   updated by ann (12 s)                     -> an edit by ann
+
+Comments (comments_enterprise.json, GET /api/comments): rita on 1002 at 10:06, resolved at 12:00;
+rex on 1003 at 10:31, unresolved; bob (a bare id) on 1007 at 14:00, resolved at 15:00.
 """
 
 from __future__ import annotations
@@ -18,11 +21,14 @@ import pytest
 from support.nights import FIXTURES, run_nightly
 
 EXPORT = FIXTURES / "label_studio" / "export_enterprise.json"
+COMMENTS = FIXTURES / "label_studio" / "comments_enterprise.json"
 
 
 @pytest.fixture(scope="module")
 def night(tmp_path_factory):
-    night = run_nightly(tmp_path_factory.mktemp("enterprise"), {"lse.json": EXPORT})
+    night = run_nightly(
+        tmp_path_factory.mktemp("enterprise"), {"lse.json": EXPORT, "comments.json": COMMENTS}
+    )
     assert night.exit_code == 0
     return night
 
@@ -83,3 +89,21 @@ def test_annotator_performance_and_reworks_by_hand(night):
         ("rex@example.com", 0, 1, 2),
         ("rita@example.com", 0, 0, 2),
     ]
+
+
+def test_comments_are_issues_with_their_author_text_and_resolution(night):
+    assert night.rows(
+        "select issue_key, kind, task_key, annotation_key, author, raised_at::varchar, category, "
+        "is_resolved, resolved_by, time_to_resolve_s from core.fct_issues order by raised_at"
+    ) == [
+        ("label_studio:7:comment:501", "issue", "label_studio:7:102", "label_studio:7:1002",
+         "rita@example.com", "2026-11-16 10:06:00", "label_too_large", True, None, 6840),
+        ("label_studio:7:comment:502", "issue", "label_studio:7:103", "label_studio:7:1003",
+         "rex@example.com", "2026-11-16 10:31:00", "blurry_image", False, None, None),
+        ("label_studio:7:comment:503", "issue", "label_studio:7:107", "label_studio:7:1007",
+         "bob@example.com", "2026-11-16 14:00:00", "other", True, None, 3600),
+    ]  # fmt: skip
+    assert night.rows(
+        "select status, rows_loaded, rows_quarantined from raw.ingest_manifest "
+        "where source_file = 'comments.json'"
+    ) == [("loaded", 3, 0)]

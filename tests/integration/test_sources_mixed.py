@@ -55,6 +55,10 @@ def test_one_person_across_five_sources_is_one_row_and_one_page(tools_night):
     assert tools_night.rows(
         "select actor, sources from core.dim_actors where actor = 'bob@example.com'"
     ) == [("bob@example.com", "cvat, encord, event_log, label_studio, labelbox")]
+    # The ids that name him where a tool names people by id (the others use his email).
+    assert tools_night.rows(
+        "select tool_ids from core.dim_actors where actor = 'bob@example.com'"
+    ) == [("cvat:16 (bob), label_studio:12",)]
     assert tools_night.rows(
         "select annotator, total_time_s from marts.mart_annotator_performance "
         "where annotator = 'bob@example.com'"

@@ -3,6 +3,7 @@
 import dagster as dg
 import duckdb
 
+from dagster_project.defs.ingest.pull import LABEL_STUDIO_PULL
 from dagster_project.defs.resources import AnnolyticsSettings
 from dagster_project.lib.ingest.load import IngestSummary, ingest_landing
 from dagster_project.lib.ingest.raw_tables import DATA_TABLES, RAW_SCHEMA
@@ -73,6 +74,8 @@ def _gx_check(connection, table: str, files: list[str]) -> dg.AssetCheckResult:
             kinds={"duckdb", "python"},
             description=f"Landed records in {RAW_SCHEMA}.{table}, one row per record "
             "with its source file and record number.",
+            # Tonight's pull lands its files before the landing folder is read.
+            deps=[LABEL_STUDIO_PULL],
         )
         for table, key in RAW_KEYS.items()
     ]

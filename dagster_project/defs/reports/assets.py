@@ -25,7 +25,7 @@ PAGE_INPUTS = sorted(
 def _check_kind(check_name: str) -> str:
     if check_name.startswith("gx_"):
         return "GX suite"
-    if check_name == "quarantine_share":
+    if check_name in ("quarantine_share", "pull_succeeded"):
         return "ingest check"
     return "dbt test"
 

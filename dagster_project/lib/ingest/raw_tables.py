@@ -104,6 +104,29 @@ DATA_TABLES: dict[str, dict[str, str]] = {
         "lead_time": "DOUBLE",
         "review_id": "BIGINT",
     },
+    # Label Studio's users list (GET /api/users/): the email of each id of one server.
+    "label_studio_users": {
+        "user_id": "BIGINT",
+        "email": "VARCHAR",
+        "username": "VARCHAR",
+        "first_name": "VARCHAR",
+        "last_name": "VARCHAR",
+    },
+    # Label Studio Enterprise comments (GET /api/comments): resolved or not, not by whom.
+    "label_studio_comments": {
+        "comment_id": "BIGINT",
+        "annotation_id": "BIGINT",
+        "draft_id": "BIGINT",
+        "task_id": "BIGINT",
+        "project_id": "BIGINT",
+        "created_by_id": "BIGINT",
+        "created_by_email": "VARCHAR",
+        "text": "VARCHAR",
+        "is_resolved": "BOOLEAN",
+        "created_at": "TIMESTAMP",
+        "updated_at": "TIMESTAMP",
+        "resolved_at": "TIMESTAMP",
+    },
     # CVAT: the events API's CSV (column names as CVAT writes them; `timestamp` as occurred_at,
     # `duration` in ms as duration_ms) and the REST API's users and jobs.
     "cvat_events": {

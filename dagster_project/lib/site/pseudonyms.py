@@ -26,6 +26,9 @@ from typing import Any
 PERSON_COLUMNS = frozenset(
     {"annotator", "person", "reviewer", "author", "editor", "top_editor", "actor", "subject"}
 )
+# Columns that name a person by the tools' own ids and usernames: withheld under pseudonyms (a
+# username is often the person's name, and no pseudonym stands for it).
+WITHHELD_COLUMNS = frozenset({"tool_ids"})
 _CODE_LENGTH = 6
 
 
@@ -81,6 +84,8 @@ class Pseudonyms:
         return self._in_text.sub(lambda match: self._names[match.group(0)], value)
 
     def value(self, value: Any, column: str | None = None) -> Any:
+        if column in WITHHELD_COLUMNS:
+            return None
         if isinstance(value, str):
             if column in PERSON_COLUMNS and value in self._names:
                 return self._names[value]

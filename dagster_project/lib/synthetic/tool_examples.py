@@ -9,6 +9,7 @@ from pathlib import Path
 from dagster_project.lib.synthetic.config import DEFAULT_START
 from dagster_project.lib.synthetic.cvat_export import write_cvat_export
 from dagster_project.lib.synthetic.encord_export import write_encord_export
+from dagster_project.lib.synthetic.label_studio_export import write_label_studio_export
 from dagster_project.lib.synthetic.labelbox_export import write_labelbox_export
 
 
@@ -19,4 +20,5 @@ def write_tool_examples(landing: Path, start: date = DEFAULT_START) -> list[Path
         *write_cvat_export(landing / "cvat", day),
         *write_labelbox_export(landing / "labelbox", day),
         *write_encord_export(landing / "encord" / "streets", day),
+        *write_label_studio_export(landing / "label-studio", day),
     ]

@@ -45,60 +45,12 @@
 {%- endset %}
 with
 
-users_seen as (
-
-    select
-        user_ref as user_id,
-        user_name as username,
-        user_email as email
-    from {{ ref('stg_cvat__events') }}
-    where user_ref is not null
-    union all
-    select
-        user_ref as user_id,
-        username,
-        email
-    from {{ ref('stg_cvat__users') }}
-
-),
-
-user_names as (
+people as (
 
     select
         user_id,
-        min(email) as email,
-        min(username) as username
-    from users_seen
-    group by user_id
-
-),
-
-identities as (
-
-    select
-        tool_user,
-        person
-    from {{ ref('int_identities_normalised') }}
-    where source_system = 'cvat'
-
-),
-
-people as (
-
-    -- Who a CVAT user is: the identities seed's person for their username or email, else
-    -- their email (from any event row or the users dump), else their username.
-    select
-        user_names.user_id,
-        coalesce(
-            by_name.person,
-            by_email.person,
-            user_names.email,
-            user_names.username,
-            user_names.user_id
-        ) as person
-    from user_names
-    left join identities as by_name on user_names.username = by_name.tool_user
-    left join identities as by_email on user_names.email = by_email.tool_user
+        actor as person
+    from {{ ref('int_cvat_users_resolved') }}
 
 ),
 

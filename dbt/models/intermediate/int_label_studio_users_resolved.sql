@@ -1,9 +1,10 @@
 -- Label Studio user (instance, id) -> the identity the warehouse shows: the identities seed's
 -- person for the id (<instance>/<id> for a named instance) or the email, else the email
--- (lowercased) where any export of that instance carried it (the user-details export option,
--- on an author, a reviewer or a history action), else the id as text (<instance>/<id>). An id
--- is a user of one server only: the same id from two instances is two people unless an email
--- or the seed says otherwise.
+-- (lowercased) of the id in the instance's last landed users list (GET /api/users/, which the
+-- pull lands), else where any export of that instance carried it (the user-details export
+-- option, on an author, a reviewer, a history action or a comment), else the id as text
+-- (<instance>/<id>). An id is a user of one server only: the same id from two instances is two
+-- people unless an email or the seed says otherwise.
 with
 
 annotations as (
@@ -37,6 +38,26 @@ history as (
 
 ),
 
+comments as (
+
+    select
+        instance,
+        created_by_id,
+        created_by_email
+    from {{ ref('stg_label_studio__comments') }}
+
+),
+
+listed as (
+
+    select
+        instance,
+        user_id,
+        email
+    from {{ ref('stg_label_studio__users') }}
+
+),
+
 users_seen as (
 
     select
@@ -66,6 +87,12 @@ users_seen as (
         actor_email as email
     from history
     where actor_id is not null
+    union all
+    select
+        instance,
+        created_by_id as user_id,
+        created_by_email as email
+    from comments
 
 ),
 
@@ -81,6 +108,22 @@ emails as (
 
 ),
 
+known as (
+
+    -- A users list names the id's current email; exports only the one they were taken with.
+    select
+        coalesce(seen.instance, listed.instance) as instance,
+        coalesce(seen.user_id, listed.user_id) as user_id,
+        coalesce(
+            seen.scoped_id, {{ instance_prefix('listed.instance') }} || listed.user_id::varchar
+        ) as scoped_id,
+        coalesce({{ person_identity('listed.email') }}, seen.email) as email
+    from emails as seen
+    full outer join listed
+        on seen.instance = listed.instance and seen.user_id = listed.user_id
+
+),
+
 identities as (
 
     select
@@ -92,9 +135,9 @@ identities as (
 )
 
 select
-    emails.instance,
-    emails.user_id,
-    coalesce(by_id.person, by_email.person, emails.email, emails.scoped_id) as actor
-from emails
-left join identities as by_id on emails.scoped_id = by_id.tool_user
-left join identities as by_email on emails.email = by_email.tool_user
+    known.instance,
+    known.user_id,
+    coalesce(by_id.person, by_email.person, known.email, known.scoped_id) as actor
+from known
+left join identities as by_id on known.scoped_id = by_id.tool_user
+left join identities as by_email on known.email = by_email.tool_user

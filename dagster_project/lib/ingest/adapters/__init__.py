@@ -18,6 +18,8 @@ from dagster_project.lib.ingest.adapters.cvat import CvatEventsCsv, CvatRestJson
 from dagster_project.lib.ingest.adapters.encord import EncordLabelRowsJson
 from dagster_project.lib.ingest.adapters.event_log import EventLogCsv, EventLogJsonLines
 from dagster_project.lib.ingest.adapters.label_studio import LabelStudioJson
+from dagster_project.lib.ingest.adapters.label_studio_comments import LabelStudioCommentsJson
+from dagster_project.lib.ingest.adapters.label_studio_users import LabelStudioUsersJson
 from dagster_project.lib.ingest.adapters.labelbox import LabelboxNdjson
 
 # In the order asked: the first that matches a file reads it, so a tool recognised by content
@@ -29,6 +31,8 @@ ADAPTERS: tuple[Adapter, ...] = (
     EventLogCsv(),
     CvatRestJson(),
     EncordLabelRowsJson(),
+    LabelStudioUsersJson(),
+    LabelStudioCommentsJson(),
     LabelStudioJson(),
 )
 
@@ -43,9 +47,9 @@ _MAGIC = (
 )
 _EXPECTED = (
     "expected an event log (.jsonl, .ndjson, .csv with an event_type header), a Label "
-    "Studio JSON export (.json array of tasks), a CVAT events export (.csv with a scope "
-    "header), CVAT's users or jobs from its REST API (.json) or a Labelbox export "
-    "(.ndjson of data rows) or Encord label rows (.json)"
+    "Studio JSON export (.json array of tasks) or users list or comments (.json from its API), "
+    "a CVAT events export (.csv with a scope header), CVAT's users or jobs from its REST "
+    "API (.json) or a Labelbox export (.ndjson of data rows) or Encord label rows (.json)"
 )
 
 

@@ -52,7 +52,7 @@ AUTHOR_FIELDS = ("completed_by", "updated_by", "last_created_by")
 AUTHORING_ACTIONS = ("submitted", "skipped", "imported")
 
 
-def _user(value: Any, field: str) -> tuple[int | None, str | None]:
+def user_reference(value: Any, field: str) -> tuple[int | None, str | None]:
     """(id, email) of a user given as an id or as an object."""
     if isinstance(value, dict):
         return parse_int(value.get("id"), f"{field}.id"), parse_text(
@@ -91,7 +91,7 @@ def _author(annotation: dict[str, Any]) -> tuple[int | None, str | None, str | N
     export does not say."""
     for field in AUTHOR_FIELDS:
         if annotation.get(field) not in (None, ""):
-            return (*_user(annotation[field], field), field)
+            return (*user_reference(annotation[field], field), field)
     history = annotation.get("history")
     for position, item in enumerate(history if isinstance(history, list) else []):
         if (
@@ -99,7 +99,10 @@ def _author(annotation: dict[str, Any]) -> tuple[int | None, str | None, str | N
             and item.get("action") in AUTHORING_ACTIONS
             and item.get("created_by") not in (None, "")
         ):
-            return (*_user(item["created_by"], f"history[{position}].created_by"), "history")
+            return (
+                *user_reference(item["created_by"], f"history[{position}].created_by"),
+                "history",
+            )
     return None, None, None
 
 
@@ -109,7 +112,7 @@ def annotation_row(annotation: Any, task: dict[str, Any]) -> dict[str, Any]:
     if annotation.get("id") in (None, ""):
         raise FieldError("id", "required field is missing or empty")
     completed_by_id, completed_by_email, completed_by_source = _author(annotation)
-    updated_by_id, _ = _user(annotation.get("updated_by"), "updated_by")
+    updated_by_id, _ = user_reference(annotation.get("updated_by"), "updated_by")
     result = annotation.get("result")
     if result is not None and not isinstance(result, list):
         raise FieldError("result", f"expected an array, got {json_type_name(result)}")
@@ -143,7 +146,7 @@ def review_row(review: Any, position: int, annotation: dict[str, Any], task: dic
     field = f"reviews[{position}]"
     if not isinstance(review, dict):
         raise FieldError(field, f"expected an object, got {json_type_name(review)}")
-    reviewer_id, reviewer_email = _user(review.get("created_by"), f"{field}.created_by")
+    reviewer_id, reviewer_email = user_reference(review.get("created_by"), f"{field}.created_by")
     return {
         "review_id": parse_int(review.get("id"), f"{field}.id"),
         "annotation_id": parse_int(annotation["id"], "id"),
@@ -164,7 +167,7 @@ def history_row(item: Any, position: int, annotation: dict[str, Any], task: dict
     field = f"history[{position}]"
     if not isinstance(item, dict):
         raise FieldError(field, f"expected an object, got {json_type_name(item)}")
-    actor_id, actor_email = _user(item.get("created_by"), f"{field}.created_by")
+    actor_id, actor_email = user_reference(item.get("created_by"), f"{field}.created_by")
     return {
         "history_id": parse_int(item.get("id"), f"{field}.id"),
         "annotation_id": parse_int(annotation["id"], "id"),

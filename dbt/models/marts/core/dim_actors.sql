@@ -42,7 +42,33 @@ appearances as (
 
 ),
 
-final as (
+tool_users as (
+
+    -- The ids a tool names the person by where that is not their email (Labelbox, Encord
+    -- and the event log name people by email): <tool>:<instance>/<id>.
+    select
+        actor,
+        'label_studio:' || {{ instance_prefix('instance') }} || user_id::varchar as tool_id
+    from {{ ref('int_label_studio_users_resolved') }}
+    union all
+    select
+        actor,
+        'cvat:' || user_id || coalesce(' (' || username || ')', '') as tool_id
+    from {{ ref('int_cvat_users_resolved') }}
+
+),
+
+tool_ids as (
+
+    select
+        actor,
+        string_agg(distinct tool_id, ', ' order by tool_id) as tool_ids
+    from tool_users
+    group by actor
+
+),
+
+people as (
 
     select
         actor,
@@ -61,6 +87,16 @@ final as (
     ) as sourced
     where actor is not null
     group by actor
+
+),
+
+final as (
+
+    select
+        people.*,
+        tool_ids.tool_ids
+    from people
+    left join tool_ids on people.actor = tool_ids.actor
 
 )
 

@@ -5,7 +5,9 @@
 ) }}
 -- depends_on: {{ ref('stg_events__increment_tasks') }}
 -- Incremental by task (macros/incremental_tasks.sql).
--- One row per issue or comment (event log); an issue is resolved by a later issue_resolved.
+-- One row per issue or comment: from events (an issue is resolved by a later issue_resolved)
+-- and Label Studio Enterprise comments (each resolvable on its own, so each an issue; who
+-- resolved one is not exported).
 with
 
 events as (
@@ -49,7 +51,7 @@ resolved as (
 
 ),
 
-final as (
+event_issues as (
 
     select
         raised.issue_key,
@@ -59,18 +61,67 @@ final as (
         raised.annotation_key,
         raised.author,
         raised.raised_at,
-        raised.raised_at::date as raised_day,
         raised.issue_tag,
-        {{ issue_category('raised.issue_tag', 'raised.issue_text') }} as category,
-        raised.issue_tag is null as is_category_inferred,
         raised.issue_text,
         resolved.resolved_at,
-        resolved.resolved_by,
-        resolved.resolved_at is not null as is_resolved,
-        date_diff('second', raised.raised_at, resolved.resolved_at) as time_to_resolve_s
-
+        resolved.resolved_by
     from raised
     left join resolved using (issue_key)
+
+),
+
+label_studio_comments as (
+
+    select
+        comments.comment_key as issue_key,
+        'issue' as kind,
+        comments.task_key,
+        comments.project_key,
+        comments.annotation_key,
+        authors.actor as author,
+        comments.created_at as raised_at,
+        null::varchar as issue_tag,
+        comments.text as issue_text,
+        comments.resolved_at,
+        null::varchar as resolved_by
+    from {{ ref('stg_label_studio__comments') }} as comments
+    inner join {{ ref('int_label_studio_users_resolved') }} as authors
+        on
+            comments.instance = authors.instance
+            and comments.created_by_id = authors.user_id
+    where {{ in_increment_tasks('comments.task_key') }}
+
+),
+
+unioned as (
+
+    select * from event_issues
+    union all
+    select * from label_studio_comments
+
+),
+
+final as (
+
+    select
+        issue_key,
+        kind,
+        task_key,
+        project_key,
+        annotation_key,
+        author,
+        raised_at,
+        raised_at::date as raised_day,
+        issue_tag,
+        {{ issue_category('issue_tag', 'issue_text') }} as category,
+        issue_tag is null as is_category_inferred,
+        issue_text,
+        resolved_at,
+        resolved_by,
+        resolved_at is not null as is_resolved,
+        date_diff('second', raised_at, resolved_at) as time_to_resolve_s
+
+    from unioned
 
 )
 

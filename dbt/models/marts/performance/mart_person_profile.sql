@@ -27,6 +27,8 @@ final as (
         actors.actor,
         actors.actor as person,
         actors.roles,
+        actors.sources,
+        actors.tool_ids,
         actors.first_seen_at::date as first_seen,
         actors.last_seen_at::date as last_seen,
         performance.submitted,

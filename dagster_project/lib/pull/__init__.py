@@ -1,0 +1,1 @@
+"""Pulls from labeling tools' servers into the landing folder (before a night ingests it)."""
