@@ -119,3 +119,22 @@ def test_a_second_cvat_server_has_its_own_jobs_and_users(tools_night):
         "where project_key = 'cvat:eu/7' and actor is not null"
     )}  # fmt: skip
     assert "bob" in actors and "bob@example.com" not in actors
+
+
+def test_a_cell_a_tool_cannot_fill_says_so(tools_night):
+    """Encord label rows carry no time: the lead time of its task with an issue and its
+    only-Encord person's times say "not exported by Encord", never "–"; a task or a person with
+    a timed tool keeps the numbers."""
+    issues = (tools_night.site / "issues.html").read_text(encoding="utf-8")
+    tasks = issues[issues.index('id="tasks-with-issues-table"') :]
+    tasks = tasks.split("</table>", 1)[0].split("<tr")
+    encord = [row for row in tasks if 'data-project-key="encord:streets"' in row]
+    assert len(encord) == 1 and "not exported by Encord" in encord[0]
+    timed = [row for row in tasks if 'data-project-key="cvat:7"' in row]
+    assert timed and not any("not exported" in row for row in timed)
+    people = (tools_night.site / "people.html").read_text(encoding="utf-8")
+    people = people[people.index('<div class="table-wrap" id="people">') :].split("<tr")
+    carol = next(row for row in people if ">carol@example.com<" in row)
+    assert carol.count("not exported by Encord") == 3  # total, median and mean time
+    bob = next(row for row in people if ">bob@example.com<" in row)
+    assert "not exported" not in bob

@@ -156,7 +156,7 @@ def load_page(path: Path) -> PageDefinition:
 
 # Queries every page needs (the filters' choices, the people to pseudonymise), in one file.
 SITE_QUERIES_FILE = REPORTS_DIR / "site_queries.yml"
-SITE_QUERIES = ("projects", "period", "people")
+SITE_QUERIES = ("projects", "not_exported", "period", "people")
 
 
 def load_site_queries(path: Path = SITE_QUERIES_FILE) -> dict[str, str]:

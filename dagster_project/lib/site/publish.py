@@ -184,6 +184,9 @@ def _build(
             pseudonyms=pseudonyms.fingerprint if pseudonyms else "",
             evidence=evidence_links(pages),
             dbt_docs=dbt_docs is not None,
+            not_exported=tuple(
+                (row["source_system"], row["figure"]) for row in site_query("not_exported")
+            ),
         )
         night = NightContext(
             published_at=published_at,

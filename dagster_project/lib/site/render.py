@@ -39,6 +39,8 @@ class SiteContext:
     pseudonyms: str = ""  # fingerprint of who is renamed to what (Pseudonyms.fingerprint)
     evidence: dict[str, str] = field(default_factory=dict)  # mart -> "page.html#id"
     dbt_docs: bool = False  # dbt's docs of the models are published beside (DBT_DOCS)
+    # (source_system, figure) pairs a tool does not export: marts.mart_source_figures.
+    not_exported: tuple[tuple[str, str], ...] = ()
 
 
 # How the report names each source beside a project.
@@ -119,6 +121,19 @@ class _Renderer:
     def _project_name(self, key: str | None) -> str:
         return "all projects" if key is None else self._names.get(key, key)
 
+    def _not_exported(self, figure: str, row: dict) -> str | None:
+        """'not exported by <tool>' when every tool behind the row (its project's, or the
+        person's ``sources``) does not export ``figure``; else None."""
+        if row.get("project_key"):
+            tools = [str(row["project_key"]).split(":", 1)[0]]
+        elif row.get("sources"):
+            tools = [tool.strip() for tool in str(row["sources"]).split(",")]
+        else:
+            return None
+        if all((tool, figure) in self._job.site.not_exported for tool in tools):
+            return "not exported by " + ", ".join(SOURCE_NAMES.get(t, t) for t in tools)
+        return None
+
     def html(self, page: PageInstance, night: NightContext) -> tuple[str, list[LongTable]]:
         """The page's HTML, and its tables longer than a page shows."""
         long_tables: list[LongTable] = []
@@ -132,6 +147,7 @@ class _Renderer:
             data=page.data,
             page_for=self._page_for,
             project_name=self._project_name,
+            not_exported=self._not_exported,
             evidence_href=lambda mart: site.evidence.get(mart),
             long_tables=long_tables,
         )
@@ -211,6 +227,7 @@ class RenderPlan:
             self.site.pseudonyms,
             sorted(self.site.evidence.items()),
             self.site.dbt_docs,
+            self.site.not_exported,
             [(page.filename, page.title, page.slug) for page in self.nav],
             self.env.globals["table_row_limit"],
         )

@@ -40,19 +40,26 @@ def _attribute(value: Any) -> str:
     return str(value) if type(value) is int or type(value) is float else escape(value)
 
 
-def _cell_writer(column: list[Any], page_for: Any, project_name: Any) -> Callable[[dict], str]:
+def _cell_writer(
+    column: list[Any], page_for: Any, project_name: Any, not_exported: Any = None
+) -> Callable[[dict], str]:
     """The writer of one ``<td>`` of a column of a server-side table, in the formats listed in
     partials/tables.html.j2; every value from the data goes through ``escape`` (numbers and the
     formatted numbers hold nothing to escape). Built once per table, not per cell: a big mart's
     table has millions of cells."""
     name = column[0]
     kind = column[2] if len(column) > 2 else "text"
+    options = column[3] if len(column) > 3 and isinstance(column[3], dict) else {}
+    figure = options.get("figure") if not_exported else None
     if kind in NUMBER_FORMATS:
         shown = NUMBER_FORMATS[kind]
 
         def number(row: dict) -> str:
             value = row[name]
             if value is None:
+                reason = figure and not_exported(figure, row)
+                if reason:
+                    return f'<td class="missing not-exported" data-value="">{escape(reason)}</td>\n'
                 return _MISSING_CELL
             return f'<td class="num" data-value="{_attribute(value)}">{shown(value)}</td>\n'
 
@@ -266,7 +273,8 @@ def _missing_column(row: dict[str, Any], columns: list[list[Any]]) -> ValueError
 def table_rows(context: Context, rows: Rows, columns: list[list[Any]]) -> Markup:
     """The ``<tr>`` lines of a table; rows carrying a filter column follow the page's filters."""
     page_for, project_name = context["page_for"], context["project_name"]
-    writers = [_cell_writer(column, page_for, project_name) for column in columns]
+    not_exported = context.get("not_exported")
+    writers = [_cell_writer(column, page_for, project_name, not_exported) for column in columns]
     attributes = [(key, f' data-{key.replace("_", "-")}="') for key in FILTER_COLUMNS]
     lines = []
     append = lines.append
