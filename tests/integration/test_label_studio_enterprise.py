@@ -107,3 +107,42 @@ def test_comments_are_issues_with_their_author_text_and_resolution(night):
         "select status, rows_loaded, rows_quarantined from raw.ingest_manifest "
         "where source_file = 'comments.json'"
     ) == [("loaded", 3, 0)]
+
+
+def test_histories_become_stage_visits_with_rework_and_open_reviews(night):
+    """Hand-computed from the histories: an author's action is an annotate visit from when
+    they started (or the rejection they answer); a review cycle runs from the first author
+    action to the next review. 1005 has no history; 1006's skip opens no review."""
+    assert night.rows(
+        "select task_key, stage, visit, entered_at::varchar, left_at::varchar, left_by, "
+        "dwell_s, work_s, wait_s from core.fct_stage_intervals order by task_key, stage, visit"
+    ) == [
+        ("label_studio:7:101", "annotate", 1, "2026-11-16 08:59:30", "2026-11-16 09:00:00",
+         "ann@example.com", 30, 30.0, 0),
+        ("label_studio:7:101", "review", 1, "2026-11-16 09:00:00", "2026-11-16 10:00:00",
+         "rita@example.com", 3600, None, 3600),
+        ("label_studio:7:102", "annotate", 1, "2026-11-16 09:09:20", "2026-11-16 09:10:00",
+         "ann@example.com", 40, 40.0, 0),
+        # the rework answers rita's rejection: entered at 10:05, started at 10:59:40
+        ("label_studio:7:102", "annotate", 2, "2026-11-16 10:05:00", "2026-11-16 11:00:00",
+         "ann@example.com", 3300, 20.0, 3280),
+        ("label_studio:7:102", "review", 1, "2026-11-16 09:10:00", "2026-11-16 10:05:00",
+         "rita@example.com", 3300, None, 3300),
+        # rex's fix took 15 s of his time (the history's lead time)
+        ("label_studio:7:102", "review", 2, "2026-11-16 11:00:00", "2026-11-16 12:00:00",
+         "rex@example.com", 3600, 15.0, 3585),
+        ("label_studio:7:103", "annotate", 1, "2026-11-16 09:19:10", "2026-11-16 09:20:00",
+         "bob@example.com", 50, 50.0, 0),
+        # rex's rejection is not answered yet: an open rework visit
+        ("label_studio:7:103", "annotate", 2, "2026-11-16 10:30:00", None, None, None, None, 0),
+        ("label_studio:7:103", "review", 1, "2026-11-16 09:20:00", "2026-11-16 10:30:00",
+         "rex@example.com", 4200, None, 4200),
+        ("label_studio:7:104", "annotate", 1, "2026-11-16 09:29:35", "2026-11-16 09:30:00",
+         "bob@example.com", 25, 25.0, 0),
+        ("label_studio:7:104", "review", 1, "2026-11-16 09:30:00", None, None, None, None, 0),
+        ("label_studio:7:106", "annotate", 1, "2026-11-16 09:49:55", "2026-11-16 09:50:00",
+         "ann@example.com", 5, 5.0, 0),
+        ("label_studio:7:107", "annotate", 1, "2026-11-16 09:59:15", "2026-11-16 10:00:00",
+         "bob@example.com", 45, 45.0, 0),
+        ("label_studio:7:107", "review", 1, "2026-11-16 10:00:00", None, None, None, None, 0),
+    ]  # fmt: skip

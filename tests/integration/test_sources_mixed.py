@@ -75,7 +75,7 @@ def test_the_report_says_per_tool_what_it_cannot_tell(tools_night):
         "select source_system, count(*), count(*) filter (where availability = 'not_exported') "
         "from marts.mart_source_figures group by 1 order by 1"
     ) == [
-        ("cvat", 8, 2), ("encord", 8, 3), ("event_log", 8, 0), ("label_studio", 8, 2),
+        ("cvat", 8, 2), ("encord", 8, 3), ("event_log", 8, 0), ("label_studio", 8, 1),
         ("labelbox", 8, 2),
     ]  # fmt: skip
     page = (tools_night.site / "data_quality.html").read_text(encoding="utf-8")

@@ -5,8 +5,10 @@
 ) }}
 -- depends_on: {{ ref('stg_events__increment_tasks') }}
 -- Incremental by task (macros/incremental_tasks.sql).
--- One row per visit of a task to a workflow stage (event log: stage_entered .. stage_left).
--- The k-th entry into a stage pairs with the k-th exit from it; a visit still open has no exit.
+-- One row per visit of a task to a workflow stage: from events (stage_entered .. stage_left;
+-- the k-th entry into a stage pairs with the k-th exit from it; a visit still open has no exit)
+-- and from Label Studio Enterprise histories (int_label_studio_stage_visits; reviewer time is
+-- not exported there: work_s null).
 with
 
 events as (
@@ -79,7 +81,7 @@ work as (
 
 ),
 
-final as (
+event_visits as (
 
     select
         visits.stage_interval_key,
@@ -103,6 +105,36 @@ final as (
 
     from visits
     left join work using (stage_interval_key)
+
+),
+
+label_studio_visits as (
+
+    select
+        stage_interval_key,
+        task_key,
+        project_key,
+        stage,
+        visit,
+        entered_at,
+        left_at,
+        left_by,
+        left_at is null as is_open,
+        date_diff('second', entered_at, left_at) as dwell_s,
+        work_s,
+        greatest(
+            date_diff('second', entered_at, coalesce(work_started_at, left_at)), 0
+        ) as wait_s
+    from {{ ref('int_label_studio_stage_visits') }}
+    where {{ in_increment_tasks('task_key') }}
+
+),
+
+final as (
+
+    select * from event_visits
+    union all
+    select * from label_studio_visits
 
 )
 
