@@ -266,12 +266,11 @@ def failpoint_from_env() -> str:
 
 
 @contextmanager
-def dbt_environment(settings: Settings) -> Iterator[None]:
-    """Within the block, the environment dbt's profile reads (for the dbt subprocess started
-    there); the process's own environment is restored after it."""
-    names = settings.dbt_env()
-    saved = {name: os.environ.get(name) for name in names}
-    os.environ.update(names)
+def overlaid_environment(values: Mapping[str, str]) -> Iterator[None]:
+    """Within the block, ``values`` in this process's environment; the environment as it was
+    after it."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
     try:
         yield
     finally:
@@ -280,3 +279,9 @@ def dbt_environment(settings: Settings) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+def dbt_environment(settings: Settings):
+    """Within the block, the environment dbt's profile reads (for the dbt subprocess started
+    there); the process's own environment is restored after it."""
+    return overlaid_environment(settings.dbt_env())

@@ -13,9 +13,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,23 +29,10 @@ from dagster_project.lib.settings import (
     LABEL_STUDIO_URL_ENV,
     PULL_ATTEMPTS_ENV,
     PULL_BACKOFF_ENV,
+    overlaid_environment,
 )
 
 INSTANCE = "studio-a"
-
-
-@contextmanager
-def environment(values: dict[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 @dataclass
@@ -89,14 +73,14 @@ def pulled(tmp_path_factory) -> Pulled:
             PULL_ATTEMPTS_ENV: "2",
             PULL_BACKOFF_ENV: "0.2",
         }
-        with environment(settings):
+        with overlaid_environment(settings):
             output = io.StringIO()
             with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
                 cli_exit = main(["pull", "label-studio", "--landing", str(landing)])
             landed = sorted(p for p in landing.rglob("*") if p.is_file())
             night = Night(landing, warehouse, site, run_night(landing, warehouse, site))
     marts = _marts(warehouse)
-    with environment(settings):  # the server is gone now
+    with overlaid_environment(settings):  # the server is gone now
         outage = io.StringIO()
         with contextlib.redirect_stdout(outage), contextlib.redirect_stderr(outage):
             outage_exit = run_night(landing, warehouse, site)

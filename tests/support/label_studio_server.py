@@ -83,24 +83,6 @@ def running_server(scratch: Path) -> Iterator[Server]:
     env = maker.server_env(scratch / "data")
     log_path = scratch / "server.log"
     server = Server(f"http://127.0.0.1:{port}", maker.ADMIN_TOKEN, executable, env, log_path)
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [str(executable), "start", "--no-browser",
-             "--internal-host", "127.0.0.1", "--port", str(port),
-             "--username", maker.ADMIN, "--password", maker.ADMIN_PASSWORD,
-             "--user-token", maker.ADMIN_TOKEN, "--enable-legacy-api-token"],
-            env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        try:
-            maker.Api(server.url).wait()
-            yield server
-        except BaseException:
-            sys.stderr.write(log_path.read_text()[-4000:])
-            raise
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with maker.started_server(str(executable), port, env, log_path):
+        maker.Api(server.url).wait()
+        yield server

@@ -5,7 +5,8 @@ A server that cannot be read fails the pull's check (severity WARN) with the rea
 night goes on with the files already landed: raising here would skip ingestion, the build and
 the report downstream in the same run. The check exists only when a server is configured
 (ANNOLYTICS_LABEL_STUDIO_URL in the code location's environment), so a night without one
-counts no check for it.
+counts no check for it. A failed pull makes the night publish its report even when no file is
+new (defs/transform/assets.py), so the report says so.
 """
 
 import dagster as dg
@@ -87,7 +88,14 @@ def label_studio_pull_asset(with_check: bool) -> dg.AssetsDefinition:
         else:
             summary, metadata = problem, {}
         (context.log.warning if problem else context.log.info)(summary)
-        yield dg.MaterializeResult(metadata={"configured": True, "summary": summary, **metadata})
+        yield dg.MaterializeResult(
+            metadata={
+                "configured": True,
+                "pull_ok": problem is None,
+                "summary": summary,
+                **metadata,
+            }
+        )
         if with_check:
             yield dg.AssetCheckResult(
                 check_name=CHECK_NAME,

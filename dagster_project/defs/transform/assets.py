@@ -13,6 +13,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from dagster_project.defs.ingest.pull import LABEL_STUDIO_PULL
 from dagster_project.defs.resources import AnnolyticsSettings
 from dagster_project.lib.failpoints import failpoint
 from dagster_project.lib.night import build_plan
@@ -37,6 +38,15 @@ class LayeredTranslator(DagsterDbtTranslator):
         return super().get_group_name(dbt_resource_props)
 
 
+def _pull_failed(context: dg.AssetExecutionContext) -> bool:
+    """Whether this run's pull (landing/label_studio_pull) reported a failure."""
+    event = context.instance.get_latest_materialization_event(LABEL_STUDIO_PULL)
+    if event is None or event.run_id != context.run.run_id:
+        return False
+    ok = event.asset_materialization.metadata.get("pull_ok")
+    return ok is not None and ok.value is False
+
+
 @dbt_assets(
     manifest=dbt_project().manifest_path,
     project=dbt_project(),
@@ -51,8 +61,11 @@ def warehouse_models(
     warehouse = night.warehouse
     whole_night = set(context.selected_asset_keys) == set(context.assets_def.keys)
     code = night_fingerprint.code_fingerprint(night.site, night)
+    # A failed pull is news for the report: tonight's site says so, and the next night whose
+    # pull succeeds (a different fingerprint) clears it, even with no file new.
+    pulled = "pull failed" if _pull_failed(context) else ""
     unchanged, fingerprint = night_fingerprint.nothing_new(
-        warehouse, night.site, code, night.force_build
+        warehouse, night.site, code + pulled, night.force_build
     )
     if whole_night and unchanged:
         # Nothing yielded: the marts, their checks and the site are skipped, and stay as the

@@ -9,7 +9,6 @@ users list or other tool's dump has together. Community servers have no comments
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,15 +20,13 @@ from dagster_project.lib.ingest.adapters.base import (
     Row,
     RowsAdapter,
     Source,
-    excerpt,
-    json_type_name,
     optional_timestamp,
     parse_bool,
     parse_int,
     parse_text,
 )
 from dagster_project.lib.ingest.adapters.label_studio import user_reference
-from dagster_project.lib.ingest.adapters.text_records import read_json_document
+from dagster_project.lib.ingest.adapters.text_records import json_array_rows
 
 COMMENTS = "label_studio_comments"
 _COMMENT_KEYS = (re.compile(rb'"is_resolved"\s*:'), re.compile(rb'"text"\s*:'))
@@ -71,24 +68,4 @@ class LabelStudioCommentsJson(RowsAdapter):
         )
 
     def parse(self, source: Source) -> Iterator[Row | Rejection]:
-        read = read_json_document(source, "comments list")
-        if read.rejection:
-            yield read.rejection
-            return
-        comments = read.value
-        if not isinstance(comments, list):
-            yield Rejection(
-                0, None, f"expected a JSON array of comments, got {json_type_name(comments)}"
-            )
-            return
-        for number, item in enumerate(comments, start=1):
-            shown = excerpt(json.dumps(item, default=repr))
-            if not isinstance(item, dict):
-                yield Rejection(
-                    number, None, f"expected an object, got {json_type_name(item)}", shown
-                )
-                continue
-            try:
-                yield Row(COMMENTS, number, comment_row(item))
-            except FieldError as error:
-                yield Rejection(number, error.field, error.reason, shown)
+        return json_array_rows(source, "comments list", COMMENTS, comment_row)

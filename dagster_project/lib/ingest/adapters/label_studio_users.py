@@ -13,7 +13,6 @@ embeds its authors as such objects too: it has ``is_resolved`` besides).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,12 +24,10 @@ from dagster_project.lib.ingest.adapters.base import (
     Row,
     RowsAdapter,
     Source,
-    excerpt,
-    json_type_name,
     parse_int,
     parse_text,
 )
-from dagster_project.lib.ingest.adapters.text_records import read_json_document
+from dagster_project.lib.ingest.adapters.text_records import json_array_rows
 
 USERS = "label_studio_users"
 _USER_KEYS = (re.compile(rb'"initials"\s*:'), re.compile(rb'"active_organization"\s*:'))
@@ -63,22 +60,4 @@ class LabelStudioUsersJson(RowsAdapter):
         )
 
     def parse(self, source: Source) -> Iterator[Row | Rejection]:
-        read = read_json_document(source, "users list")
-        if read.rejection:
-            yield read.rejection
-            return
-        users = read.value
-        if not isinstance(users, list):
-            yield Rejection(0, None, f"expected a JSON array of users, got {json_type_name(users)}")
-            return
-        for number, item in enumerate(users, start=1):
-            shown = excerpt(json.dumps(item, default=repr))
-            if not isinstance(item, dict):
-                yield Rejection(
-                    number, None, f"expected an object, got {json_type_name(item)}", shown
-                )
-                continue
-            try:
-                yield Row(USERS, number, user_row(item))
-            except FieldError as error:
-                yield Rejection(number, error.field, error.reason, shown)
+        return json_array_rows(source, "users list", USERS, user_row)

@@ -9,11 +9,19 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from dagster_project.lib.ingest.adapters.base import Rejection, Source, excerpt, json_loads
+from dagster_project.lib.ingest.adapters.base import (
+    FieldError,
+    Rejection,
+    Row,
+    Source,
+    excerpt,
+    json_loads,
+    json_type_name,
+)
 
 # A line longer than this is refused unread (reading it whole could exhaust memory). DuckDB's
 # reader takes objects up to 16 MB; longer lines up to this bound are read here.
@@ -170,6 +178,31 @@ def read_json_document(source: Source, what: str = "export") -> JsonDocument:
     except MemoryError:
         reason, shown = f"{what} too large to read in memory ({len(raw):,} bytes)", ""
     return JsonDocument(rejection=Rejection(0, None, reason, shown))
+
+
+def json_array_rows(
+    source: Source, what: str, table: str, row_of: Callable[[dict[str, Any]], dict[str, Any]]
+) -> Iterator[Row | Rejection]:
+    """A file holding a JSON array of objects (an API's list: users, comments...): a row of
+    ``table`` per object (``row_of`` raises FieldError naming a bad field), each item that is
+    not an object or has a bad field rejected alone; the file's rejection when it is no array."""
+    read = read_json_document(source, what)
+    if read.rejection:
+        yield read.rejection
+        return
+    if not isinstance(read.value, list):
+        got = json_type_name(read.value)
+        yield Rejection(0, None, f"expected a JSON array ({what}), got {got}")
+        return
+    for number, item in enumerate(read.value, start=1):
+        shown = excerpt(json.dumps(item, default=repr))
+        if not isinstance(item, dict):
+            yield Rejection(number, None, f"expected an object, got {json_type_name(item)}", shown)
+            continue
+        try:
+            yield Row(table, number, row_of(item))
+        except FieldError as error:
+            yield Rejection(number, error.field, error.reason, shown)
 
 
 def json_lines(source: Source) -> Iterator[tuple[int, str] | Rejection]:
