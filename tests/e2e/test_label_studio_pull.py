@@ -63,9 +63,15 @@ def pulled(tmp_path_factory) -> Pulled:
     landing.mkdir()
     maker = fixture_maker()
     with running_server(scratch / "server") as server:
-        made = maker.populate(
-            maker.Api(server.url), server.token, str(server.executable), server.env, True
-        )
+        api = maker.Api(server.url)
+        made = maker.populate(api, server.token, str(server.executable), server.env, True)
+        # A project nobody has annotated yet: nothing to land for it.
+        made["empty_project"] = api.call(
+            "POST",
+            "/api/projects",
+            server.token,
+            {"title": "Not started", "label_config": maker.LABEL_CONFIG},
+        )["id"]
         settings = {
             LABEL_STUDIO_URL_ENV: server.url,
             LABEL_STUDIO_TOKEN_ENV: server.token,
@@ -119,6 +125,7 @@ def test_the_pull_lands_the_users_and_each_project_export_under_its_instance(pul
     assert sum(a["was_cancelled"] for a in annotations) == 4
     # Community has no comments API: said, not hidden.
     assert "comments: not available on this server" in pulled.cli_output
+    assert f"no annotated task yet in project {pulled.made['empty_project']}" in pulled.cli_output
 
 
 def test_the_night_figures_equal_the_independent_computation_and_the_committed_fixture(pulled):

@@ -39,6 +39,8 @@ RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
 EXPORT_TITLE = "annolytics pull"
 # How long an export snapshot may take on the server before the project's pull gives up.
 EXPORT_WAIT_S = 900.0
+# Exports up to this size are parsed to count their tasks and annotations for the log.
+COUNT_LIMIT_BYTES = 256 * 2**20
 COMMUNITY_HAS_NO_COMMENTS = (
     "comments: not available on this server (Label Studio Community has no comments API; "
     "Enterprise has)"
@@ -65,8 +67,8 @@ class ProjectPull:
     project_id: int
     title: str = ""
     export_file: str | None = None
-    tasks: int = 0
-    annotations: int = 0
+    tasks: int | None = 0  # None: a large export, not counted
+    annotations: int | None = 0
     comments_file: str | None = None
     comments: int | None = None
     error: str | None = None
@@ -97,13 +99,20 @@ class PullOutcome:
         if self.error:
             return f"Label Studio pull from {self.server} failed: {self.error}"
         failed = [p for p in self.projects if p.error]
-        done = [p for p in self.projects if not p.error]
+        done = [p for p in self.projects if not p.error and p.export_file]
+        empty = [p for p in self.projects if not p.error and not p.export_file]
+        counted = [p for p in done if p.tasks is not None]
         text = (
             f"Label Studio pull from {self.server} (instance {self.instance}): "
             f"{self.users} users, {len(done)} project(s) exported "
-            f"({sum(p.tasks for p in done)} tasks, {sum(p.annotations for p in done)} "
-            f"annotations), {len(self.files)} file(s) landed"
+            f"({sum(p.tasks for p in counted)} tasks, {sum(p.annotations for p in counted)} "
+            f"annotations{'' if len(counted) == len(done) else ' in those counted'}), "
+            f"{len(self.files)} file(s) landed"
         )
+        if empty:
+            text += "; no annotated task yet in project " + ", ".join(
+                str(p.project_id) for p in empty
+            )
         if failed:
             text += "; failed: " + "; ".join(f"project {p.project_id}: {p.error}" for p in failed)
         return text + "".join(f"; {note}" for note in self.notes)
@@ -201,8 +210,11 @@ def _write_json(target: Path, value: Any) -> None:
     _write_bytes(target, [json.dumps(value, ensure_ascii=False, indent=1).encode() + b"\n"])
 
 
-def _write_bytes(target: Path, chunks: Iterable[bytes]) -> None:
-    """Write under a dot name in the same folder, then rename: never half a file in view."""
+def _write_bytes(
+    target: Path, chunks: Iterable[bytes], keep: Callable[[Path], bool] | None = None
+) -> bool:
+    """Write under a dot name in the same folder, then rename: never half a file in view.
+    With ``keep``, the complete file is renamed only when ``keep(partial)`` says so."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.part")
     try:
@@ -211,7 +223,10 @@ def _write_bytes(target: Path, chunks: Iterable[bytes]) -> None:
                 handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
+        if keep is not None and not keep(partial):
+            return False
         os.replace(partial, target)
+        return True
     finally:
         partial.unlink(missing_ok=True)
 
@@ -295,10 +310,24 @@ def _pull_project(
     if status == "failed":
         raise PullError(f"Label Studio failed to export project {project_id} (see its logs)")
     target = _fresh(folder / f"export-{when}.json")
-    session.call(
+
+    def counted(partial: Path) -> bool:
+        """Count what the export holds (a large one is not parsed here); an empty export (no
+        annotated task) is not landed: it would be quarantined as such every night."""
+        if partial.stat().st_size > COUNT_LIMIT_BYTES:
+            pulled.tasks = pulled.annotations = None
+            return True
+        tasks = json.loads(partial.read_bytes())
+        pulled.tasks = len(tasks)
+        pulled.annotations = sum(len(task.get("annotations") or []) for task in tasks)
+        return bool(tasks)
+
+    landed = session.call(
         f"downloading the export of project {project_id}",
         lambda: _write_bytes(
-            target, client.projects.exports.download(project_id, snapshot.id, export_type="JSON")
+            target,
+            client.projects.exports.download(project_id, snapshot.id, export_type="JSON"),
+            counted,
         ),
     )
     try:
@@ -308,13 +337,17 @@ def _pull_project(
         )
     except PullError as error:  # the export is landed; a leftover snapshot is only clutter
         session.log(str(error))
-    tasks = json.loads(target.read_bytes())
+    if not landed:
+        session.log(f"Label Studio project {project_id} ({pulled.title}): no annotated task yet")
+        return
     pulled.export_file = str(target.relative_to(landing))
-    pulled.tasks = len(tasks)
-    pulled.annotations = sum(len(task.get("annotations") or []) for task in tasks)
+    held = (
+        "a large export"
+        if pulled.tasks is None
+        else f"{pulled.tasks} tasks, {pulled.annotations} annotations"
+    )
     session.log(
-        f"Label Studio project {project_id} ({pulled.title}): {pulled.tasks} tasks, "
-        f"{pulled.annotations} annotations -> {pulled.export_file}"
+        f"Label Studio project {project_id} ({pulled.title}): {held} -> {pulled.export_file}"
     )
 
 
