@@ -45,13 +45,18 @@ def test_blocking_check_stops_publication_and_keeps_last_site(tmp_path, capsys):
         return re.findall(r"(\w+) \d+\.\d s", line)
 
     assert timed_steps(steps[0]) == [
+        "landing__label_studio_pull",  # nothing to pull here: no server configured
         "raw_layer",
         "warehouse_models",
         "published_marts_gx",
         "reports__site",
         "nightly__build_recorded",
     ]
-    assert timed_steps(steps[1])[:2] == ["raw_layer", "warehouse_models"]
+    assert timed_steps(steps[1])[:3] == [
+        "landing__label_studio_pull",
+        "raw_layer",
+        "warehouse_models",
+    ]
     assert "reports__site" not in timed_steps(steps[1])
 
 

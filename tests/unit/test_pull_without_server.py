@@ -23,7 +23,7 @@ from dagster_project.lib.pull.label_studio import (
 )
 from dagster_project.lib.settings import REPO_ROOT, Settings, SettingsError
 
-TOKEN = "0123456789abcdef0123456789abcdef01234567"
+FAKE_TOKEN = "0123456789abcdef0123456789abcdef01234567"
 # Two users as GET /api/users/ returns them (Label Studio 1.23.2, through label-studio-sdk).
 USERS = [
     {
@@ -63,26 +63,26 @@ def _closed_port() -> int:
 def test_a_server_that_is_down_is_tried_with_backoff_then_named_without_the_token(tmp_path):
     url = f"http://127.0.0.1:{_closed_port()}"
     waits, lines = [], []
-    server = LabelStudioServer(url, TOKEN, "eu", attempts=3, backoff_s=1.5)
+    server = LabelStudioServer(url, FAKE_TOKEN, "eu", attempts=3, backoff_s=1.5)
     outcome = pull_label_studio(server, tmp_path, log=lines.append, sleep=waits.append)
     assert not outcome.ok
     assert waits == [1.5, 3.0]
     assert outcome.error.startswith("listing users after 3 tries: ConnectError")
     assert url in outcome.summary() and "failed" in outcome.summary()
-    assert TOKEN not in outcome.summary() + "".join(lines) + repr(server)
+    assert FAKE_TOKEN not in outcome.summary() + "".join(lines) + repr(server)
     assert list(tmp_path.rglob("*")) == []  # nothing landed, nothing half-written
 
 
 def test_settings_name_the_server_and_refuse_what_would_leak_or_mislead():
     base = {"ANNOLYTICS_LABEL_STUDIO_URL": "https://studio.example.com:8443/"}
-    settings = Settings.from_env({**base, "ANNOLYTICS_LABEL_STUDIO_TOKEN": TOKEN})
+    settings = Settings.from_env({**base, "ANNOLYTICS_LABEL_STUDIO_TOKEN": FAKE_TOKEN})
     server = server_from_settings(settings)
     assert (server.url, server.instance, server.projects) == (
         "https://studio.example.com:8443",
         "studio.example.com-8443",
         (),
     )
-    assert TOKEN not in repr(settings) + repr(server)
+    assert FAKE_TOKEN not in repr(settings) + repr(server)
     assert default_instance("http://LS.example.org") == "ls.example.org"
     with pytest.raises(PullError, match="ANNOLYTICS_LABEL_STUDIO_TOKEN is not"):
         server_from_settings(Settings.from_env(base))
