@@ -12,7 +12,12 @@ new (defs/transform/assets.py), so the report says so.
 import dagster as dg
 
 from dagster_project.defs.resources import AnnolyticsSettings
-from dagster_project.lib.pull.label_studio import PullError, pull_label_studio, server_from_settings
+from dagster_project.lib.pull.label_studio import (
+    PullError,
+    PullOutcome,
+    pull_label_studio,
+    server_from_settings,
+)
 from dagster_project.lib.settings import Settings, SettingsError
 
 LABEL_STUDIO_PULL = dg.AssetKey(["landing", "label_studio_pull"])
@@ -24,6 +29,28 @@ def _configured() -> bool:
         return bool(Settings.from_env().label_studio_url)
     except SettingsError:
         return True  # the asset says what is wrong with the setting when it runs
+
+
+def _outcome_metadata(outcome: PullOutcome) -> dict:
+    return {
+        "server": outcome.server,
+        "instance": outcome.instance,
+        "users": outcome.users,
+        "files_landed": dg.MetadataValue.json(outcome.files),
+        "projects": dg.MetadataValue.json(
+            [
+                {
+                    "project": p.project_id,
+                    "title": p.title,
+                    "tasks": p.tasks,
+                    "annotations": p.annotations,
+                    "comments": p.comments,
+                    "error": p.error,
+                }
+                for p in outcome.projects
+            ]
+        ),
+    }
 
 
 def label_studio_pull_asset(with_check: bool) -> dg.AssetsDefinition:
@@ -52,41 +79,20 @@ def label_studio_pull_asset(with_check: bool) -> dg.AssetsDefinition:
         current = settings.current()
         try:
             server = server_from_settings(current)
-        except PullError as error:
-            server, problem = None, str(error)
+        except PullError as error:  # a URL without a token: nothing could be asked
+            problem = summary = str(error)
+            metadata = {}
         else:
-            problem = None
-        if server is None and problem is None:
-            context.log.info("No Label Studio server configured: nothing to pull")
-            yield dg.MaterializeResult(metadata={"configured": False})
-            if with_check:
-                yield dg.AssetCheckResult(check_name=CHECK_NAME, passed=True)
-            return
-        if server is not None:
+            if server is None:
+                context.log.info("No Label Studio server configured: nothing to pull")
+                yield dg.MaterializeResult(metadata={"configured": False})
+                if with_check:
+                    yield dg.AssetCheckResult(check_name=CHECK_NAME, passed=True)
+                return
             outcome = pull_label_studio(server, current.landing, log=context.log.info)
-            problem = None if outcome.ok else outcome.summary()
             summary = outcome.summary()
-            metadata = {
-                "server": outcome.server,
-                "instance": outcome.instance,
-                "users": outcome.users,
-                "files_landed": dg.MetadataValue.json(outcome.files),
-                "projects": dg.MetadataValue.json(
-                    [
-                        {
-                            "project": p.project_id,
-                            "title": p.title,
-                            "tasks": p.tasks,
-                            "annotations": p.annotations,
-                            "comments": p.comments,
-                            "error": p.error,
-                        }
-                        for p in outcome.projects
-                    ]
-                ),
-            }
-        else:
-            summary, metadata = problem, {}
+            problem = None if outcome.ok else summary
+            metadata = _outcome_metadata(outcome)
         (context.log.warning if problem else context.log.info)(summary)
         yield dg.MaterializeResult(
             metadata={
@@ -101,7 +107,7 @@ def label_studio_pull_asset(with_check: bool) -> dg.AssetsDefinition:
                 check_name=CHECK_NAME,
                 passed=problem is None,
                 severity=dg.AssetCheckSeverity.WARN,
-                description=problem or summary,
+                description=summary,
             )
 
     return label_studio_pull
