@@ -4309,7 +4309,7 @@ authoring as (
         'annotation' as kind,
         annotations.annotation_key,
         case rates.pricing
-            when 'hourly' then coalesce(annotations.lead_time_s, 0) / 3600.0 * rates.rate
+            when 'hourly' then annotations.lead_time_s / 3600.0 * rates.rate
             when 'per_task' then case when annotations.is_submitted then rates.rate else 0 end
             when 'per_label' then
                 case
@@ -4332,7 +4332,7 @@ reviews as (
         reviews.review_day as day,
         'review' as kind,
         reviews.annotation_key,
-        coalesce(reviews.duration_s, 0) / 3600.0 * rates.hourly_rate as cost,
+        reviews.duration_s / 3600.0 * rates.hourly_rate as cost,
         false as is_reworked
     from core.fct_reviews as reviews
     inner join rates on reviews.reviewer = rates.actor
@@ -4347,7 +4347,7 @@ edits as (
         corrections.corrected_day as day,
         'edit' as kind,
         corrections.annotation_key,
-        coalesce(corrections.duration_s, 0) / 3600.0 * rates.hourly_rate as cost,
+        corrections.duration_s / 3600.0 * rates.hourly_rate as cost,
         true as is_reworked
     from core.fct_corrections as corrections
     inner join rates on corrections.editor = rates.actor
@@ -4801,16 +4801,27 @@ select * from final
 -- models/marts/reworks/mart_reworks.sql
 create or replace table marts.mart_reworks as (
 -- Per person over the whole data set: corrections received on their work and made to others'
--- work, and how much of their work anyone reviewed at all.
+-- work, and how much of their work anyone reviewed at all. Where a person worked only in tools that
+-- do not export who corrected whom (seed source_figures), their reworks are unknown: null, not 0.
 with
+
+correction_blind_sources as (
+
+    select source_system as blind_source from seeds.source_figures
+    where figure = 'corrections' and availability = 'not_exported'
+
+),
 
 annotations as (
 
     select
-        annotation_key,
-        annotator
-    from core.fct_annotations
-    where not was_cancelled
+        annotations.annotation_key,
+        annotations.annotator,
+        blind.blind_source is not null as is_correction_blind
+    from core.fct_annotations as annotations
+    left join correction_blind_sources as blind
+        on annotations.source_system = blind.blind_source
+    where not annotations.was_cancelled
 
 ),
 
@@ -4827,7 +4838,8 @@ authored as (
     select
         annotations.annotator as person,
         count(*)::bigint as annotations_authored,
-        count(reviewed.annotation_key)::bigint as annotations_reviewed
+        count(reviewed.annotation_key)::bigint as annotations_reviewed,
+        bool_and(annotations.is_correction_blind) as is_correction_blind
     from annotations
     left join reviewed using (annotation_key)
     group by annotations.annotator
@@ -4875,29 +4887,77 @@ people as (
 
 ),
 
-final as (
+-- Whether every piece of a person's work (authoring or reviewing) is in a correction-blind tool.
+worked_blind as (
 
     select
-        people.person::varchar as person,
-        coalesce(authored.annotations_authored, 0)::bigint as annotations_authored,
-        coalesce(authored.annotations_reviewed, 0)::bigint as annotations_reviewed,
-        (authored.annotations_reviewed / nullif(authored.annotations_authored, 0))::double
-            as reviewed_share,
-        coalesce(received.reworks_received, 0)::bigint as reworks_received,
-        coalesce(done.reworks_done, 0)::bigint as reworks_done,
-        coalesce(reviews_done.reviews_done, 0)::bigint as reviews_done,
-        (
-            coalesce(authored.annotations_authored, 0) > 0
-            and coalesce(authored.annotations_reviewed, 0) = 0
-        ) as is_unreviewed,
-        rank() over (order by coalesce(received.reworks_received, 0) desc)::bigint
-            as received_rank
+        person,
+        bool_and(is_correction_blind) as is_correction_blind
+    from (
+        select
+            annotator as person,
+            is_correction_blind
+        from annotations
+        union all
+        select
+            reviews.reviewer as person,
+            blind.blind_source is not null as is_correction_blind
+        from core.fct_reviews as reviews
+        left join correction_blind_sources as blind
+            on reviews.source_system = blind.blind_source
+        where reviews.reviewer is not null
+    ) as work
+    group by person
 
+),
+
+counted as (
+
+    select
+        people.person,
+        authored.annotations_authored,
+        authored.annotations_reviewed,
+        case
+            when received.reworks_received is not null then received.reworks_received
+            when coalesce(authored.is_correction_blind, false) then null
+            else 0
+        end as reworks_received,
+        case
+            when done.reworks_done is not null then done.reworks_done
+            when coalesce(worked_blind.is_correction_blind, false) then null
+            else 0
+        end as reworks_done,
+        reviews_done.reviews_done
     from people
     left join authored using (person)
     left join received using (person)
     left join done using (person)
     left join reviews_done using (person)
+    left join worked_blind using (person)
+
+),
+
+final as (
+
+    select
+        person::varchar as person,
+        coalesce(annotations_authored, 0)::bigint as annotations_authored,
+        coalesce(annotations_reviewed, 0)::bigint as annotations_reviewed,
+        (annotations_reviewed / nullif(annotations_authored, 0))::double as reviewed_share,
+        reworks_received::bigint as reworks_received,
+        reworks_done::bigint as reworks_done,
+        coalesce(reviews_done, 0)::bigint as reviews_done,
+        (
+            coalesce(annotations_authored, 0) > 0
+            and coalesce(annotations_reviewed, 0) = 0
+        ) as is_unreviewed,
+        -- Ranks only people whose received reworks are known (nulls sort after every count).
+        case
+            when reworks_received is not null
+                then rank() over (order by reworks_received desc nulls last)
+        end::bigint as received_rank
+
+    from counted
 
 )
 
@@ -5196,7 +5256,8 @@ group by project_key, author, editor
 -- models/marts/cost/mart_cost_by_annotator.sql
 create or replace table marts.mart_cost_by_annotator as (
 -- Per project and annotator: what their annotations cost, per task, per label and per accepted
--- label, and how much of it went to work later rejected or corrected.
+-- label, and how much of it went to work later rejected or corrected. Sums cover the work whose
+-- cost is known (int_work_priced); a person none of whose work has a known time costs null.
 with
 
 authoring as (
@@ -5205,7 +5266,8 @@ authoring as (
         project_key,
         person as annotator,
         (sum((cost)::decimal(38, 6)) )::double as authoring_cost,
-        (sum((cost)::decimal(38, 6)) filter (where is_reworked))::double as rework_cost
+        (sum((cost)::decimal(38, 6)) filter (where is_reworked))::double as rework_cost,
+        count(*) filter (where is_reworked) as reworked_lines
     from intermediate.int_work_priced
     where kind = 'annotation'
     group by project_key, person
@@ -5237,14 +5299,18 @@ select
     (authoring.authoring_cost / nullif(output.labels, 0))::double as cost_per_label,
     (authoring.authoring_cost / nullif(output.accepted_labels, 0))::double
         as cost_per_accepted_label,
-    round(coalesce(authoring.rework_cost, 0), 2)::double as rework_cost
+    -- 0 when nothing was reworked; null when reworked work has no known cost
+    round(
+        case when authoring.reworked_lines = 0 then 0 else authoring.rework_cost end, 2
+    )::double as rework_cost
 from authoring
 left join output using (project_key, annotator)
 );
 
 -- models/marts/cost/mart_cost_daily.sql
 create or replace table marts.mart_cost_daily as (
--- Spend per project and day against the project's budget, cumulative.
+-- Spend per project and day against the project's budget, cumulative. Spend sums the work whose
+-- cost is known (int_work_priced) and is null on a day when none is.
 with
 
 spend as (
@@ -5253,7 +5319,8 @@ spend as (
         project_key,
         day,
         (sum((cost)::decimal(38, 6)) )::double as spend,
-        (sum((cost)::decimal(38, 6)) filter (where is_reworked))::double as rework_spend
+        (sum((cost)::decimal(38, 6)) filter (where is_reworked))::double as rework_spend,
+        count(*) filter (where is_reworked) as reworked_lines
     from intermediate.int_work_priced
     where day is not null
     group by project_key, day
@@ -5264,7 +5331,9 @@ select
     spend.project_key::varchar as project_key,
     spend.day,
     round(spend.spend, 2)::double as spend,
-    round(coalesce(spend.rework_spend, 0), 2)::double as rework_spend,
+    round(
+        case when spend.reworked_lines = 0 then 0 else spend.rework_spend end, 2
+    )::double as rework_spend,
     round(
         (sum((spend.spend)::decimal(38, 6)) over (partition by spend.project_key order by spend.day))::double,
         2
@@ -5659,18 +5728,29 @@ select * from final
 -- models/marts/reworks/mart_review_edges.sql
 create or replace table marts.mart_review_edges as (
 -- The review hierarchy: an edge from each reviewer (or editor) to each annotator whose work they
--- reviewed or corrected, per project. People with no incoming edge are unreviewed.
+-- reviewed or corrected, per project. People with no incoming edge are unreviewed. Corrections
+-- are null, not 0, in projects whose tool does not export who corrected whom (seed source_figures).
 with
+
+correction_blind_sources as (
+
+    select source_system as blind_source from seeds.source_figures
+    where figure = 'corrections' and availability = 'not_exported'
+
+),
 
 reviews as (
 
     select
-        project_key,
-        reviewer,
-        author,
-        outcome
-    from core.fct_reviews
-    where reviewer is not null and reviewer <> author
+        reviews.project_key,
+        reviews.reviewer,
+        reviews.author,
+        reviews.outcome,
+        blind.blind_source is not null as is_correction_blind
+    from core.fct_reviews as reviews
+    left join correction_blind_sources as blind
+        on reviews.source_system = blind.blind_source
+    where reviews.reviewer is not null and reviews.reviewer <> reviews.author
 
 ),
 
@@ -5693,7 +5773,8 @@ review_counts as (
         reviewer,
         author,
         count(*) as reviews,
-        count(*) filter (where outcome = 'rejected') as rejections
+        count(*) filter (where outcome = 'rejected') as rejections,
+        bool_or(is_correction_blind) as is_correction_blind
     from reviews
     group by project_key, reviewer, author
 
@@ -5707,7 +5788,10 @@ final as (
         coalesce(review_counts.author, corrections.author)::varchar as annotator,
         coalesce(review_counts.reviews, 0)::bigint as reviews,
         coalesce(review_counts.rejections, 0)::bigint as rejections,
-        coalesce(corrections.corrections, 0)::bigint as corrections
+        case
+            when corrections.corrections is not null then corrections.corrections
+            when not review_counts.is_correction_blind then 0
+        end::bigint as corrections
 
     from review_counts
     full outer join corrections

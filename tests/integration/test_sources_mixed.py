@@ -138,3 +138,42 @@ def test_a_cell_a_tool_cannot_fill_says_so(tools_night):
     assert carol.count("not exported by Encord") == 3  # total, median and mean time
     bob = next(row for row in people if ">bob@example.com<" in row)
     assert "not exported" not in bob
+    # her page's profile: total, median, mean and median-based total time
+    page = (tools_night.site / row_filename("person", "carol@example.com")).read_text("utf-8")
+    profile = page[page.index('id="profile"') :].split("</dl>", 1)[0]
+    assert profile.count('<span class="not-exported">not exported by Encord</span>') == 4
+
+
+def test_a_total_a_tool_cannot_give_is_null_and_says_so(tools_night):
+    """Encord exports no annotation time: hourly-priced Encord work costs null (never 0.00), its
+    rework cost too where alice's work was corrected (bob's was not: 0), and the day's spend is
+    null. Labelbox does not export who edited a label: its review edges carry null corrections.
+    The report names the tool in each such cell."""
+    assert tools_night.rows(
+        "select annotator, cost, cost_per_task, rework_cost from marts.mart_cost_by_annotator "
+        "where project_key = 'encord:streets' order by annotator"
+    ) == [("alice@example.com", None, None, None), ("bob@example.com", None, None, 0.0)]
+    assert tools_night.rows(
+        "select spend, rework_spend, cumulative_spend from marts.mart_cost_daily "
+        "where project_key = 'encord:streets'"
+    ) == [(None, None, None)]
+    assert tools_night.rows(
+        "select annotator, reviews, corrections from marts.mart_review_edges "
+        "where project_key like 'labelbox:%' order by annotator"
+    ) == [("alice@example.com", 1, None), ("bob@example.com", 2, None)]
+
+    cost = (tools_night.site / "cost.html").read_text(encoding="utf-8")
+    rows = cost[cost.index('id="cost-table"') :].split("</table>", 1)[0].split("<tr")
+    encord = [row for row in rows if 'data-project-key="encord:streets"' in row]
+    # cost, per task, per label, per accepted label; and alice's rework cost
+    assert sorted(row.count("not exported by Encord") for row in encord) == [4, 5]
+    labelbox = [row for row in rows if 'data-project-key="labelbox:' in row]
+    assert labelbox and not any("not exported" in row for row in labelbox)
+
+    reworks = (tools_night.site / "reworks.html").read_text(encoding="utf-8")
+    edges = reworks[reworks.index('id="review-edges"') :].split("</table>", 1)[0].split("<tr")
+    labelbox = [row for row in edges if 'data-project-key="labelbox:' in row]
+    assert len(labelbox) == 2
+    assert all(row.count("not exported by Labelbox") == 1 for row in labelbox)
+    cvat = [row for row in edges if 'data-project-key="cvat:7"' in row]
+    assert cvat and not any("not exported" in row for row in cvat)

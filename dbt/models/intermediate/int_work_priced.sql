@@ -27,7 +27,7 @@ authoring as (
         'annotation' as kind,
         annotations.annotation_key,
         case rates.pricing
-            when 'hourly' then coalesce(annotations.lead_time_s, 0) / 3600.0 * rates.rate
+            when 'hourly' then annotations.lead_time_s / 3600.0 * rates.rate
             when 'per_task' then case when annotations.is_submitted then rates.rate else 0 end
             when 'per_label' then
                 case
@@ -50,7 +50,7 @@ reviews as (
         reviews.review_day as day,
         'review' as kind,
         reviews.annotation_key,
-        coalesce(reviews.duration_s, 0) / 3600.0 * rates.hourly_rate as cost,
+        reviews.duration_s / 3600.0 * rates.hourly_rate as cost,
         false as is_reworked
     from {{ ref('fct_reviews') }} as reviews
     inner join rates on reviews.reviewer = rates.actor
@@ -65,7 +65,7 @@ edits as (
         corrections.corrected_day as day,
         'edit' as kind,
         corrections.annotation_key,
-        coalesce(corrections.duration_s, 0) / 3600.0 * rates.hourly_rate as cost,
+        corrections.duration_s / 3600.0 * rates.hourly_rate as cost,
         true as is_reworked
     from {{ ref('fct_corrections') }} as corrections
     inner join rates on corrections.editor = rates.actor

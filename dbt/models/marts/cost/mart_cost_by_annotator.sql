@@ -1,5 +1,6 @@
 -- Per project and annotator: what their annotations cost, per task, per label and per accepted
--- label, and how much of it went to work later rejected or corrected.
+-- label, and how much of it went to work later rejected or corrected. Sums cover the work whose
+-- cost is known (int_work_priced); a person none of whose work has a known time costs null.
 with
 
 authoring as (
@@ -8,7 +9,8 @@ authoring as (
         project_key,
         person as annotator,
         {{ exact_sum('cost') }} as authoring_cost,
-        {{ exact_sum('cost', "filter (where is_reworked)") }} as rework_cost
+        {{ exact_sum('cost', "filter (where is_reworked)") }} as rework_cost,
+        count(*) filter (where is_reworked) as reworked_lines
     from {{ ref('int_work_priced') }}
     where kind = 'annotation'
     group by project_key, person
@@ -40,6 +42,9 @@ select
     (authoring.authoring_cost / nullif(output.labels, 0))::double as cost_per_label,
     (authoring.authoring_cost / nullif(output.accepted_labels, 0))::double
         as cost_per_accepted_label,
-    round(coalesce(authoring.rework_cost, 0), 2)::double as rework_cost
+    -- 0 when nothing was reworked; null when reworked work has no known cost
+    round(
+        case when authoring.reworked_lines = 0 then 0 else authoring.rework_cost end, 2
+    )::double as rework_cost
 from authoring
 left join output using (project_key, annotator)

@@ -1,4 +1,5 @@
--- Spend per project and day against the project's budget, cumulative.
+-- Spend per project and day against the project's budget, cumulative. Spend sums the work whose
+-- cost is known (int_work_priced) and is null on a day when none is.
 with
 
 spend as (
@@ -7,7 +8,8 @@ spend as (
         project_key,
         day,
         {{ exact_sum('cost') }} as spend,
-        {{ exact_sum('cost', "filter (where is_reworked)") }} as rework_spend
+        {{ exact_sum('cost', "filter (where is_reworked)") }} as rework_spend,
+        count(*) filter (where is_reworked) as reworked_lines
     from {{ ref('int_work_priced') }}
     where day is not null
     group by project_key, day
@@ -18,7 +20,9 @@ select
     spend.project_key::varchar as project_key,
     spend.day,
     round(spend.spend, 2)::double as spend,
-    round(coalesce(spend.rework_spend, 0), 2)::double as rework_spend,
+    round(
+        case when spend.reworked_lines = 0 then 0 else spend.rework_spend end, 2
+    )::double as rework_spend,
     round(
         {{ exact_sum('spend.spend', "over (partition by spend.project_key order by spend.day)") }},
         2

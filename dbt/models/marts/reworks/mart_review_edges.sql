@@ -1,16 +1,27 @@
 -- The review hierarchy: an edge from each reviewer (or editor) to each annotator whose work they
--- reviewed or corrected, per project. People with no incoming edge are unreviewed.
+-- reviewed or corrected, per project. People with no incoming edge are unreviewed. Corrections
+-- are null, not 0, in projects whose tool does not export who corrected whom (seed source_figures).
 with
+
+correction_blind_sources as (
+
+    select source_system as blind_source from {{ ref('source_figures') }}
+    where figure = 'corrections' and availability = 'not_exported'
+
+),
 
 reviews as (
 
     select
-        project_key,
-        reviewer,
-        author,
-        outcome
-    from {{ ref('fct_reviews') }}
-    where reviewer is not null and reviewer <> author
+        reviews.project_key,
+        reviews.reviewer,
+        reviews.author,
+        reviews.outcome,
+        blind.blind_source is not null as is_correction_blind
+    from {{ ref('fct_reviews') }} as reviews
+    left join correction_blind_sources as blind
+        on reviews.source_system = blind.blind_source
+    where reviews.reviewer is not null and reviews.reviewer <> reviews.author
 
 ),
 
@@ -33,7 +44,8 @@ review_counts as (
         reviewer,
         author,
         count(*) as reviews,
-        count(*) filter (where outcome = 'rejected') as rejections
+        count(*) filter (where outcome = 'rejected') as rejections,
+        bool_or(is_correction_blind) as is_correction_blind
     from reviews
     group by project_key, reviewer, author
 
@@ -47,7 +59,10 @@ final as (
         coalesce(review_counts.author, corrections.author)::varchar as annotator,
         coalesce(review_counts.reviews, 0)::bigint as reviews,
         coalesce(review_counts.rejections, 0)::bigint as rejections,
-        coalesce(corrections.corrections, 0)::bigint as corrections
+        case
+            when corrections.corrections is not null then corrections.corrections
+            when not review_counts.is_correction_blind then 0
+        end::bigint as corrections
 
     from review_counts
     full outer join corrections
