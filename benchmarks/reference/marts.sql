@@ -3180,18 +3180,22 @@ with
 
 appearances as (
 
+    -- is_ground_truth: whether the appearance is a reference answer (null: says nothing either
+    -- way, as a raw event of such an annotation)
     select
         annotator as actor,
         completed_at as seen_at,
         'annotator' as role,
-        project_key
+        project_key,
+        is_ground_truth
     from core.fct_annotations
     union all
     select
         reviewer,
         reviewed_at,
         'reviewer' as role,
-        project_key
+        project_key,
+        false as is_ground_truth
     from core.fct_reviews
     where reviewer is not null
     union all
@@ -3199,21 +3203,24 @@ appearances as (
         editor,
         corrected_at,
         'editor' as role,
-        project_key
+        project_key,
+        false as is_ground_truth
     from core.fct_corrections
     union all
     select
         author,
         raised_at,
         'issue_author' as role,
-        project_key
+        project_key,
+        false as is_ground_truth
     from core.fct_issues
     union all
     select
         actor,
         occurred_at,
         coalesce(actor_role, 'unknown') as role,
-        project_key
+        project_key,
+        null as is_ground_truth
     from intermediate.int_events_unioned
 
 ),
@@ -3253,7 +3260,10 @@ people as (
         max(seen_at) as last_seen_at,
         string_agg(distinct role, ', ' order by role) as roles,
         -- The tools the person worked in (a project key starts with its source).
-        string_agg(distinct source_system, ', ' order by source_system) as sources
+        string_agg(distinct source_system, ', ' order by source_system) as sources,
+        -- Only ever wrote reference answers: not a worker (no person page, no row in the
+        -- work marts).
+        coalesce(bool_and(is_ground_truth), false) as is_gold_only
 
     from (
         select
@@ -4321,6 +4331,8 @@ authoring as (
     from core.fct_annotations as annotations
     inner join rates on annotations.annotator = rates.actor
     left join reworked using (annotation_key)
+    -- ground truth is a reference answer, not paid annotation work
+    where not annotations.is_ground_truth
 
 ),
 
@@ -4821,7 +4833,7 @@ annotations as (
     from core.fct_annotations as annotations
     left join correction_blind_sources as blind
         on annotations.source_system = blind.blind_source
-    where not annotations.was_cancelled
+    where not annotations.was_cancelled and not annotations.is_ground_truth
 
 ),
 
@@ -4951,9 +4963,10 @@ final as (
             coalesce(annotations_authored, 0) > 0
             and coalesce(annotations_reviewed, 0) = 0
         ) as is_unreviewed,
-        -- Ranks only people whose received reworks are known (nulls sort after every count).
+        -- Ranks only people who received reworks: a rank for none, or for an unknown count,
+        -- would read as a place in a queue they are not in.
         case
-            when reworks_received is not null
+            when reworks_received > 0
                 then rank() over (order by reworks_received desc nulls last)
         end::bigint as received_rank
 
@@ -4967,12 +4980,14 @@ select * from final
 -- models/marts/performance/mart_annotator_performance.sql
 create or replace table marts.mart_annotator_performance as (
 -- Per annotator over the whole data set, as Label Studio's annotator dashboard defines it
--- (METRICS.md §2); see _performance__models.yml for each figure.
+-- (METRICS.md §2); see _performance__models.yml for each figure. Ground-truth annotations are
+-- reference answers, not work: they count in no figure here.
 with
 
 annotations as (
 
     select * from core.fct_annotations
+    where not is_ground_truth
 
 ),
 
@@ -5003,13 +5018,14 @@ select * from final
 
 -- models/marts/performance/mart_annotator_performance_daily.sql
 create or replace table marts.mart_annotator_performance_daily as (
--- mart_annotator_performance per completion day (the day the annotation was completed).
+-- mart_annotator_performance per completion day (the day the annotation was completed); ground
+-- truth is not work here either.
 with
 
 annotations as (
 
     select * from core.fct_annotations
-    where completed_day is not null
+    where completed_day is not null and not is_ground_truth
 
 ),
 
@@ -5151,7 +5167,7 @@ with
 submitted as (
 
     select * from core.fct_annotations
-    where is_submitted and lead_time_s is not null
+    where is_submitted and lead_time_s is not null and not is_ground_truth
 
 ),
 
@@ -5283,7 +5299,7 @@ output as (
         sum(object_count) as labels,
         sum(object_count) filter (where is_submitted) as accepted_labels
     from core.fct_annotations
-    where not was_cancelled
+    where not was_cancelled and not is_ground_truth
     group by project_key, annotator
 
 )
@@ -5670,12 +5686,13 @@ group by all
 create or replace table marts.mart_person_profile as (
 -- One row per person: who they are (dim_actors), their annotator figures
 -- (mart_annotator_performance) and their place in the review structure (mart_reworks), as the
--- report's person page shows them.
+-- report's person page shows them. Actors who only wrote ground truth get no page.
 with
 
 actors as (
 
     select * from core.dim_actors
+    where not is_gold_only
 
 ),
 
@@ -5963,7 +5980,7 @@ left join rejections using (task_key)
 create or replace table marts.mart_throughput_daily as (
 -- Per annotator, project and completion day: tasks and labels done, time per task and per
 -- label (mean, median, p90), and tasks at >= var('expected_time_flag_ratio') x the project's
--- expected time per task.
+-- expected time per task. Ground-truth annotations are reference answers, not work.
 with
 
 submitted as (
@@ -5974,7 +5991,10 @@ submitted as (
         expected.expected_time_per_task_s
     from core.fct_annotations as annotations
     left join seeds.project_expected_times as expected using (project_key)
-    where annotations.is_submitted and annotations.completed_day is not null
+    where
+        annotations.is_submitted
+        and annotations.completed_day is not null
+        and not annotations.is_ground_truth
 
 ),
 

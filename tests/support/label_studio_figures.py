@@ -31,6 +31,8 @@ def expected_figures(export: Path) -> tuple[dict, dict]:
     groups: dict[tuple, list] = defaultdict(list)
     for task in tasks:
         for annotation in task["annotations"]:
+            if annotation.get("ground_truth"):  # a reference answer, not work (METRICS.md §2)
+                continue
             who = _identity(annotation["completed_by"], emails)
             day = datetime.fromisoformat(annotation["created_at"]).astimezone(UTC).date()
             groups[(who,)].append(annotation)

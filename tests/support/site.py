@@ -57,7 +57,13 @@ def generated_night(tmp_path_factory) -> Night:
 
 
 def people(night: Night) -> list[str]:
-    return [row[0] for row in night.rows("select actor from core.dim_actors where not is_system")]
+    """Everyone with a person page: not the system actor, nor an author of ground truth only."""
+    return [
+        row[0]
+        for row in night.rows(
+            "select actor from core.dim_actors where not is_system and not is_gold_only"
+        )
+    ]
 
 
 # ---- serving a site on localhost ---------------------------------------------------------------

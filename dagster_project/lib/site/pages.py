@@ -14,7 +14,7 @@ One YAML can also stand for a page per row of a query (one page per person, per 
 
     title: "{person}"              # formatted with the row's published values
     template: person.html.j2
-    each: select actor as person from core.dim_actors where not is_system order by actor
+    each: select actor as person from core.dim_actors where not is_system and not is_gold_only
     queries:
       performance: select * from marts.mart_annotator_performance where annotator = $person
 

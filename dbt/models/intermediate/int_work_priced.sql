@@ -39,6 +39,8 @@ authoring as (
     from {{ ref('fct_annotations') }} as annotations
     inner join rates on annotations.annotator = rates.actor
     left join reworked using (annotation_key)
+    -- ground truth is a reference answer, not paid annotation work
+    where not annotations.is_ground_truth
 
 ),
 

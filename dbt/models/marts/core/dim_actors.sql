@@ -4,18 +4,22 @@ with
 
 appearances as (
 
+    -- is_ground_truth: whether the appearance is a reference answer (null: says nothing either
+    -- way, as a raw event of such an annotation)
     select
         annotator as actor,
         completed_at as seen_at,
         'annotator' as role,
-        project_key
+        project_key,
+        is_ground_truth
     from {{ ref('fct_annotations') }}
     union all
     select
         reviewer,
         reviewed_at,
         'reviewer' as role,
-        project_key
+        project_key,
+        false as is_ground_truth
     from {{ ref('fct_reviews') }}
     where reviewer is not null
     union all
@@ -23,21 +27,24 @@ appearances as (
         editor,
         corrected_at,
         'editor' as role,
-        project_key
+        project_key,
+        false as is_ground_truth
     from {{ ref('fct_corrections') }}
     union all
     select
         author,
         raised_at,
         'issue_author' as role,
-        project_key
+        project_key,
+        false as is_ground_truth
     from {{ ref('fct_issues') }}
     union all
     select
         actor,
         occurred_at,
         coalesce(actor_role, 'unknown') as role,
-        project_key
+        project_key,
+        null as is_ground_truth
     from {{ ref('int_events_unioned') }}
 
 ),
@@ -77,7 +84,10 @@ people as (
         max(seen_at) as last_seen_at,
         string_agg(distinct role, ', ' order by role) as roles,
         -- The tools the person worked in (a project key starts with its source).
-        string_agg(distinct source_system, ', ' order by source_system) as sources
+        string_agg(distinct source_system, ', ' order by source_system) as sources,
+        -- Only ever wrote reference answers: not a worker (no person page, no row in the
+        -- work marts).
+        coalesce(bool_and(is_ground_truth), false) as is_gold_only
 
     from (
         select

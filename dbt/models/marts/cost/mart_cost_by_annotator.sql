@@ -26,7 +26,7 @@ output as (
         sum(object_count) as labels,
         sum(object_count) filter (where is_submitted) as accepted_labels
     from {{ ref('fct_annotations') }}
-    where not was_cancelled
+    where not was_cancelled and not is_ground_truth
     group by project_key, annotator
 
 )

@@ -1,10 +1,12 @@
 -- Per annotator over the whole data set, as Label Studio's annotator dashboard defines it
--- (METRICS.md §2); see _performance__models.yml for each figure.
+-- (METRICS.md §2); see _performance__models.yml for each figure. Ground-truth annotations are
+-- reference answers, not work: they count in no figure here.
 with
 
 annotations as (
 
     select * from {{ ref('fct_annotations') }}
+    where not is_ground_truth
 
 ),
 

@@ -1,10 +1,11 @@
--- mart_annotator_performance per completion day (the day the annotation was completed).
+-- mart_annotator_performance per completion day (the day the annotation was completed); ground
+-- truth is not work here either.
 with
 
 annotations as (
 
     select * from {{ ref('fct_annotations') }}
-    where completed_day is not null
+    where completed_day is not null and not is_ground_truth
 
 ),
 

@@ -5,7 +5,7 @@ with
 submitted as (
 
     select * from {{ ref('fct_annotations') }}
-    where is_submitted and lead_time_s is not null
+    where is_submitted and lead_time_s is not null and not is_ground_truth
 
 ),
 

@@ -1,11 +1,12 @@
 -- One row per person: who they are (dim_actors), their annotator figures
 -- (mart_annotator_performance) and their place in the review structure (mart_reworks), as the
--- report's person page shows them.
+-- report's person page shows them. Actors who only wrote ground truth get no page.
 with
 
 actors as (
 
     select * from {{ ref('dim_actors') }}
+    where not is_gold_only
 
 ),
 

@@ -19,7 +19,7 @@ annotations as (
     from {{ ref('fct_annotations') }} as annotations
     left join correction_blind_sources as blind
         on annotations.source_system = blind.blind_source
-    where not annotations.was_cancelled
+    where not annotations.was_cancelled and not annotations.is_ground_truth
 
 ),
 
@@ -149,9 +149,10 @@ final as (
             coalesce(annotations_authored, 0) > 0
             and coalesce(annotations_reviewed, 0) = 0
         ) as is_unreviewed,
-        -- Ranks only people whose received reworks are known (nulls sort after every count).
+        -- Ranks only people who received reworks: a rank for none, or for an unknown count,
+        -- would read as a place in a queue they are not in.
         case
-            when reworks_received is not null
+            when reworks_received > 0
                 then rank() over (order by reworks_received desc nulls last)
         end::bigint as received_rank
 

@@ -1,6 +1,6 @@
 -- Per annotator, project and completion day: tasks and labels done, time per task and per
 -- label (mean, median, p90), and tasks at >= var('expected_time_flag_ratio') x the project's
--- expected time per task.
+-- expected time per task. Ground-truth annotations are reference answers, not work.
 with
 
 submitted as (
@@ -11,7 +11,10 @@ submitted as (
         expected.expected_time_per_task_s
     from {{ ref('fct_annotations') }} as annotations
     left join {{ ref('project_expected_times') }} as expected using (project_key)
-    where annotations.is_submitted and annotations.completed_day is not null
+    where
+        annotations.is_submitted
+        and annotations.completed_day is not null
+        and not annotations.is_ground_truth
 
 ),
 
