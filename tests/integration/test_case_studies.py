@@ -40,9 +40,12 @@ def test_every_generated_annotator_has_performance_figures(generated_night):
     submitted = generated_night.rows(
         "select count(*) from core.fct_annotations where is_submitted and not is_ground_truth"
     )
-    assert generated_night.rows(
-        "select count(*) from core.fct_annotations where is_ground_truth"
-    )[0][0] > 0
+    assert (
+        generated_night.rows("select count(*) from core.fct_annotations where is_ground_truth")[0][
+            0
+        ]
+        > 0
+    )
     assert mart[0][0] == annotators[0][0]
     assert mart[0][1] == submitted[0][0] > 1000
     assert mart[0][2] > 0
