@@ -20,20 +20,133 @@ bottlenecks as (
 
 ),
 
+reviewed_annotations as (
+
+    select
+        project_key,
+        annotation_key
+    from {{ ref('fct_reviews') }}
+    union
+    select
+        project_key,
+        annotation_key
+    from {{ ref('fct_corrections') }}
+
+),
+
+-- Per project and author: their work (ground truth is reference, not work) and how much of it
+-- anyone reviewed or corrected.
+project_work as (
+
+    select
+        annotations.project_key,
+        annotations.annotator,
+        count(*) as authored,
+        count(reviewed.annotation_key) as reviewed,
+        min(annotations.completed_day) as first_day
+    from {{ ref('fct_annotations') }} as annotations
+    left join reviewed_annotations as reviewed
+        on
+            annotations.project_key = reviewed.project_key
+            and annotations.annotation_key = reviewed.annotation_key
+    where not annotations.was_cancelled and not annotations.is_ground_truth
+    group by annotations.project_key, annotations.annotator
+
+),
+
+project_review as (
+
+    select
+        project_key,
+        sum(authored) as authored,
+        sum(reviewed) as reviewed,
+        count(*) as authors,
+        min(first_day) as first_day
+    from project_work
+    group by project_key
+
+),
+
+project_gold as (
+
+    select
+        project_key,
+        count(*) as tasks,
+        count(*) filter (where has_ground_truth) as gold_tasks
+    from {{ ref('fct_tasks') }}
+    group by project_key
+
+),
+
+-- Someone's work is skipped in a project that reviews (most of) its work: worth a look.
 unreviewed as (
 
     select
         'unreviewed_work' as kind,
         'high' as severity,
-        null::varchar,
-        person,
-        null::date,
+        work.project_key,
+        work.annotator,
+        work.first_day,
         printf(
-            '%d annotations authored, none reviewed or corrected', annotations_authored
+            '%d annotation%s authored, none reviewed or corrected, while %d of the other %d '
+            || 'were', work.authored, case when work.authored = 1 then '' else 's' end,
+            project_review.reviewed, project_review.authored - work.authored
         ) as evidence,
         'mart_reworks' as evidence_relation
-    from {{ ref('mart_reworks') }}
-    where is_unreviewed
+    from project_work as work
+    inner join project_review using (project_key)
+    where
+        work.reviewed = 0
+        and project_review.reviewed
+        >= {{ var('review_coverage_min_share') }} * project_review.authored
+
+),
+
+-- A project that reviews little or nothing has no review workflow to skip anyone: one notice,
+-- not an alert per person. Where it has ground truth, that is what measures its quality.
+review_coverage as (
+
+    select
+        case
+            when project_review.reviewed = 0 then 'no_review_workflow' else 'sparse_review'
+        end as kind,
+        'low' as severity,
+        project_review.project_key,
+        project_review.project_key as subject,
+        project_review.first_day,
+        case
+            when project_review.reviewed = 0
+                then
+                    printf(
+                        'no reviews recorded: %d annotation%s by %d %s; ', project_review.authored,
+                        case when project_review.authored = 1 then '' else 's' end,
+                        project_review.authors,
+                        case when project_review.authors = 1 then 'person' else 'people' end
+                    )
+            else
+                printf(
+                    'only %d of %d annotations (%.0f%%) reviewed or corrected; ',
+                    project_review.reviewed, project_review.authored,
+                    100 * project_review.reviewed / project_review.authored
+                )
+        end
+        || case
+            when gold.gold_tasks > 0
+                then
+                    printf(
+                        'quality is measured against ground truth (gold answers on %d of %d tasks)',
+                        gold.gold_tasks, gold.tasks
+                    )
+            else 'no ground truth either'
+        end as evidence,
+        case
+            when gold.gold_tasks > 0 then 'mart_agreement_ground_truth' else 'mart_reworks'
+        end as evidence_relation
+    from project_review
+    left join project_gold as gold using (project_key)
+    where
+        project_review.reviewed
+        < {{ var('review_coverage_min_share') }} * project_review.authored
 
 ),
 
@@ -182,6 +295,8 @@ unioned as (
     select * from bottlenecks
     union all
     select * from unreviewed
+    union all
+    select * from review_coverage
     union all
     select * from coaching
     union all
