@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from dagster_project.lib.synthetic.label_studio_export import annotation_record, task_record
+
 PROJECT = 21
-DAY = "2026-10-05"
-GOLD = {"id": 40, "email": "gold@example.org", "first_name": "Gold", "last_name": "Set"}
+NINE = datetime(2026, 10, 5, 9)
+GOLD = {"email": "gold@example.org", "first_name": "Gold", "id": 40, "last_name": "Set"}
 ANNOTATORS = [
-    {"id": 41, "email": "ada@example.org", "first_name": "Ada", "last_name": "K"},
-    {"id": 42, "email": "ben@example.org", "first_name": "Ben", "last_name": "L"},
-    {"id": 43, "email": "cy@example.org", "first_name": "Cy", "last_name": "M"},
+    {"email": "ada@example.org", "first_name": "Ada", "id": 41, "last_name": "K"},
+    {"email": "ben@example.org", "first_name": "Ben", "id": 42, "last_name": "L"},
+    {"email": "cy@example.org", "first_name": "Cy", "id": 43, "last_name": "M"},
 ]
 # task -> gold class, then each annotator's (class, lead time in seconds)
 ANSWERS = {
@@ -26,41 +29,17 @@ ANSWERS = {
 }
 
 
-def _annotation(annotation_id: int, task: int, who: dict, label: str, lead: float, minute: int,
-                gold: bool) -> dict:  # fmt: skip
-    stamp = f"{DAY}T09:{minute:02d}:00Z"
-    return {
-        "bulk_created": False,
-        "completed_by": who,
-        "created_at": stamp,
-        "draft_created_at": None,
-        "ground_truth": gold,
-        "id": annotation_id,
-        "import_id": None,
-        "last_action": None,
-        "last_created_by": None,
-        "lead_time": lead,
-        "parent_annotation": None,
-        "parent_prediction": None,
-        "prediction": {},
-        "project": PROJECT,
-        "result": [
-            {
-                "from_name": "animal",
-                "id": f"r{annotation_id}",
-                "origin": "manual",
-                "to_name": "image",
-                "type": "choices",
-                "value": {"choices": [label]},
-            }
-        ],
-        "result_count": 1,
-        "task": task,
-        "unique_id": str(uuid.UUID(int=annotation_id)),
-        "updated_at": stamp,
-        "updated_by": who["id"],
-        "was_cancelled": False,
-    }
+def _choice(annotation_id: int, label: str) -> list[dict]:
+    return [
+        {
+            "from_name": "animal",
+            "id": f"r{annotation_id}",
+            "origin": "manual",
+            "to_name": "image",
+            "type": "choices",
+            "value": {"choices": [label]},
+        }
+    ]
 
 
 def gold_study_export(path: Path) -> Path:
@@ -68,35 +47,23 @@ def gold_study_export(path: Path) -> Path:
     tasks = []
     annotation_id = 0
     for task, (gold_label, answers) in ANSWERS.items():
-        annotation_id += 1
-        annotations = [_annotation(annotation_id, task, GOLD, gold_label, 0.0, task, True)]
-        for who, (label, lead) in zip(ANNOTATORS, answers, strict=True):
+        answered = [(GOLD, gold_label, 0.0, True)]
+        answered += [
+            (who, label, lead, False)
+            for who, (label, lead) in zip(ANNOTATORS, answers, strict=True)
+        ]
+        annotations = []
+        for who, label, lead, gold in answered:
             annotation_id += 1
+            at = NINE + timedelta(minutes=annotation_id)
             annotations.append(
-                _annotation(annotation_id, task, who, label, lead, 10 + annotation_id, False)
-            )
-        tasks.append(
-            {
-                "allow_skip": True,
-                "annotations": annotations,
-                "cancelled_annotations": 0,
-                "comment_authors": [],
-                "comment_count": 0,
-                "created_at": f"{DAY}T08:00:00Z",
-                "data": {"image": f"/data/upload/{PROJECT}/animal_{task:03d}.jpg"},
-                "drafts": [],
-                "id": task,
-                "inner_id": task,
-                "last_comment_updated_at": None,
-                "meta": {},
-                "predictions": [],
-                "project": PROJECT,
-                "total_annotations": len(annotations),
-                "total_predictions": 0,
-                "unresolved_comment_count": 0,
-                "updated_at": f"{DAY}T09:59:00Z",
-                "updated_by": ANNOTATORS[-1]["id"],
-            }
-        )
+                annotation_record(
+                    annotation_id, task, who, at, at, lead, _choice(annotation_id, label),
+                    unique_id=str(uuid.UUID(int=annotation_id)), project=PROJECT,
+                    ground_truth=gold,
+                )
+            )  # fmt: skip
+        image = f"/data/upload/{PROJECT}/animal_{task:03d}.jpg"
+        tasks.append(task_record(task, annotations, NINE - timedelta(hours=1), image, PROJECT))
     path.write_text(json.dumps(tasks, indent=1), encoding="utf-8")
     return path

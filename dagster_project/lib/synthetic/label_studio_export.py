@@ -70,6 +70,75 @@ def _boxes(key: str, count: int) -> list[dict]:
     return items
 
 
+def annotation_record(
+    annotation_id: int,
+    task_id: int,
+    person: dict,
+    created: datetime,
+    updated: datetime,
+    lead_time: float,
+    result: list[dict],
+    *,
+    unique_id: str,
+    project: int = PROJECT,
+    skipped: bool = False,
+    ground_truth: bool = False,
+    updated_by: int | None = None,
+) -> dict:
+    """One annotation as the export writes it; ``person`` is ``completed_by`` (id, email, names)."""
+    return {
+        "bulk_created": False,
+        "completed_by": person,
+        "created_at": _stamp(created),
+        "draft_created_at": None,
+        "ground_truth": ground_truth,
+        "id": annotation_id,
+        "import_id": None,
+        "last_action": None,
+        "last_created_by": None,
+        "lead_time": lead_time,
+        "parent_annotation": None,
+        "parent_prediction": None,
+        "prediction": {},
+        "project": project,
+        "result": result,
+        "result_count": len(result),
+        "task": task_id,
+        "unique_id": unique_id,
+        "updated_at": _stamp(updated),
+        "updated_by": updated_by or person["id"],
+        "was_cancelled": skipped,
+    }
+
+
+def task_record(
+    task_id: int, annotations: list[dict], created: datetime, image: str, project: int = PROJECT
+) -> dict:
+    """One task as the export writes it, around its annotations."""
+    skipped = sum(a["was_cancelled"] for a in annotations)
+    return {
+        "allow_skip": True,
+        "annotations": annotations,
+        "cancelled_annotations": skipped,
+        "comment_authors": [],
+        "comment_count": 0,
+        "created_at": _stamp(created),
+        "data": {"image": image},
+        "drafts": [],
+        "id": task_id,
+        "inner_id": task_id,
+        "last_comment_updated_at": None,
+        "meta": {},
+        "predictions": [],
+        "project": project,
+        "total_annotations": len(annotations) - skipped,
+        "total_predictions": 0,
+        "unresolved_comment_count": 0,
+        "updated_at": max(a["updated_at"] for a in annotations),
+        "updated_by": annotations[-1]["updated_by"],
+    }
+
+
 def label_studio_tasks(day: date) -> list[dict]:
     nine = datetime.combine(day, time(9))
     annotation_id, tasks = 0, []
@@ -81,56 +150,17 @@ def label_studio_tasks(day: date) -> list[dict]:
             updated = created + (timedelta(hours=2) if editor else timedelta(microseconds=8123))
             email, first, last = PEOPLE[author]
             key = f"t{task_id}a{annotation_id}"
+            person = {"email": email, "first_name": first, "id": author, "last_name": last}
             exported.append(
-                {
-                    "bulk_created": False,
-                    "completed_by": {
-                        "email": email, "first_name": first, "id": author, "last_name": last
-                    },
-                    "created_at": _stamp(created),
-                    "draft_created_at": None,
-                    "ground_truth": False,
-                    "id": annotation_id,
-                    "import_id": None,
-                    "last_action": None,
-                    "last_created_by": None,
-                    "lead_time": lead,
-                    "parent_annotation": None,
-                    "parent_prediction": None,
-                    "prediction": {},
-                    "project": PROJECT,
-                    "result": _boxes(key, boxes),
-                    "result_count": boxes,
-                    "task": task_id,
-                    "unique_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"annolytics-demo/{key}")),
-                    "updated_at": _stamp(updated),
-                    "updated_by": editor or author,
-                    "was_cancelled": skipped,
-                }
+                annotation_record(
+                    annotation_id, task_id, person, created, updated, lead, _boxes(key, boxes),
+                    unique_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"annolytics-demo/{key}")),
+                    skipped=skipped, updated_by=editor,
+                )
             )  # fmt: skip
-        last = max(a["updated_at"] for a in exported)
+        created = nine - timedelta(hours=1, microseconds=-task_id)
         tasks.append(
-            {
-                "allow_skip": True,
-                "annotations": exported,
-                "cancelled_annotations": sum(a["was_cancelled"] for a in exported),
-                "comment_authors": [],
-                "comment_count": 0,
-                "created_at": _stamp(nine - timedelta(hours=1, microseconds=-task_id)),
-                "data": {"image": f"/data/upload/1/street_{task_id:03d}.jpg"},
-                "drafts": [],
-                "id": task_id,
-                "inner_id": task_id,
-                "last_comment_updated_at": None,
-                "meta": {},
-                "predictions": [],
-                "project": PROJECT,
-                "total_annotations": len(exported) - sum(a["was_cancelled"] for a in exported),
-                "total_predictions": 0,
-                "unresolved_comment_count": 0,
-                "updated_at": last,
-                "updated_by": exported[-1]["updated_by"],
-            }
+            task_record(task_id, exported, created, f"/data/upload/1/street_{task_id:03d}.jpg")
         )
     return tasks
 

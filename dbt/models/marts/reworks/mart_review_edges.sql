@@ -5,8 +5,7 @@ with
 
 correction_blind_sources as (
 
-    select source_system as blind_source from {{ ref('source_figures') }}
-    where figure = 'corrections' and availability = 'not_exported'
+    {{ sources_not_exporting('corrections') }}
 
 ),
 
