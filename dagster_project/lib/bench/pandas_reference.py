@@ -3,8 +3,8 @@
 ``mart_annotator_performance`` and ``mart_reworks`` from the event-log JSON Lines of a landing
 folder, with the warehouse's definitions (event-log path only: dedup by event_id, event order,
 author = first to start/submit/skip, Label Studio's submitted definition, corrections = edits
-by someone other than the author). No validation, no history, no other marts. Run by the
-benchmark in its own process::
+by someone other than the author, ground truth is no one's work). No validation, no history,
+no other marts. Run by the benchmark in its own process::
 
     python -m dagster_project.lib.bench.pandas_reference LANDING OUT_DIR
 """
@@ -24,6 +24,7 @@ COLUMNS = [
     "annotation_id",
     "actor",
     "duration_s",
+    "is_ground_truth",
 ]
 LIFECYCLE = {
     "annotation_submitted": "submitted",
@@ -91,10 +92,13 @@ def annotations(events: pd.DataFrame) -> pd.DataFrame:
     result["was_cancelled"] = result.was_cancelled.fillna(False).astype(bool)
     result["is_submitted"] = ~result.was_cancelled & result.last_action.isin(SUBMITTED_ACTIONS)
     result["completed_day"] = result.completed_at.dt.tz_convert(None).dt.normalize()
+    gold = acts.is_ground_truth.astype("boolean").fillna(False).astype(bool)
+    result["is_ground_truth"] = gold.groupby(acts.annotation_key, sort=False).any()
     return result
 
 
 def annotator_performance(annotations: pd.DataFrame) -> pd.DataFrame:
+    annotations = annotations[~annotations.is_ground_truth]  # reference answers, not work
     submitted = annotations[annotations.is_submitted]
     figures = pd.DataFrame(
         {
@@ -129,7 +133,7 @@ def reworks(events: pd.DataFrame, annotations: pd.DataFrame) -> pd.DataFrame:
         keyed.event_type.isin(["review_fixed", "annotation_updated"])
         & (keyed.actor != keyed.author)
     ]
-    kept = annotations[~annotations.was_cancelled]
+    kept = annotations[~annotations.was_cancelled & ~annotations.is_ground_truth]
     reviewed = set(reviews.annotation_key) | set(corrections.annotation_key)
     authored = kept.groupby("annotator").size()
     authored_reviewed = kept[kept.index.isin(reviewed)].groupby("annotator").size()
@@ -147,9 +151,9 @@ def reworks(events: pd.DataFrame, annotations: pd.DataFrame) -> pd.DataFrame:
     frame["reworks_done"] = done.reindex(people).fillna(0).astype("int64")
     frame["reviews_done"] = reviews_done.reindex(people).fillna(0).astype("int64")
     frame["is_unreviewed"] = (frame.annotations_authored > 0) & (frame.annotations_reviewed == 0)
-    frame["received_rank"] = frame.reworks_received.rank(method="min", ascending=False).astype(
-        "int64"
-    )
+    # a rank only for people who received reworks
+    rank = frame.reworks_received.rank(method="min", ascending=False).astype("Int64")
+    frame["received_rank"] = rank.where(frame.reworks_received > 0)
     return frame.reset_index()
 
 
