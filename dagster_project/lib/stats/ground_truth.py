@@ -1,0 +1,327 @@
+"""Agreement with ground truth by task type (METRICS.md §3), for the dbt Python models
+``mart_agreement_ground_truth`` and ``mart_confusion_ground_truth``.
+
+Input: one row per label of the annotations on ground-truth tasks (``int_ground_truth_labels``):
+the task's reference (its gold answer) and every other submitted annotation, an annotation
+without labels once with a null class. Columns: LABEL_COLUMNS.
+
+- **Classification** (the gold chose classes): an annotation is *correct* when the set of
+  classes it chose equals the gold's set (single choice: it chose the gold's class). Per class,
+  precision = tasks where both chose the class / tasks where the annotator chose it, recall =
+  the same / tasks where the gold chose it.
+- **Shapes** (the gold drew boxes, or polygons with their bounding box): the annotator's objects
+  are matched one to one with the gold's, same class and IoU >= ``iou_threshold``, greedily by
+  IoU (``box_matching``). Precision = matched / drawn, recall = matched / gold objects,
+  F1 = 2 matched / (drawn + gold), mean IoU of the matches.
+
+Shares have Wilson 95 % intervals; F1's is Wilson's on matched out of (drawn + gold) / 2, the
+share it is; mean IoU's is Student's t (none under two matches).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
+
+from dagster_project.lib.stats.box_matching import box_ious, greedy_matches
+
+BOX_COLUMNS = ("box_x", "box_y", "box_width", "box_height")
+LABEL_COLUMNS = [
+    "project_key",
+    "task_key",
+    "annotation_key",
+    "annotator",
+    "is_ground_truth",
+    "annotation_confidence",
+    "class_name",
+    "shape_type",
+    *BOX_COLUMNS,
+    "label_confidence",
+]
+SCORE_COLUMNS = [
+    "project_key",
+    "annotator",
+    "task_type",
+    "class_name",
+    "is_all_classes",
+    "gold_tasks",
+    "correct_tasks",
+    "accuracy",
+    "accuracy_low",
+    "accuracy_high",
+    "gold_items",
+    "chosen_items",
+    "matched_items",
+    "precision",
+    "precision_low",
+    "precision_high",
+    "recall",
+    "recall_low",
+    "recall_high",
+    "f1",
+    "f1_low",
+    "f1_high",
+    "mean_iou",
+    "mean_iou_low",
+    "mean_iou_high",
+    "mean_confidence_correct",
+    "mean_confidence_wrong",
+]
+CONFUSION_COLUMNS = ["project_key", "annotator", "gold_class", "chosen_class", "tasks"]
+CHOICE = "choice"
+
+
+def wilson(successes: float, trials: float) -> tuple[float | None, float | None]:
+    """Wilson 95 % interval of a share; (None, None) without trials."""
+    if trials == 0:
+        return None, None
+    low, high = proportion_confint(successes, trials, alpha=0.05, method="wilson")
+    share = successes / trials
+    # The interval contains its estimate; statsmodels can miss 0 or 1 by a rounding error.
+    return float(min(max(low, 0.0), share)), float(max(min(high, 1.0), share))
+
+
+def _share(successes: float, trials: float) -> float | None:
+    return successes / trials if trials else None
+
+
+def _mean_interval(values: np.ndarray) -> tuple[float | None, float | None, float | None]:
+    """Mean with Student's t 95 % interval (bounds None under two values)."""
+    if values.size == 0:
+        return None, None, None
+    mean = float(values.mean())
+    if values.size < 2:
+        return mean, None, None
+    half = float(stats.t.ppf(0.975, values.size - 1) * stats.sem(values))
+    return mean, max(mean - half, 0.0), min(mean + half, 1.0)
+
+
+def _mean_or_none(values: pd.Series) -> float | None:
+    values = values.dropna()
+    return float(values.mean()) if len(values) else None
+
+
+def _row(project, annotator, task_type, class_name, gold_tasks, counts, **extra) -> dict:
+    """One score row: precision, recall and F1 from (gold, chosen, matched) counts."""
+    gold, chosen, matched = counts
+    precision_low, precision_high = wilson(matched, chosen)
+    recall_low, recall_high = wilson(matched, gold)
+    f1_low, f1_high = wilson(matched, (gold + chosen) / 2)
+    row = dict.fromkeys(SCORE_COLUMNS)
+    row.update(
+        project_key=project,
+        annotator=annotator,
+        task_type=task_type,
+        class_name=class_name,
+        is_all_classes=class_name is None,
+        gold_tasks=int(gold_tasks),
+        gold_items=int(gold),
+        chosen_items=int(chosen),
+        matched_items=int(matched),
+        precision=_share(matched, chosen),
+        precision_low=precision_low,
+        precision_high=precision_high,
+        recall=_share(matched, gold),
+        recall_low=recall_low,
+        recall_high=recall_high,
+        f1=_share(2 * matched, gold + chosen),
+        f1_low=f1_low,
+        f1_high=f1_high,
+    )
+    row.update(extra)
+    return row
+
+
+def _references(labels: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The gold's labels (the input holds one gold annotation per task) and the checked
+    annotations' labels."""
+    return labels[labels.is_ground_truth], labels[~labels.is_ground_truth]
+
+
+def choice_sets(labels: pd.DataFrame) -> pd.DataFrame:
+    """Per checked annotation on a task whose gold chose classes: the gold's and the
+    annotator's class sets (frozensets) and the annotation's confidence."""
+    gold, checked = _references(labels)
+    gold_choices = gold[gold.shape_type == CHOICE]
+    gold_sets = gold_choices.groupby("task_key", sort=True)["class_name"].agg(frozenset)
+    checked = checked[checked.task_key.isin(gold_sets.index)]
+    annotations = checked.groupby("annotation_key", sort=True).agg(
+        project_key=("project_key", "first"),
+        task_key=("task_key", "first"),
+        annotator=("annotator", "first"),
+        confidence=("annotation_confidence", "first"),
+    )
+    chosen = checked[checked.shape_type == CHOICE].groupby("annotation_key")["class_name"]
+    annotations["chosen"] = chosen.agg(frozenset).reindex(annotations.index)
+    annotations["chosen"] = annotations["chosen"].apply(
+        lambda value: value if isinstance(value, frozenset) else frozenset()
+    )
+    annotations["gold"] = annotations.task_key.map(gold_sets)
+    annotations["is_correct"] = annotations.chosen == annotations.gold
+    return annotations.reset_index()
+
+
+def _classification_rows(sets: pd.DataFrame) -> list[dict]:
+    rows = []
+    for (project, annotator), done in sets.groupby(["project_key", "annotator"], sort=True):
+        correct = int(done.is_correct.sum())
+        low, high = wilson(correct, len(done))
+        confidence_correct = _mean_or_none(done.confidence[done.is_correct])
+        confidence_wrong = _mean_or_none(done.confidence[~done.is_correct])
+        per_class = []
+        for klass in sorted(set().union(*done.gold, *done.chosen)):
+            in_gold = done.gold.apply(lambda classes, k=klass: k in classes)
+            chosen = done.chosen.apply(lambda classes, k=klass: k in classes)
+            counts = (int(in_gold.sum()), int(chosen.sum()), int((in_gold & chosen).sum()))
+            per_class.append(
+                _row(
+                    project, annotator, "classification", klass, int((in_gold | chosen).sum()),
+                    counts,
+                    mean_confidence_correct=_mean_or_none(done.confidence[chosen & in_gold]),
+                    mean_confidence_wrong=_mean_or_none(done.confidence[chosen & ~in_gold]),
+                )
+            )  # fmt: skip
+        totals = tuple(sum(row[key] for row in per_class) for key in _COUNT_KEYS)
+        rows.append(
+            _row(
+                project, annotator, "classification", None, len(done), totals,
+                correct_tasks=correct, accuracy=correct / len(done), accuracy_low=low,
+                accuracy_high=high, mean_confidence_correct=confidence_correct,
+                mean_confidence_wrong=confidence_wrong,
+            )
+        )  # fmt: skip
+        rows += per_class
+    return rows
+
+
+_COUNT_KEYS = ("gold_items", "chosen_items", "matched_items")
+
+
+def object_matches(
+    labels: pd.DataFrame, iou_threshold: float
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per checked annotation on a task whose project's gold draws shapes: one row per object,
+    gold or drawn, with ``side`` 'matched' (one row per match, the drawn object's confidence),
+    'missed' (a gold object left unmatched) or 'extra' (a drawn object left unmatched); and
+    the compared annotations (one with no object on either side still counts as a task)."""
+    gold, checked = _references(labels)
+    boxed = labels[BOX_COLUMNS[0]].notna() & labels.class_name.notna()
+    shape_projects = labels.loc[boxed & labels.is_ground_truth, "project_key"].unique()
+    checked = checked[checked.project_key.isin(shape_projects)]
+    keys = ["project_key", "annotation_key", "annotator", "task_key"]
+    columns = [*keys, "class_name", "side", "iou", "label_confidence"]
+    if checked.empty:
+        return pd.DataFrame(columns=columns), pd.DataFrame(columns=keys)
+    gold_boxes = gold[boxed[gold.index]].assign(box=lambda f: f.groupby("task_key").cumcount())
+    drawn = checked[boxed[checked.index]].assign(
+        box=lambda f: f.groupby("annotation_key").cumcount()
+    )
+    candidates = drawn.merge(
+        gold_boxes[["task_key", "class_name", "box", *BOX_COLUMNS]],
+        on=["task_key", "class_name"],
+        suffixes=("", "_gold"),
+    )
+    ious = box_ious(
+        candidates[list(BOX_COLUMNS)].to_numpy(dtype=float),
+        candidates[[f"{column}_gold" for column in BOX_COLUMNS]].to_numpy(dtype=float),
+    )
+    # Below the threshold a pair is no candidate (greedy_matches keeps IoU > 0 only).
+    ious = np.where(ious >= iou_threshold, ious, 0.0)
+    group = candidates.groupby(["annotation_key", "class_name"], sort=True).ngroup().to_numpy()
+    accepted = greedy_matches(
+        group, ious, candidates.box.to_numpy(), candidates.box_gold.to_numpy()
+    )
+    matches = candidates.iloc[accepted].assign(iou=ious[accepted], side="matched")
+    matched_drawn = set(zip(matches.annotation_key, matches.box, strict=True))
+    matched_gold = set(zip(matches.annotation_key, matches.box_gold, strict=True))
+    extra = drawn[
+        [(key, box) not in matched_drawn for key, box in zip(drawn.annotation_key, drawn.box)]
+    ].assign(side="extra", iou=np.nan)
+    # Every checked annotation meets every gold object of its task.
+    annotations = checked.drop_duplicates("annotation_key")[keys]
+    gold_met = annotations.merge(
+        gold_boxes[["task_key", "class_name", "box"]], on="task_key", how="inner"
+    )
+    missed = gold_met[
+        [(key, box) not in matched_gold for key, box in zip(gold_met.annotation_key, gold_met.box)]
+    ].assign(side="missed", iou=np.nan, label_confidence=np.nan)
+    objects = pd.concat([matches[columns], extra[columns], missed[columns]], ignore_index=True)
+    return objects, annotations
+
+
+def _shape_rows(objects: pd.DataFrame, annotations: pd.DataFrame) -> list[dict]:
+    rows = []
+    tasks = annotations.groupby(["project_key", "annotator"], sort=True).task_key.nunique()
+    objects_of = dict(list(objects.groupby(["project_key", "annotator"], sort=False)))
+    for (project, annotator), gold_tasks in tasks.items():
+        mine = objects_of.get((project, annotator), objects.iloc[:0])
+        per_class = []
+        for klass, of_class in mine.groupby("class_name", sort=True):
+            per_class.append(_shape_row(project, annotator, klass, of_class))
+        rows.append(_shape_row(project, annotator, None, mine, gold_tasks))
+        rows += per_class
+    return rows
+
+
+def _shape_row(project, annotator, klass, objects: pd.DataFrame, gold_tasks=None) -> dict:
+    matched = objects[objects.side == "matched"]
+    extra = objects[objects.side == "extra"]
+    missed = objects[objects.side == "missed"]
+    counts = (len(matched) + len(missed), len(matched) + len(extra), len(matched))
+    mean_iou, iou_low, iou_high = _mean_interval(matched.iou.to_numpy(dtype=float))
+    return _row(
+        project, annotator, "shapes", klass,
+        objects.task_key.nunique() if gold_tasks is None else gold_tasks, counts,
+        mean_iou=mean_iou, mean_iou_low=iou_low, mean_iou_high=iou_high,
+        mean_confidence_correct=_mean_or_none(matched.label_confidence),
+        mean_confidence_wrong=_mean_or_none(extra.label_confidence),
+    )  # fmt: skip
+
+
+def ground_truth_scores(labels: pd.DataFrame, iou_threshold: float = 0.5) -> pd.DataFrame:
+    """Score rows (SCORE_COLUMNS): per project, annotator and task type one all-classes row,
+    then one row per class in play."""
+    rows = _classification_rows(choice_sets(labels))
+    rows += _shape_rows(*object_matches(labels, iou_threshold))
+    frame = pd.DataFrame(rows, columns=SCORE_COLUMNS).astype(
+        dict.fromkeys(["gold_tasks", "correct_tasks", *_COUNT_KEYS], "Int64")
+    )
+    return frame.sort_values(
+        ["project_key", "annotator", "task_type", "is_all_classes", "class_name"],
+        ascending=[True, True, True, False, True],
+        ignore_index=True,
+    )
+
+
+def confusion(labels: pd.DataFrame) -> pd.DataFrame:
+    """Gold class x chosen class task counts per project and annotator (CONFUSION_COLUMNS).
+
+    A class both chose is a (class, class) cell. Of the rest, when the gold has exactly one
+    class the annotator did not choose and the annotator exactly one the gold lacks, the pair
+    is one confusion cell (so single choice gives the usual matrix); otherwise each unmatched
+    gold class is (class, null) - missed - and each unmatched chosen class (null, class)."""
+    cells: dict[tuple, int] = {}
+    for row in choice_sets(labels).itertuples(index=False):
+        unmatched_gold = sorted(row.gold - row.chosen)
+        unmatched_chosen = sorted(row.chosen - row.gold)
+        pairs = [(klass, klass) for klass in sorted(row.gold & row.chosen)]
+        if len(unmatched_gold) == 1 and len(unmatched_chosen) == 1:
+            pairs.append((unmatched_gold[0], unmatched_chosen[0]))
+        else:
+            pairs += [(klass, None) for klass in unmatched_gold]
+            pairs += [(None, klass) for klass in unmatched_chosen]
+        for gold_class, chosen_class in pairs:
+            key = (row.project_key, row.annotator, gold_class, chosen_class)
+            cells[key] = cells.get(key, 0) + 1
+    frame = pd.DataFrame(
+        [(*key, tasks) for key, tasks in sorted(cells.items(), key=_none_last)],
+        columns=CONFUSION_COLUMNS,
+    ).astype({"gold_class": object, "chosen_class": object, "tasks": "int64"})
+    # A missing class is None (NULL in the warehouse), not pandas' NaN.
+    return frame.where(frame.notna(), None)
+
+
+def _none_last(item: tuple) -> tuple:
+    return tuple((value is None, value or "") for value in item[0])
