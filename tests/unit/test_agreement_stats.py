@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
+from statsmodels.stats.inter_rater import cohens_kappa
 
 from dagster_project.lib.stats.agreement import BOX_COLUMNS, agreement, box_iou
 
@@ -85,3 +87,41 @@ def test_identical_boxes_have_an_iou_of_exactly_one():
     # Found at 1 M events: floating point gave 1.0000000000000002 and the GX suite blocked.
     box = [39.41, 44.62, 20.98, 20.78]  # unclipped, this pair gives 1.000000000000001
     assert box_iou(box, list(box)) <= 1.0
+
+
+def choices(annotator: str, task: str, *classes: str) -> list[dict]:
+    rows = objects(annotator, task, *classes)
+    return [{**row, "shape_type": "choice" if row["class_name"] else None} for row in rows]
+
+
+# Classification, five shared tasks: ann and bob chose the same class on t1, t2, t5 (3 of 5);
+# t3 cat vs dog, t4 dog vs nothing.
+CHOICES = pd.DataFrame(
+    choices("ann", "t1", "cat")
+    + choices("ann", "t2", "dog")
+    + choices("ann", "t3", "cat")
+    + choices("ann", "t4", "dog")
+    + choices("ann", "t5", "cat")
+    + choices("bob", "t1", "cat")
+    + choices("bob", "t2", "dog")
+    + choices("bob", "t3", "dog")
+    + choices("bob", "t4")
+    + choices("bob", "t5", "cat")
+)
+
+
+def test_classification_pairs_agree_over_the_chosen_class_per_task():
+    """Observed 3 / 5. Answers: ann cat 3, dog 2; bob cat 2, dog 2, none 1. Chance
+    p_e = (3 x 2 + 2 x 2 + 0 x 1) / 25 = 0.4; kappa = (0.6 - 0.4) / 0.6 = 1/3, as statsmodels
+    gives for the 3 x 3 table. Over task x class presence items it would read 7 of 10."""
+    pair = agreement(CHOICES, resamples=20).query("scope == 'pair'").iloc[0]
+    assert (pair.subject, pair.tasks, pair["items"]) == ("ann | bob", 5, 5)
+    assert pair.observed_agreement == pytest.approx(0.6)
+    assert pair.cohen_kappa == pytest.approx(1 / 3)
+    # rows: ann cat, dog, none; columns: bob cat, dog, none
+    table = np.array([[2, 1, 0], [0, 1, 1], [0, 0, 0]])
+    assert pair.cohen_kappa == pytest.approx(float(cohens_kappa(table, return_results=False)))
+    assert pd.isna(pair.mean_box_iou) and pd.isna(pair.matched_boxes)
+    # Without shape_type the same labels are read as presence items, as before.
+    presence = agreement(CHOICES.drop(columns="shape_type"), resamples=20)
+    assert presence.query("scope == 'pair'").iloc[0].observed_agreement == pytest.approx(0.7)

@@ -6,6 +6,7 @@ select
     annotations.annotator,
     annotations.annotation_key,
     labels.class_name,
+    labels.shape_type,
     labels.bbox
 from {{ ref('fct_annotations') }} as annotations
 inner join {{ ref('fct_tasks') }} as tasks using (task_key)

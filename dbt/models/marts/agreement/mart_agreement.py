@@ -5,7 +5,7 @@ See dagster_project/lib/stats/agreement.py and _agreement__models.yml for the de
 
 from dagster_project.lib.stats.agreement import BOX_COLUMNS, agreement
 
-COLUMNS = "project_key, task_key, annotator, annotation_key, class_name, " + ", ".join(
+COLUMNS = "project_key, task_key, annotator, annotation_key, class_name, shape_type, " + ", ".join(
     f"bbox[{position}] as {column}" for position, column in enumerate(BOX_COLUMNS, start=1)
 )
 
