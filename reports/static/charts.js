@@ -11,7 +11,8 @@
 //   sankey     source, target, value, sourceLabel, targetLabel (words)
 //   hierarchy  parent, child, value, people (rows), person, detached (true = nobody reviews)
 //   interval   category, estimate, low, high, label (word), compare {estimate, low, high, label}
-//   scatter    x, y, label, group     box  group, y {column: legend}
+//   scatter    x, y, label, group, yLow, yHigh (an interval bar per point)
+//   box        group, y {column: legend}
 //   every kind xTitle, yTitle, percent; bar, line and box: log (a logarithmic value axis)
 (function () {
   "use strict";
@@ -125,7 +126,8 @@
     var categoryTitle = spec.horizontal ? spec.yTitle : spec.xTitle;
     var valueAxis = { title: { text: esc(valueTitle || "") }, tickformat: spec.percent ? ".0%" : undefined,
       type: spec.log ? "log" : "linear", rangemode: spec.log ? undefined : "tozero" };
-    var categoryAxis = { title: { text: esc(categoryTitle || "") }, automargin: true };
+    var categoryAxis = Object.assign({ title: { text: esc(categoryTitle || "") }, automargin: true },
+      spec.horizontal ? {} : dateAxis(xs, spec.x));
     if (spec.horizontal) {
       layout.xaxis = valueAxis; layout.yaxis = Object.assign(categoryAxis, { autorange: "reversed" });
       layout.height = Math.max(320, 22 * categoryCount + 120);
@@ -133,6 +135,18 @@
       layout.xaxis = categoryAxis; layout.yaxis = valueAxis;
     }
     return { data: traces, layout: layout };
+  }
+
+  // Days and weeks as dates with ticks in whole days: left to itself Plotly zooms a single day
+  // down to milliseconds.
+  function dateAxis(xs, column) {
+    var values = unique(xs);
+    if (!values.length || !values.every(function (x) { return /^\d{4}-\d{2}-\d{2}$/.test(x); })) return {};
+    var step = column === "week" ? 7 : 1;
+    var axis = { type: "date", tickformat: "%b %d, %Y" };
+    if (values.length <= 31) axis.dtick = step * 86400000;
+    if (values.length === 1) axis.range = [A.addDays(values[0], -step), A.addDays(values[0], step)];
+    return axis;
   }
 
   function heatmap(rows, spec) {
@@ -312,12 +326,19 @@
     return {
       data: groups.map(function (group, index) {
         var members = rows.filter(function (r) { return !spec.group || r[spec.group] === group; });
-        return { type: "scatter", mode: "markers", name: spec.group ? shown(spec.group, group) : "",
+        var trace = { type: "scatter", mode: "markers", name: spec.group ? shown(spec.group, group) : "",
           x: members.map(function (r) { return r[spec.x]; }), y: members.map(function (r) { return r[spec.y]; }),
           text: members.map(function (r) { return spec.label ? shown(spec.label, r[spec.label]) : ""; }),
           hovertemplate: "%{text}<br>%{x}, %{y}<extra></extra>", marker: { size: 9, color: COLORS[index % COLORS.length], opacity: 0.8 } };
+        if (spec.yLow && spec.yHigh) {
+          trace.error_y = { type: "data", symmetric: false, color: COLORS[index % COLORS.length], thickness: 1,
+            array: members.map(function (r) { return r[spec.yHigh] == null || r[spec.y] == null ? 0 : r[spec.yHigh] - r[spec.y]; }),
+            arrayminus: members.map(function (r) { return r[spec.yLow] == null || r[spec.y] == null ? 0 : r[spec.y] - r[spec.yLow]; }) };
+        }
+        return trace;
       }),
-      layout: { showlegend: groups.length > 1, xaxis: { title: { text: esc(spec.xTitle || "") } }, yaxis: { title: { text: esc(spec.yTitle || "") } } }
+      layout: { showlegend: groups.length > 1, xaxis: { title: { text: esc(spec.xTitle || "") }, rangemode: "tozero" },
+        yaxis: { title: { text: esc(spec.yTitle || "") }, tickformat: spec.percent ? ".0%" : undefined } }
     };
   }
 
@@ -338,11 +359,28 @@
     interval: interval, scatter: scatter, box: box
   };
 
-  function nothingToShow() {
+  // The columns a chart draws its values from: rows without any are nothing to draw (say, no
+  // confidence recorded), which reads better as a note than as an empty pair of axes.
+  function valueColumns(spec) {
+    switch (spec.kind) {
+      case "bar": case "line": case "box": return spec.ratio ? [spec.ratio[0]] : Object.keys(spec.y || { value: "" });
+      case "heatmap": return [spec.z];
+      case "interval": return [spec.estimate];
+      case "calendar": case "sankey": return [spec.value];
+      default: return null;
+    }
+  }
+  function hasValues(rows, spec) {
+    if (spec.kind === "scatter") return rows.some(function (r) { return r[spec.x] != null && r[spec.y] != null; });
+    var columns = valueColumns(spec);
+    return !columns || rows.some(function (r) { return columns.some(function (c) { return r[c] != null; }); });
+  }
+
+  function nothingToShow(message) {
     return {
       data: [],
       layout: { xaxis: { visible: false }, yaxis: { visible: false }, height: 200,
-        annotations: [{ text: "No data for this selection", showarrow: false, xref: "paper", yref: "paper", x: 0.5, y: 0.5, font: { size: 15, color: "#5b6577" } }] }
+        annotations: [{ text: message, showarrow: false, xref: "paper", yref: "paper", x: 0.5, y: 0.5, font: { size: 15, color: "#5b6577" } }] }
     };
   }
 
@@ -354,10 +392,13 @@
 
   function draw(chart) {
     var rows = chart.spec.rows.filter(function (row) { return A.passes(row); });
-    var figure = rows.length ? BUILDERS[chart.spec.kind](rows, chart.spec) : nothingToShow();
+    var figure = !rows.length ? nothingToShow("No data for this selection")
+      : !hasValues(rows, chart.spec) ? nothingToShow("No data: nothing recorded for this figure")
+      : BUILDERS[chart.spec.kind](rows, chart.spec);
     var layout = Object.assign({ autosize: true, height: 360, margin: { t: 40, r: 16, b: 48, l: 56 },
       font: { family: "system-ui, sans-serif", size: 12 }, legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom", traceorder: "normal" } }, figure.layout);
     chart.figure.setAttribute("data-points", String(rows.length));
+    chart.figure.setAttribute("data-empty", String(!rows.length || !hasValues(rows, chart.spec)));
     return Plotly.react(chart.target, figure.data, layout, { displaylogo: false, responsive: true })
       .then(function () { chart.figure.setAttribute("data-rendered", "true"); });
   }

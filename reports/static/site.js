@@ -214,12 +214,38 @@
   // (Monday to Sunday) up to the end of the date filter, against the week before.
   var kpiBlocks = [];
 
-  function weekWindow() {
+  function weekEndingOn(sunday) {
+    return { start: addDays(sunday, -6), end: sunday, previousStart: addDays(sunday, -13), previousEnd: addDays(sunday, -7) };
+  }
+  function sundayOnOrBefore(day) {
+    var weekday = new Date(day + "T00:00:00Z").getUTCDay(); // 0 = Sunday
+    return addDays(day, weekday === 0 ? 0 : -weekday);
+  }
+
+  // The last complete week up to the end of the date filter; when it holds no data (a one-day
+  // study, a study that ended weeks ago), the latest week that does, said so in the heading.
+  function weekWindow(rows) {
     var end = state.to || site.lastDay;
     if (!end) return null;
-    var weekday = new Date(end + "T00:00:00Z").getUTCDay(); // 0 = Sunday
-    var sunday = addDays(end, weekday === 0 ? 0 : -weekday);
-    return { start: addDays(sunday, -6), end: sunday, previousStart: addDays(sunday, -13), previousEnd: addDays(sunday, -7) };
+    var window_ = weekEndingOn(sundayOnOrBefore(end));
+    var latest = null, inWindow = false;
+    rows.forEach(function (row) {
+      var day = String(row.day).slice(0, 10);
+      if (day > end || !passes(row, true)) return;
+      if (day >= window_.start && day <= window_.end) inWindow = true;
+      if (latest === null || day > latest) latest = day;
+    });
+    window_.heading = "Week of " + window_.start + " against the week of " + window_.previousStart;
+    if (inWindow || latest === null) return window_;
+    var last = window_;
+    var before = sundayOnOrBefore(latest);
+    window_ = weekEndingOn(before === latest ? latest : addDays(before, 7)); // the week holding it
+    window_.fallback = true;
+    window_.heading = "No data in the last complete week (" + last.start + " to " + last.end +
+      "); showing the latest week with data, " + window_.start + " to " + (window_.end > end ? end + " (incomplete)" : window_.end) +
+      ", against the week of " + window_.previousStart;
+    if (window_.end > end) window_.end = end;
+    return window_;
   }
 
   function formatKpi(value, format) {
@@ -244,14 +270,14 @@
   }
 
   function applyKpis() {
-    var window_ = weekWindow();
     kpiBlocks.forEach(function (block) {
       var spec = block.spec;
+      var window_ = weekWindow(spec.rows);
       block.node.textContent = "";
       if (!window_) return;
       var heading = document.createElement("p");
-      heading.className = "kpi-window";
-      heading.textContent = "Week of " + window_.start + " against the week of " + window_.previousStart;
+      heading.className = "kpi-window" + (window_.fallback ? " kpi-fallback" : "");
+      heading.textContent = window_.heading;
       block.node.appendChild(heading);
       spec.kpis.forEach(function (kpi) {
         var now = kpiValue(spec.rows, kpi.key, window_.start, window_.end);

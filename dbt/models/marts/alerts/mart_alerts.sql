@@ -9,13 +9,20 @@ bottlenecks as (
         'high' as severity,
         project_key,
         top_editor as subject,
-        null::date as since,
+        first_corrections.since,
         printf(
             '%s made %d of the project''s %d corrections (%.0f%%)',
             top_editor, top_editor_reworks, reworks, 100 * top_editor_share
         ) as evidence,
         'mart_review_concentration' as evidence_relation
     from {{ ref('mart_review_concentration') }}
+    left join (
+        select
+            project_key,
+            min(corrected_day) as since
+        from {{ ref('fct_corrections') }}
+        group by project_key
+    ) as first_corrections using (project_key)
     where is_bottleneck
 
 ),
@@ -157,7 +164,7 @@ coaching as (
         'medium' as severity,
         project_key,
         annotator,
-        null::date,
+        first_reviews.since,
         printf(
             'rejected %d of %d (%.0f%%) where their classes predict %.1f (%.0f%%), p = %.2g',
             rejected, reviewed, 100 * rejection_rate, expected_rejections, 100 * expected_rate,
@@ -165,6 +172,14 @@ coaching as (
         ) as evidence,
         'mart_annotator_quality' as evidence_relation
     from {{ ref('mart_annotator_quality') }}
+    left join (
+        select
+            project_key,
+            annotator,
+            min(reviewed_at)::date as since
+        from {{ ref('int_annotations_first_reviewed') }}
+        group by project_key, annotator
+    ) as first_reviews using (project_key, annotator)
     where verdict = 'annotator'
 
 ),
@@ -176,13 +191,21 @@ ambiguous_classes as (
         'medium' as severity,
         project_key,
         class_name,
-        null::date,
+        any_value(first_reviews.since),
         printf(
             'rejected %.0f%% for everyone vs %.0f%% for the project''s other classes',
             100 * any_value(class_rate), 100 * any_value(other_classes_rate)
         ) as evidence,
         'mart_person_vs_class' as evidence_relation
     from {{ ref('mart_person_vs_class') }}
+    left join (
+        select
+            project_key,
+            primary_class as class_name,
+            min(reviewed_at)::date as since
+        from {{ ref('int_annotations_first_reviewed') }}
+        group by project_key, primary_class
+    ) as first_reviews using (project_key, class_name)
     where verdict = 'class'
     group by project_key, class_name
 
@@ -260,13 +283,20 @@ budget as (
         'high' as severity,
         project_key,
         project_key as subject,
-        null::date as since,
+        first_spend.since,
         printf(
             'projected %.0f against a budget of %.0f (%.0f spent, %d tasks open)',
             projected_total, budget, spend_to_date, open_tasks
         ) as evidence,
         'mart_cost_projection' as evidence_relation
     from {{ ref('mart_cost_projection') }}
+    left join (
+        select
+            project_key,
+            min(day) as since
+        from {{ ref('mart_cost_daily') }}
+        group by project_key
+    ) as first_spend using (project_key)
     where is_over_budget
 
 ),
@@ -278,14 +308,21 @@ loops as (
         'low' as severity,
         project_key,
         project_key as subject,
-        null::date as since,
+        min(first_reviews.since) as since,
         printf(
             '%d annotations rejected more than %d times', count(*),
             {{ var('review_loop_max_rejections') }}
         ),
         'mart_review_loops' as evidence_relation
-    from {{ ref('mart_review_loops') }}
-    where is_loop
+    from {{ ref('mart_review_loops') }} as loops
+    left join (
+        select
+            annotation_key,
+            min(review_day) as since
+        from {{ ref('fct_reviews') }}
+        group by annotation_key
+    ) as first_reviews using (annotation_key)
+    where loops.is_loop
     group by project_key
 
 ),
