@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.gold_study import gold_study_export
 from support.nights import FIXTURES, Night, run_nightly
 from support.tools import tools_landing
 
@@ -55,5 +56,15 @@ def case_night(tmp_path_factory) -> Night:
     root = tmp_path_factory.mktemp("generated")
     generate(root / "landing", events=30_000, seed=11)
     night = run_nightly(root)
+    assert night.exit_code == 0
+    return night
+
+
+@pytest.fixture(scope="session")
+def gold_night(tmp_path_factory) -> Night:
+    """A one-day, no-reviewer, gold-checked classification study (support/gold_study.py)."""
+    root = tmp_path_factory.mktemp("gold_study")
+    export = gold_study_export(root / "export.json")
+    night = run_nightly(root, {"label_studio/export.json": export})
     assert night.exit_code == 0
     return night

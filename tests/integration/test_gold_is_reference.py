@@ -7,21 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from support.gold_study import gold_study_export
-from support.nights import run_nightly
+from statsmodels.stats.proportion import proportion_confint
 
 from dagster_project.lib.site.data import row_filename
 
 WORKERS = ["ada@example.org", "ben@example.org", "cy@example.org"]
-
-
-@pytest.fixture(scope="module")
-def gold_night(tmp_path_factory):
-    root = tmp_path_factory.mktemp("gold_study")
-    export = gold_study_export(root / "export.json")
-    night = run_nightly(root, {"label_studio/export.json": export})
-    assert night.exit_code == 0
-    return night
 
 
 def test_gold_answers_are_no_ones_work(gold_night):
@@ -89,3 +79,77 @@ def test_gold_is_still_the_reference_for_agreement(gold_night):
     assert gold_night.rows(
         "select distinct annotator from marts.mart_agreement_ground_truth order by 1"
     ) == [(who,) for who in WORKERS]
+
+
+# Answers (support/gold_study.py), gold first:
+#   t1 cat: ada cat,  ben cat,  cy dog
+#   t2 dog: ada dog,  ben cat,  cy dog
+#   t3 bird: ada bird, ben bird, cy cat
+#   t4 cat: ada dog,  ben cat,  cy cat
+def test_accuracy_is_the_share_of_gold_tasks_answered_right(gold_night):
+    """ada 3 of 4, ben 3 of 4, cy 2 of 4 (the class-presence measure this replaces read ada
+    3 of 5 = 60 % and cy 2 of 6 = 33 %: a wrong single choice counted twice)."""
+    rows = gold_night.rows(
+        "select annotator, task_type, gold_tasks, correct_tasks, accuracy, accuracy_low, "
+        "accuracy_high from marts.mart_agreement_ground_truth where is_all_classes "
+        "order by annotator"
+    )
+    expected = {"ada@example.org": 3, "ben@example.org": 3, "cy@example.org": 2}
+    assert [(row[0], row[1], row[2], row[3]) for row in rows] == [
+        (who, "classification", 4, right) for who, right in expected.items()
+    ]
+    for who, _, _, right, accuracy, low, high in rows:
+        assert accuracy == right / 4, who
+        assert (low, high) == pytest.approx(
+            proportion_confint(right, 4, alpha=0.05, method="wilson"), abs=1e-12
+        )
+
+
+def test_the_confusion_matrix_adds_up_to_the_answers(gold_night):
+    """Over the three annotators: cat→cat 4 (ada t1, ben t1 t4, cy t4), cat→dog 2 (ada t4,
+    cy t1), dog→dog 2, dog→cat 1 (ben t2), bird→bird 2, bird→cat 1 (cy t3): 12 answers."""
+    assert gold_night.rows(
+        "select gold_class, chosen_class, sum(tasks)::int from marts.mart_confusion_ground_truth "
+        "group by all order by all"
+    ) == [
+        ("bird", "bird", 2),
+        ("bird", "cat", 1),
+        ("cat", "cat", 4),
+        ("cat", "dog", 2),
+        ("dog", "cat", 1),
+        ("dog", "dog", 2),
+    ]
+    # Per class for cy: cat chosen on t3 (wrong) and t4 (right): precision 1/2; cat in the
+    # gold on t1 and t4, chosen on t4: recall 1/2.
+    assert gold_night.rows(
+        "select precision, recall from marts.mart_agreement_ground_truth "
+        "where annotator = 'cy@example.org' and class_name = 'cat'"
+    ) == [(0.5, 0.5)]
+
+
+def test_pairs_agree_over_the_class_each_chose(gold_night):
+    """ada|ben agree on t1, t3: 2 of 4; chance (cat 1x3 + bird 1x1) / 16 = 0.25, kappa 1/3.
+    ada|cy agree on t2 only: chance (cat 1x2 + dog 2x2) / 16 = 0.375, kappa -0.2; ben|cy on t4
+    only: chance (cat 3x2) / 16, kappa -0.2. Over task x class presence items ada|ben read
+    8 of 12 (67 %)."""
+    assert gold_night.rows(
+        "select subject, tasks, observed_agreement, cohen_kappa, mean_box_iou, matched_boxes "
+        "from marts.mart_agreement where scope = 'pair' order by subject"
+    ) == [
+        ("ada@example.org | ben@example.org", 4, 0.5, pytest.approx(1 / 3), None, None),
+        ("ada@example.org | cy@example.org", 4, 0.25, pytest.approx(-0.2), None, None),
+        ("ben@example.org | cy@example.org", 4, 0.25, pytest.approx(-0.2), None, None),
+    ]
+
+
+def test_speed_beside_accuracy(gold_night):
+    """Median lead times 3.5 s (ada), 7 s (ben), 5.5 s (cy); one project, so the pooled row
+    equals the project's."""
+    assert gold_night.rows(
+        "select annotator, score_name, score, median_time_s, submitted "
+        "from marts.mart_accuracy_vs_speed where is_all_projects order by annotator"
+    ) == [
+        ("ada@example.org", "accuracy", 0.75, 3.5, 4),
+        ("ben@example.org", "accuracy", 0.75, 7.0, 4),
+        ("cy@example.org", "accuracy", 0.5, 5.5, 4),
+    ]

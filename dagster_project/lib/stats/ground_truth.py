@@ -285,8 +285,12 @@ def ground_truth_scores(labels: pd.DataFrame, iou_threshold: float = 0.5) -> pd.
     then one row per class in play."""
     rows = _classification_rows(choice_sets(labels))
     rows += _shape_rows(*object_matches(labels, iou_threshold))
+    counts = ["gold_tasks", "correct_tasks", *_COUNT_KEYS]
+    shares = [column for column in SCORE_COLUMNS[SCORE_COLUMNS.index("accuracy") :]]
+    # Typed even when a column holds no value at all (no confidences): a column of None would
+    # reach the warehouse as type NULL.
     frame = pd.DataFrame(rows, columns=SCORE_COLUMNS).astype(
-        dict.fromkeys(["gold_tasks", "correct_tasks", *_COUNT_KEYS], "Int64")
+        {**dict.fromkeys(counts, "Int64"), **dict.fromkeys(set(shares) - set(counts), "float64")}
     )
     return frame.sort_values(
         ["project_key", "annotator", "task_type", "is_all_classes", "class_name"],
