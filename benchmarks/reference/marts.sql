@@ -1,8 +1,8 @@
 -- Bare-DuckDB reference, part 2: every dbt SQL model as one plain table, in dependency
 -- order (rendered by dagster_project/lib/bench/reference_sql.py from dbt's full-build
 -- SQL; re-render after changing a model). Not computed here: the Python statistics
--- marts (mart_agreement, mart_annotator_quality, mart_drift, mart_fidelity_cost, mart_person_vs_class)
--- and what reads them (mart_alerts); their SQL inputs are.
+-- marts (mart_agreement, mart_agreement_ground_truth, mart_annotator_quality, mart_confusion_ground_truth, mart_drift, mart_fidelity_cost, mart_person_vs_class)
+-- and what reads them (mart_accuracy_vs_speed, mart_alerts); their SQL inputs are.
 
 -- models/intermediate/int_identities_normalised.sql
 create or replace table intermediate.int_identities_normalised as (
@@ -4076,6 +4076,7 @@ select
     annotations.annotator,
     annotations.annotation_key,
     labels.class_name,
+    labels.shape_type,
     labels.bbox
 from core.fct_annotations as annotations
 inner join core.fct_tasks as tasks using (task_key)
@@ -4248,6 +4249,60 @@ from subject_rows
 group by project_key, subject_type, subject
 );
 
+-- models/intermediate/int_ground_truth_labels.sql
+create or replace table intermediate.int_ground_truth_labels as (
+-- The labels of the annotations on ground-truth tasks, one row per label (an annotation
+-- without labels once, with a null class): each task's gold answer (the latest submitted
+-- ground-truth annotation, when a source marked several) and every other submitted answer.
+-- The input of agreement with ground truth (mart_agreement_ground_truth, mart_confusion_*).
+with
+
+submitted as (
+
+    select * from core.fct_annotations
+    where is_submitted
+
+),
+
+gold as (
+
+    select *
+    from submitted
+    where is_ground_truth
+    qualify
+        row_number() over (
+            partition by task_key order by completed_at desc, annotation_key desc
+        ) = 1
+
+),
+
+compared as (
+
+    select * from gold
+    union all
+    select * from submitted
+    where not is_ground_truth and task_key in (select gold.task_key from gold)
+
+)
+
+select
+    compared.project_key,
+    compared.task_key,
+    compared.annotation_key,
+    compared.annotator,
+    compared.is_ground_truth,
+    compared.confidence as annotation_confidence,
+    labels.class_name,
+    labels.shape_type,
+    labels.bbox[1] as box_x,
+    labels.bbox[2] as box_y,
+    labels.bbox[3] as box_width,
+    labels.bbox[4] as box_height,
+    labels.confidence as label_confidence
+from compared
+left join core.fct_labels as labels using (annotation_key)
+);
+
 -- models/intermediate/int_polygon_annotations_selected.sql
 create or replace table intermediate.int_polygon_annotations_selected as (
 -- Submitted annotations that drew polygons, with their polygon vertex counts and first review:
@@ -4374,157 +4429,6 @@ union all
 select * from edits
 );
 
--- models/marts/agreement/mart_agreement_ground_truth.sql
-create or replace table marts.mart_agreement_ground_truth as (
--- Agreement with ground truth: on tasks where the source marked a gold annotation, does each
--- annotator's submitted work agree with it on which classes are present? Per annotator and
--- class, plus one all-classes row per annotator.
-with
-
-annotations as (
-
-    select * from core.fct_annotations
-    where is_submitted
-
-),
-
-gold_classes as (
-
-    select distinct
-        annotations.task_key,
-        labels.class_name
-    from annotations
-    inner join core.fct_labels as labels using (annotation_key)
-    where annotations.is_ground_truth and labels.class_name is not null
-
-),
-
-checked as (
-
-    select annotations.*
-    from annotations
-    where
-        not annotations.is_ground_truth
-        and annotations.task_key in (
-            select gold.task_key from annotations as gold
-            where gold.is_ground_truth
-        )
-
-),
-
-checked_classes as (
-
-    select distinct
-        checked.annotation_key,
-        checked.task_key,
-        labels.class_name
-    from checked
-    inner join core.fct_labels as labels using (annotation_key)
-    where labels.class_name is not null
-
-),
-
--- Every class the gold or this annotator drew on the task (not what others drew).
-classes_in_play as (
-
-    select
-        checked.annotation_key,
-        gold_classes.class_name
-    from checked
-    inner join gold_classes using (task_key)
-    union
-    select
-        annotation_key,
-        class_name
-    from checked_classes
-
-),
-
-comparisons as (
-
-    select
-        checked.project_key,
-        checked.annotator,
-        checked.annotation_key,
-        checked.task_key,
-        checked.confidence,
-        classes_in_play.class_name,
-        gold.class_name is not null as in_gold,
-        mine.class_name is not null as in_annotation
-    from checked
-    inner join classes_in_play using (annotation_key)
-    left join gold_classes as gold
-        on checked.task_key = gold.task_key and classes_in_play.class_name = gold.class_name
-    left join checked_classes as mine
-        on
-            checked.annotation_key = mine.annotation_key
-            and classes_in_play.class_name = mine.class_name
-
-),
-
-aggregated as (
-
-    select
-        project_key,
-        annotator,
-        class_name,
-        grouping(class_name) = 1 as is_all_classes,
-        count(distinct task_key) as gold_tasks,
-        count(*) as comparisons,
-        count(*) filter (where in_gold = in_annotation) as agreements,
-        count(*) filter (where in_gold and not in_annotation) as missed,
-        count(*) filter (where in_annotation and not in_gold) as extra,
-        (avg((confidence)::decimal(38, 6)) filter (where in_gold = in_annotation))::double
-            as mean_confidence_agreeing,
-        (avg((confidence)::decimal(38, 6)) filter (where in_gold <> in_annotation))::double
-            as mean_confidence_disagreeing
-    from comparisons
-    group by grouping sets ((project_key, annotator, class_name), (project_key, annotator))
-
-)
-
-select
-    project_key::varchar as project_key,
-    annotator::varchar as annotator,
-    class_name::varchar as class_name,
-    is_all_classes::boolean as is_all_classes,
-    gold_tasks::bigint as gold_tasks,
-    comparisons::bigint as comparisons,
-    agreements::bigint as agreements,
-    (agreements / comparisons)::double as agreement_rate,
-    case when comparisons > 0 then
-        greatest(0.0, least(
-            agreements::double / comparisons,
-            (
-                (agreements::double / comparisons + 3.8414588206941254 / (2.0 * comparisons))
-                - 1.959963984540054 * sqrt(
-                    (agreements::double / comparisons)
-                    * (1 - agreements::double / comparisons) / comparisons
-                    + 3.8414588206941254 / (4.0 * comparisons * comparisons)
-                )
-            ) / (1 + 3.8414588206941254 / comparisons)
-        ))
-    end::double as agreement_rate_low,
-    case when comparisons > 0 then
-        least(1.0, greatest(
-            agreements::double / comparisons,
-            (
-                (agreements::double / comparisons + 3.8414588206941254 / (2.0 * comparisons))
-                + 1.959963984540054 * sqrt(
-                    (agreements::double / comparisons)
-                    * (1 - agreements::double / comparisons) / comparisons
-                    + 3.8414588206941254 / (4.0 * comparisons * comparisons)
-                )
-            ) / (1 + 3.8414588206941254 / comparisons)
-        ))
-    end::double as agreement_rate_high,
-    missed::bigint as missed,
-    extra::bigint as extra,
-    mean_confidence_agreeing::double as mean_confidence_agreeing,
-    mean_confidence_disagreeing::double as mean_confidence_disagreeing
-from aggregated
-);
-
 -- models/marts/stages/mart_backlog_daily.sql
 create or replace table marts.mart_backlog_daily as (
 -- Work in progress per project, stage and day (tasks in the stage at the end of the day), its
@@ -4636,6 +4540,46 @@ final as (
 )
 
 select * from final
+);
+
+-- models/marts/cost/mart_cost_daily.sql
+create or replace table marts.mart_cost_daily as (
+-- Spend per project and day against the project's budget, cumulative. Spend sums the work whose
+-- cost is known (int_work_priced) and is null on a day when none is.
+with
+
+spend as (
+
+    select
+        project_key,
+        day,
+        (sum((cost)::decimal(38, 6)) )::double as spend,
+        (sum((cost)::decimal(38, 6)) filter (where is_reworked))::double as rework_spend,
+        count(*) filter (where is_reworked) as reworked_lines
+    from intermediate.int_work_priced
+    where day is not null
+    group by project_key, day
+
+)
+
+select
+    spend.project_key::varchar as project_key,
+    spend.day,
+    round(spend.spend, 2)::double as spend,
+    round(
+        case when spend.reworked_lines = 0 then 0 else spend.rework_spend end, 2
+    )::double as rework_spend,
+    round(
+        (sum((spend.spend)::decimal(38, 6)) over (partition by spend.project_key order by spend.day))::double,
+        2
+    )::double as cumulative_spend,
+    budgets.budget::double as budget,
+    (
+        (sum((spend.spend)::decimal(38, 6)) over (partition by spend.project_key order by spend.day))::double
+        / nullif(budgets.budget, 0)
+    )::double as budget_used_share
+from spend
+left join seeds.project_budgets as budgets using (project_key)
 );
 
 -- models/marts/cost/mart_cost_projection.sql
@@ -5154,46 +5098,6 @@ select
     )::double as rework_cost
 from authoring
 left join output using (project_key, annotator)
-);
-
--- models/marts/cost/mart_cost_daily.sql
-create or replace table marts.mart_cost_daily as (
--- Spend per project and day against the project's budget, cumulative. Spend sums the work whose
--- cost is known (int_work_priced) and is null on a day when none is.
-with
-
-spend as (
-
-    select
-        project_key,
-        day,
-        (sum((cost)::decimal(38, 6)) )::double as spend,
-        (sum((cost)::decimal(38, 6)) filter (where is_reworked))::double as rework_spend,
-        count(*) filter (where is_reworked) as reworked_lines
-    from intermediate.int_work_priced
-    where day is not null
-    group by project_key, day
-
-)
-
-select
-    spend.project_key::varchar as project_key,
-    spend.day,
-    round(spend.spend, 2)::double as spend,
-    round(
-        case when spend.reworked_lines = 0 then 0 else spend.rework_spend end, 2
-    )::double as rework_spend,
-    round(
-        (sum((spend.spend)::decimal(38, 6)) over (partition by spend.project_key order by spend.day))::double,
-        2
-    )::double as cumulative_spend,
-    budgets.budget::double as budget,
-    (
-        (sum((spend.spend)::decimal(38, 6)) over (partition by spend.project_key order by spend.day))::double
-        / nullif(budgets.budget, 0)
-    )::double as budget_used_share
-from spend
-left join seeds.project_budgets as budgets using (project_key)
 );
 
 -- models/staging/events/stg_events__duplicate_records.sql
