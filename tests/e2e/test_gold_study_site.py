@@ -110,6 +110,9 @@ def test_zero_reworks_get_no_rank(served, page):
     _open(page, served + row_filename("person", "ada@example.org"))
     received = page.locator("dt", has_text="Reworks received").locator("xpath=..").inner_text()
     assert "rank" not in received
+    # Nobody's work is reviewed in this study: the front page's one notice says so, not each
+    # person's page.
+    assert page.locator("#unreviewed-notice").count() == 0
 
 
 def test_collaborators_show_accuracy(served, page):

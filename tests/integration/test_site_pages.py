@@ -46,6 +46,26 @@ def test_the_report_states_the_checks_of_its_own_run(night):
     assert re.search(r"<dt>GX suites</dt><dd>(\d+) of \1 passed</dd>", overview)
 
 
+def test_the_unreviewed_notice_is_on_the_pages_of_unreviewed_work_alerts_only(night):
+    """A person page says nobody reviews the person's work only where others' is reviewed."""
+    alerted = {
+        person
+        for (person,) in night.rows(
+            "select distinct subject from marts.mart_alerts where kind = 'unreviewed_work'"
+        )
+    }
+    assert alerted
+    pages = {
+        person: (night.site / row_filename("person", person)).read_text(encoding="utf-8")
+        for (person,) in night.rows(
+            "select actor from marts.mart_person_profile where is_unreviewed or actor in "
+            "(select subject from marts.mart_alerts where kind = 'unreviewed_work')"
+        )
+    }
+    with_notice = {person for person, html in pages.items() if 'id="unreviewed-notice"' in html}
+    assert with_notice == alerted
+
+
 def test_every_mart_is_shown_on_some_page():
     """METRICS.md: every figure is shown somewhere in the report."""
     marts = {

@@ -287,10 +287,15 @@ def ground_truth_scores(labels: pd.DataFrame, iou_threshold: float = 0.5) -> pd.
     rows += _shape_rows(*object_matches(labels, iou_threshold))
     counts = ["gold_tasks", "correct_tasks", *_COUNT_KEYS]
     shares = [column for column in SCORE_COLUMNS[SCORE_COLUMNS.index("accuracy") :]]
-    # Typed even when a column holds no value at all (no confidences): a column of None would
-    # reach the warehouse as type NULL.
+    # Typed even when a column holds no value at all (no confidences, or no gold at all): a
+    # column of None would reach the warehouse as type NULL.
     frame = pd.DataFrame(rows, columns=SCORE_COLUMNS).astype(
-        {**dict.fromkeys(counts, "Int64"), **dict.fromkeys(set(shares) - set(counts), "float64")}
+        {
+            **dict.fromkeys(["project_key", "annotator", "task_type", "class_name"], "string"),
+            "is_all_classes": "boolean",
+            **dict.fromkeys(counts, "Int64"),
+            **dict.fromkeys(set(shares) - set(counts), "float64"),
+        }
     )
     return frame.sort_values(
         ["project_key", "annotator", "task_type", "is_all_classes", "class_name"],
@@ -322,9 +327,12 @@ def confusion(labels: pd.DataFrame) -> pd.DataFrame:
     frame = pd.DataFrame(
         [(*key, tasks) for key, tasks in sorted(cells.items(), key=_none_last)],
         columns=CONFUSION_COLUMNS,
-    ).astype({"gold_class": object, "chosen_class": object, "tasks": "int64"})
-    # A missing class is None (NULL in the warehouse), not pandas' NaN.
-    return frame.where(frame.notna(), None)
+    )
+    # Typed even without a row (no gold): a column of None would reach the warehouse as NULL.
+    return frame.astype(
+        {**dict.fromkeys(["project_key", "annotator", "gold_class", "chosen_class"], "string"),
+         "tasks": "int64"}
+    )  # fmt: skip
 
 
 def _none_last(item: tuple) -> tuple:
