@@ -3469,14 +3469,21 @@ tasks as (
 
 ),
 
+-- Work on the task: ground truth is the reference, not work, so it counts in no figure but
+-- has_ground_truth (a task with only a gold answer is still open, and one annotator beside
+-- the gold is no overlap).
 annotations as (
 
     select
         task_key,
-        count(*) filter (where is_submitted) as submitted_annotations,
-        count(*) filter (where was_cancelled) as skipped_annotations,
-        count(distinct annotator) filter (where not was_cancelled) as annotators,
-        min(completed_at) filter (where not was_cancelled) as first_completed_at,
+        count(*) filter (where is_submitted and not is_ground_truth) as submitted_annotations,
+        count(*) filter (where was_cancelled and not is_ground_truth) as skipped_annotations,
+        count(distinct annotator) filter (
+            where not was_cancelled and not is_ground_truth
+        ) as annotators,
+        min(completed_at) filter (
+            where not was_cancelled and not is_ground_truth
+        ) as first_completed_at,
         bool_or(is_ground_truth) as has_ground_truth
     from core.fct_annotations
     where true

@@ -126,7 +126,10 @@ def test_classification_precision_and_recall_per_class():
 def test_confusion_pairs_a_single_wrong_class_and_keeps_misses_apart():
     cells = confusion(CLASSIFICATION)
     assert list(cells.columns) == CONFUSION_COLUMNS
-    assert [tuple(row) for row in cells.itertuples(index=False)] == [
+    assert [
+        tuple(None if pd.isna(value) else value for value in row)
+        for row in cells.itertuples(index=False)
+    ] == [
         ("p", "ada", "bird", None, 1),
         ("p", "ada", "cat", "cat", 2),
         ("p", "ada", "dog", "cat", 1),
