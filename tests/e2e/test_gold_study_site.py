@@ -69,9 +69,10 @@ def test_the_agreement_page_leads_with_accuracy(served, page):
         "No data: nothing recorded for this figure"
     )
     assert confidence.locator(".xtick, .ytick").count() == 0
-    assert charts["gold-accuracy"] and page.locator("#gold-accuracy").get_attribute(
-        "data-empty"
-    ) == "false"
+    assert (
+        charts["gold-accuracy"]
+        and page.locator("#gold-accuracy").get_attribute("data-empty") == "false"
+    )
 
 
 def test_speed_against_accuracy_is_one_point_per_person_with_interval_bars(served, page):

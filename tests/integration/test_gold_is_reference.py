@@ -142,6 +142,17 @@ def test_pairs_agree_over_the_class_each_chose(gold_night):
     ]
 
 
+def test_the_project_alpha_is_over_the_class_each_chose(gold_night):
+    """Per task two of three agree (t1 cat cat dog, t2 dog cat dog, t3 bird bird cat, t4 dog cat
+    cat): D_o = 4 x (2 x 2 x 1 / 2) / 12 = 8 / 12; answers cat 6, dog 4, bird 2: D_e =
+    (144 - 36 - 16 - 4) / 132 = 88 / 132. Alpha = 1 - 1 = 0: no better than chance. Four tasks
+    are too few for a bootstrap interval; no task has everyone agreeing."""
+    assert gold_night.rows(
+        "select tasks, raters, items, observed_agreement, krippendorff_alpha, alpha_low "
+        "from marts.mart_agreement where scope = 'project'"
+    ) == [(4, 3, 4, 0.0, pytest.approx(0.0, abs=1e-12), None)]
+
+
 def test_speed_beside_accuracy(gold_night):
     """Median lead times 3.5 s (ada), 7 s (ben), 5.5 s (cy); one project, so the pooled row
     equals the project's."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import krippendorff
 import numpy as np
 import pandas as pd
 import pytest
@@ -125,3 +126,25 @@ def test_classification_pairs_agree_over_the_chosen_class_per_task():
     # Without shape_type the same labels are read as presence items, as before.
     presence = agreement(CHOICES.drop(columns="shape_type"), resamples=20)
     assert presence.query("scope == 'pair'").iloc[0].observed_agreement == pytest.approx(0.7)
+
+
+def test_classification_alpha_is_over_the_chosen_class_per_task():
+    """Ten answers in five tasks of two: cat 5, dog 4, none 1. Disagreeing tasks t3 (cat, dog)
+    and t4 (dog, none): D_o = (2 + 2) / 10 = 0.4; D_e = (10² - (5² + 4² + 1²)) / (10 x 9) =
+    58 / 90; alpha = 1 - D_o / D_e = 0.379. Checked against krippendorff's own reliability-data
+    path."""
+    project = agreement(CHOICES, resamples=50).query("scope == 'project'").iloc[0]
+    expected = 1 - 0.4 / ((100 - (25 + 16 + 1)) / 90)
+    assert project.krippendorff_alpha == pytest.approx(expected)
+    codes = {"cat": 0, "dog": 1, "": 2}
+    ann = ["cat", "dog", "cat", "dog", "cat"]
+    bob = ["cat", "dog", "dog", "", "cat"]
+    reliability = np.array([[codes[v] for v in ann], [codes[v] for v in bob]], dtype=float)
+    assert project.krippendorff_alpha == pytest.approx(
+        krippendorff.alpha(reliability_data=reliability, level_of_measurement="nominal")
+    )
+    assert (project.tasks, project["items"], project.raters) == (5, 5, 2)
+    assert project.observed_agreement == pytest.approx(0.6)
+    assert project.alpha_low <= project.krippendorff_alpha <= project.alpha_high
+    # Alpha per class stays over presence items.
+    assert set(agreement(CHOICES, resamples=20).query("scope == 'class'").subject) == {"cat", "dog"}

@@ -6,10 +6,11 @@ Cohen's kappa per annotator pair (statsmodels), Krippendorff's alpha per project
 (krippendorff, nominal, any number of raters, missing allowed) with a bootstrap 95 % interval
 over tasks, and the mean IoU of boxes matched greedily by class between two annotations.
 
-In a classification project (every label a chosen class, ``shape_type`` 'choice') a pair's
-observed agreement and kappa are over the class set each chose per shared task instead: two
-people who chose the same class on 57 % of images agree on 57 %, not on the ~91 % of
-task x class items where both left a class out. Box columns do not apply there (null).
+In a classification project (every label a chosen class, ``shape_type`` 'choice') the
+project's alpha and a pair's observed agreement and kappa are over the class set each chose
+per task instead (one nominal value per task and annotator): two people who chose the same
+class on 57 % of images agree on 57 %, not on the ~91 % of task x class items where both left a
+class out. Alpha per class stays over presence items. Box columns do not apply there (null).
 """
 
 import krippendorff
@@ -187,17 +188,22 @@ def agreement(labels: pd.DataFrame, resamples: int = 200, seed: int = 7) -> pd.D
     items["class_name"] = _sorted_categories(items["class_name"])
     rows = []
     for project, project_items in items.groupby("project_key"):
+        project_labels = labels[labels.project_key == project]
+        classification = is_classification(project_labels)
         zeros, ones, item_keys = _item_counts(project_items)
         # Tasks as integers in their sorted order (np.unique on the strings is slow at scale);
         # classes as strings to pick each class's items.
         item_task = pd.factorize(item_keys.get_level_values(0), sort=True)[0]
         item_class = item_keys.get_level_values(1).to_numpy()
         raters = int(project_items["annotator"].nunique())
-        rows.append(
-            _alpha_row(
-                project, "project", project, (zeros, ones, item_task), raters, resamples, seed
+        if classification:
+            rows.append(_class_set_alpha_row(project, project_labels, resamples, seed))
+        else:
+            rows.append(
+                _alpha_row(
+                    project, "project", project, (zeros, ones, item_task), raters, resamples, seed
+                )
             )
-        )
         # A class's items are the project's items of that class, still in task order.
         class_raters = project_items.groupby("class_name", sort=True, observed=True)["annotator"]
         for klass, class_rater_count in class_raters.nunique().items():
@@ -206,8 +212,7 @@ def agreement(labels: pd.DataFrame, resamples: int = 200, seed: int = 7) -> pd.D
             rows.append(
                 _alpha_row(project, "class", klass, counts, int(class_rater_count), resamples, seed)
             )
-        project_labels = labels[labels.project_key == project]
-        if is_classification(project_labels):
+        if classification:
             rows += _class_set_pair_rows(project, project_labels)
         else:
             rows += _pair_rows(project, project_items, project_labels)
@@ -234,6 +239,53 @@ def class_set_answers(labels: pd.DataFrame) -> pd.DataFrame:
     chosen = chosen.agg(lambda names: " + ".join(sorted(set(names)))).rename("answer")
     answers = answers.merge(chosen.reset_index(), on=keys, how="left")
     return answers.fillna({"answer": ""})
+
+
+def _class_set_alpha_row(project: str, labels: pd.DataFrame, resamples: int, seed: int) -> dict:
+    """Krippendorff's alpha (nominal) of the class sets chosen per task, from the tasks x
+    answers counts; its bootstrap interval resamples tasks as the presence alphas do (same
+    draws for the same seed and task count)."""
+    answers = class_set_answers(labels)
+    counts = pd.crosstab(answers.task_key, answers.answer)
+    value_counts = counts.to_numpy(dtype=float)
+    raters = int(answers.annotator.nunique())
+    task_count = len(value_counts)
+    low = high = None
+    if task_count >= 5:
+        rng = np.random.default_rng(seed)
+        draws = [rng.integers(0, task_count, task_count) for _ in range(resamples)]
+        estimates = [_alpha_of_value_counts(value_counts[draw], raters) for draw in draws]
+        estimates = [value for value in estimates if value is not None and not np.isnan(value)]
+        if estimates:
+            low, high = float(np.percentile(estimates, 2.5)), float(np.percentile(estimates, 97.5))
+    rated = value_counts.sum(axis=1)
+    pairable = rated >= 2
+    # A task agrees when everyone who answered it gave the same class set.
+    agreeing = (value_counts.max(axis=1) == rated)[pairable]
+    return {
+        "project_key": project,
+        "scope": "project",
+        "subject": project,
+        "tasks": task_count,
+        "raters": raters,
+        "items": task_count,
+        "observed_agreement": float(agreeing.mean()) if agreeing.size else None,
+        "cohen_kappa": None,
+        "krippendorff_alpha": _alpha_of_value_counts(value_counts, raters),
+        "alpha_low": low,
+        "alpha_high": high,
+        "mean_box_iou": None,
+        "matched_boxes": None,
+    }
+
+
+def _alpha_of_value_counts(value_counts: np.ndarray, raters: int) -> float | None:
+    """Krippendorff's alpha (nominal) of items x values counts; None when undefined."""
+    if raters < 2 or len(value_counts) < 2 or value_counts.sum() == 0:
+        return None
+    if (value_counts.sum(axis=0) > 0).sum() == 1:
+        return 1.0  # everyone always gave the same single value: perfect, trivially
+    return float(krippendorff.alpha(value_counts=value_counts, level_of_measurement="nominal"))
 
 
 def _class_set_pair_rows(project: str, labels: pd.DataFrame) -> list[dict]:

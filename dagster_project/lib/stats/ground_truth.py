@@ -199,9 +199,7 @@ def _classification_rows(sets: pd.DataFrame) -> list[dict]:
 _COUNT_KEYS = ("gold_items", "chosen_items", "matched_items")
 
 
-def object_matches(
-    labels: pd.DataFrame, iou_threshold: float
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def object_matches(labels: pd.DataFrame, iou_threshold: float) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per checked annotation on a task whose project's gold draws shapes: one row per object,
     gold or drawn, with ``side`` 'matched' (one row per match, the drawn object's confidence),
     'missed' (a gold object left unmatched) or 'extra' (a drawn object left unmatched); and
@@ -234,21 +232,22 @@ def object_matches(
         group, ious, candidates.box.to_numpy(), candidates.box_gold.to_numpy()
     )
     matches = candidates.iloc[accepted].assign(iou=ious[accepted], side="matched")
-    matched_drawn = set(zip(matches.annotation_key, matches.box, strict=True))
-    matched_gold = set(zip(matches.annotation_key, matches.box_gold, strict=True))
-    extra = drawn[
-        [(key, box) not in matched_drawn for key, box in zip(drawn.annotation_key, drawn.box)]
-    ].assign(side="extra", iou=np.nan)
+    extra = drawn[~_keys(drawn, "box").isin(_keys(matches, "box"))]
+    extra = extra.assign(side="extra", iou=np.nan)
     # Every checked annotation meets every gold object of its task.
     annotations = checked.drop_duplicates("annotation_key")[keys]
     gold_met = annotations.merge(
         gold_boxes[["task_key", "class_name", "box"]], on="task_key", how="inner"
     )
-    missed = gold_met[
-        [(key, box) not in matched_gold for key, box in zip(gold_met.annotation_key, gold_met.box)]
-    ].assign(side="missed", iou=np.nan, label_confidence=np.nan)
+    missed = gold_met[~_keys(gold_met, "box").isin(_keys(matches, "box_gold"))]
+    missed = missed.assign(side="missed", iou=np.nan, label_confidence=np.nan)
     objects = pd.concat([matches[columns], extra[columns], missed[columns]], ignore_index=True)
     return objects, annotations
+
+
+def _keys(frame: pd.DataFrame, box: str) -> pd.MultiIndex:
+    """(annotation, box number) of each row: a drawn or a gold object as met by an annotation."""
+    return pd.MultiIndex.from_arrays([frame.annotation_key, frame[box]])
 
 
 def _shape_rows(objects: pd.DataFrame, annotations: pd.DataFrame) -> list[dict]:

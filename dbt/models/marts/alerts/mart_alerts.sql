@@ -2,28 +2,76 @@
 -- that holds the rows to check before acting.
 with
 
+-- An alert on a whole-period figure is dated by the first day of the figures behind it.
+first_corrections as (
+
+    select
+        project_key,
+        min(corrected_day) as since
+    from {{ ref('fct_corrections') }}
+    group by project_key
+
+),
+
+first_reviews_by_annotator as (
+
+    select
+        project_key,
+        annotator,
+        min(reviewed_at)::date as since
+    from {{ ref('int_annotations_first_reviewed') }}
+    group by project_key, annotator
+
+),
+
+first_reviews_by_class as (
+
+    select
+        project_key,
+        primary_class as class_name,
+        min(reviewed_at)::date as since
+    from {{ ref('int_annotations_first_reviewed') }}
+    group by project_key, primary_class
+
+),
+
+first_spend as (
+
+    select
+        project_key,
+        min(day) as since
+    from {{ ref('mart_cost_daily') }}
+    group by project_key
+
+),
+
+first_reviews_by_annotation as (
+
+    select
+        annotation_key,
+        min(review_day) as since
+    from {{ ref('fct_reviews') }}
+    group by annotation_key
+
+),
+
 bottlenecks as (
 
     select
         'review_bottleneck' as kind,
         'high' as severity,
-        project_key,
-        top_editor as subject,
+        concentration.project_key,
+        concentration.top_editor as subject,
         first_corrections.since,
         printf(
             '%s made %d of the project''s %d corrections (%.0f%%)',
-            top_editor, top_editor_reworks, reworks, 100 * top_editor_share
+            concentration.top_editor, concentration.top_editor_reworks, concentration.reworks,
+            100 * concentration.top_editor_share
         ) as evidence,
         'mart_review_concentration' as evidence_relation
-    from {{ ref('mart_review_concentration') }}
-    left join (
-        select
-            project_key,
-            min(corrected_day) as since
-        from {{ ref('fct_corrections') }}
-        group by project_key
-    ) as first_corrections using (project_key)
-    where is_bottleneck
+    from {{ ref('mart_review_concentration') }} as concentration
+    left join first_corrections using (project_key)
+    where concentration.is_bottleneck
 
 ),
 
@@ -162,25 +210,18 @@ coaching as (
     select
         'annotator_quality' as kind,
         'medium' as severity,
-        project_key,
-        annotator,
+        quality.project_key,
+        quality.annotator,
         first_reviews.since,
         printf(
             'rejected %d of %d (%.0f%%) where their classes predict %.1f (%.0f%%), p = %.2g',
-            rejected, reviewed, 100 * rejection_rate, expected_rejections, 100 * expected_rate,
-            p_vs_expected
+            quality.rejected, quality.reviewed, 100 * quality.rejection_rate,
+            quality.expected_rejections, 100 * quality.expected_rate, quality.p_vs_expected
         ) as evidence,
         'mart_annotator_quality' as evidence_relation
-    from {{ ref('mart_annotator_quality') }}
-    left join (
-        select
-            project_key,
-            annotator,
-            min(reviewed_at)::date as since
-        from {{ ref('int_annotations_first_reviewed') }}
-        group by project_key, annotator
-    ) as first_reviews using (project_key, annotator)
-    where verdict = 'annotator'
+    from {{ ref('mart_annotator_quality') }} as quality
+    left join first_reviews_by_annotator as first_reviews using (project_key, annotator)
+    where quality.verdict = 'annotator'
 
 ),
 
@@ -189,25 +230,18 @@ ambiguous_classes as (
     select
         'ambiguous_class' as kind,
         'medium' as severity,
-        project_key,
-        class_name,
-        any_value(first_reviews.since),
+        verdicts.project_key,
+        verdicts.class_name,
+        any_value(first_reviews.since) as since,
         printf(
             'rejected %.0f%% for everyone vs %.0f%% for the project''s other classes',
-            100 * any_value(class_rate), 100 * any_value(other_classes_rate)
+            100 * any_value(verdicts.class_rate), 100 * any_value(verdicts.other_classes_rate)
         ) as evidence,
         'mart_person_vs_class' as evidence_relation
-    from {{ ref('mart_person_vs_class') }}
-    left join (
-        select
-            project_key,
-            primary_class as class_name,
-            min(reviewed_at)::date as since
-        from {{ ref('int_annotations_first_reviewed') }}
-        group by project_key, primary_class
-    ) as first_reviews using (project_key, class_name)
-    where verdict = 'class'
-    group by project_key, class_name
+    from {{ ref('mart_person_vs_class') }} as verdicts
+    left join first_reviews_by_class as first_reviews using (project_key, class_name)
+    where verdicts.verdict = 'class'
+    group by verdicts.project_key, verdicts.class_name
 
 ),
 
@@ -281,23 +315,18 @@ budget as (
     select
         'over_budget' as kind,
         'high' as severity,
-        project_key,
-        project_key as subject,
+        projection.project_key,
+        projection.project_key as subject,
         first_spend.since,
         printf(
             'projected %.0f against a budget of %.0f (%.0f spent, %d tasks open)',
-            projected_total, budget, spend_to_date, open_tasks
+            projection.projected_total, projection.budget, projection.spend_to_date,
+            projection.open_tasks
         ) as evidence,
         'mart_cost_projection' as evidence_relation
-    from {{ ref('mart_cost_projection') }}
-    left join (
-        select
-            project_key,
-            min(day) as since
-        from {{ ref('mart_cost_daily') }}
-        group by project_key
-    ) as first_spend using (project_key)
-    where is_over_budget
+    from {{ ref('mart_cost_projection') }} as projection
+    left join first_spend using (project_key)
+    where projection.is_over_budget
 
 ),
 
@@ -306,8 +335,8 @@ loops as (
     select
         'review_loops' as kind,
         'low' as severity,
-        project_key,
-        project_key as subject,
+        loops.project_key,
+        loops.project_key as subject,
         min(first_reviews.since) as since,
         printf(
             '%d annotations rejected more than %d times', count(*),
@@ -315,15 +344,9 @@ loops as (
         ),
         'mart_review_loops' as evidence_relation
     from {{ ref('mart_review_loops') }} as loops
-    left join (
-        select
-            annotation_key,
-            min(review_day) as since
-        from {{ ref('fct_reviews') }}
-        group by annotation_key
-    ) as first_reviews using (annotation_key)
+    left join first_reviews_by_annotation as first_reviews using (annotation_key)
     where loops.is_loop
-    group by project_key
+    group by loops.project_key
 
 ),
 
