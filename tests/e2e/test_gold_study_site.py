@@ -75,6 +75,22 @@ def test_the_agreement_page_leads_with_accuracy(served, page):
     )
 
 
+def test_a_chart_with_nothing_recorded_says_so_instead_of_drawing_axes(gold_night, served, page):
+    """On every page: a chart either draws marks, or its rows carry no value (say, no cost
+    without a rate card) and it shows one line and no axis ticks."""
+    said_so = 0
+    for path in sorted(gold_night.site.glob("*.html")):
+        _open(page, served + path.name)
+        for figure in page.locator("figure.chart[data-empty='true']").all():
+            assert figure.locator(".annotation-text").text_content() == (
+                "No data: nothing recorded for this figure"
+            ), path.name
+            assert figure.locator(".xtick, .ytick").count() == 0, path.name
+            said_so += 1
+    # The study records no confidence, stage, issue or cost: some charts have nothing to draw.
+    assert said_so > 0
+
+
 def test_speed_against_accuracy_is_one_point_per_person_with_interval_bars(served, page):
     _open(page, served + "agreement.html")
     points = page.evaluate(
