@@ -7,7 +7,7 @@ no rank for zero reworks, and accuracy among the Collaborators' columns."""
 from __future__ import annotations
 
 import pytest
-from support.site import chromium, serve, visit
+from support.site import serve, visit
 
 from dagster_project.lib.site.data import row_filename
 
@@ -16,19 +16,6 @@ from dagster_project.lib.site.data import row_filename
 def served(gold_night):
     with serve(gold_night.site) as base_url:
         yield base_url
-
-
-@pytest.fixture(scope="module")
-def browser(served):
-    with chromium() as context:
-        yield context
-
-
-@pytest.fixture
-def page(browser):
-    page = browser.new_page()
-    yield page
-    page.close()
 
 
 def _open(page, url: str):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import urllib.parse
 
 import pytest
-from support.site import chromium, generated_night, people, screenshot_name, serve, visit
+from support.site import generated_night, people, screenshot_name, serve, visit
 
 from dagster_project.lib.site.pages import load_pages
 
@@ -21,19 +21,6 @@ def night(tmp_path_factory):
 def served(night):
     with serve(night.site) as base_url:
         yield base_url
-
-
-@pytest.fixture(scope="module")
-def browser(served):
-    with chromium() as context:
-        yield context
-
-
-@pytest.fixture
-def page(browser):
-    page = browser.new_page()
-    yield page
-    page.close()
 
 
 def test_every_page_loads_cleanly_and_draws_every_chart(night, served, page):

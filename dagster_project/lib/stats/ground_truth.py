@@ -23,9 +23,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy import stats
-from statsmodels.stats.proportion import proportion_confint
 
 from dagster_project.lib.stats.box_matching import box_ious, greedy_matches
+
+# Wilson's interval of a share (statsmodels), as the rejection rates use it.
+from dagster_project.lib.stats.rejection import wilson
 
 BOX_COLUMNS = ("box_x", "box_y", "box_width", "box_height")
 LABEL_COLUMNS = [
@@ -71,16 +73,6 @@ SCORE_COLUMNS = [
 ]
 CONFUSION_COLUMNS = ["project_key", "annotator", "gold_class", "chosen_class", "tasks"]
 CHOICE = "choice"
-
-
-def wilson(successes: float, trials: float) -> tuple[float | None, float | None]:
-    """Wilson 95 % interval of a share; (None, None) without trials."""
-    if trials == 0:
-        return None, None
-    low, high = proportion_confint(successes, trials, alpha=0.05, method="wilson")
-    share = successes / trials
-    # The interval contains its estimate; statsmodels can miss 0 or 1 by a rounding error.
-    return float(min(max(low, 0.0), share)), float(max(min(high, 1.0), share))
 
 
 def _share(successes: float, trials: float) -> float | None:

@@ -48,8 +48,9 @@ ANNOTATOR_QUALITY_COLUMNS = [
 ]
 
 
-def wilson(rejected: int, reviewed: int) -> tuple[float | None, float | None]:
-    """Wilson 95 % interval of a proportion; (None, None) without observations."""
+def wilson(rejected: float, reviewed: float) -> tuple[float | None, float | None]:
+    """Wilson 95 % interval of a proportion; (None, None) without observations. Also for
+    other shares (stats.ground_truth: accuracy, precision, recall, F1)."""
     if reviewed == 0:
         return None, None
     low, high = proportion_confint(rejected, reviewed, alpha=0.05, method="wilson")
