@@ -25,6 +25,11 @@ def test_gold_answers_are_no_ones_work(gold_night):
         ("ben@example.org", 4, 28.0, 7.0, 7.0),
         ("cy@example.org", 4, 22.0, 5.5, 5.5),
     ]
+    # Per task: three submitted answers by three people, not four (gold counted before).
+    assert gold_night.rows(
+        "select distinct submitted_annotations, annotators, is_overlap, has_ground_truth "
+        "from core.fct_tasks"
+    ) == [(3, 3, True, True)]
     # Throughput: 12 tasks done (not 16), mean 64 / 12 s per task (not 64 / 16 = 4.0).
     assert gold_night.rows(
         "select sum(tasks), sum(mean_time_per_task_s * tasks) / sum(tasks) "
