@@ -300,15 +300,22 @@
     };
   }
 
+  // Plotly's error bars of an interval around each row's estimate (none where a bound is missing).
+  function intervalBars(rows, estimate, low, high) {
+    return {
+      array: rows.map(function (r) { return r[high] == null || r[estimate] == null ? 0 : r[high] - r[estimate]; }),
+      arrayminus: rows.map(function (r) { return r[low] == null || r[estimate] == null ? 0 : r[estimate] - r[low]; })
+    };
+  }
+
   function interval(rows, spec) {
     var categories = labels(rows, spec.category);
     function series(parts, name, color, offset) {
       return {
         type: "scatter", mode: "markers", name: esc(name), y: categories, x: rows.map(function (r) { return r[parts.estimate]; }),
         marker: { color: color, size: 9, symbol: offset ? "diamond-open" : "circle" },
-        error_x: { type: "data", symmetric: false, color: color, thickness: 1.5,
-          array: rows.map(function (r) { return r[parts.high] == null || r[parts.estimate] == null ? 0 : r[parts.high] - r[parts.estimate]; }),
-          arrayminus: rows.map(function (r) { return r[parts.low] == null || r[parts.estimate] == null ? 0 : r[parts.estimate] - r[parts.low]; }) }
+        error_x: Object.assign({ type: "data", symmetric: false, color: color, thickness: 1.5 },
+          intervalBars(rows, parts.estimate, parts.low, parts.high))
       };
     }
     var data = [series(spec, spec.label || "estimate", "#2f6fde", false)];
@@ -331,9 +338,8 @@
           text: members.map(function (r) { return spec.label ? shown(spec.label, r[spec.label]) : ""; }),
           hovertemplate: "%{text}<br>%{x}, %{y}<extra></extra>", marker: { size: 9, color: COLORS[index % COLORS.length], opacity: 0.8 } };
         if (spec.yLow && spec.yHigh) {
-          trace.error_y = { type: "data", symmetric: false, color: COLORS[index % COLORS.length], thickness: 1,
-            array: members.map(function (r) { return r[spec.yHigh] == null || r[spec.y] == null ? 0 : r[spec.yHigh] - r[spec.y]; }),
-            arrayminus: members.map(function (r) { return r[spec.yLow] == null || r[spec.y] == null ? 0 : r[spec.y] - r[spec.yLow]; }) };
+          trace.error_y = Object.assign({ type: "data", symmetric: false, color: COLORS[index % COLORS.length], thickness: 1 },
+            intervalBars(members, spec.y, spec.yLow, spec.yHigh));
         }
         return trace;
       }),
@@ -392,13 +398,14 @@
 
   function draw(chart) {
     var rows = chart.spec.rows.filter(function (row) { return A.passes(row); });
+    var nothingRecorded = rows.length > 0 && !hasValues(rows, chart.spec);
     var figure = !rows.length ? nothingToShow("No data for this selection")
-      : !hasValues(rows, chart.spec) ? nothingToShow("No data: nothing recorded for this figure")
+      : nothingRecorded ? nothingToShow("No data: nothing recorded for this figure")
       : BUILDERS[chart.spec.kind](rows, chart.spec);
     var layout = Object.assign({ autosize: true, height: 360, margin: { t: 40, r: 16, b: 48, l: 56 },
       font: { family: "system-ui, sans-serif", size: 12 }, legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom", traceorder: "normal" } }, figure.layout);
     chart.figure.setAttribute("data-points", String(rows.length));
-    chart.figure.setAttribute("data-empty", String(!rows.length || !hasValues(rows, chart.spec)));
+    chart.figure.setAttribute("data-empty", String(!rows.length || nothingRecorded));
     return Plotly.react(chart.target, figure.data, layout, { displaylogo: false, responsive: true })
       .then(function () { chart.figure.setAttribute("data-rendered", "true"); });
   }

@@ -95,16 +95,28 @@ def alpha_of(values: np.ndarray) -> float | None:
     return float(krippendorff.alpha(reliability_data=values, level_of_measurement="nominal"))
 
 
-def _bootstrap_from_counts(zeros, ones, raters, task_index, task_count, resamples, seed) -> tuple:
+def _task_draws(task_count: int, resamples: int, seed: int) -> np.ndarray | None:
+    """Bootstrap resamples of the tasks, one row of task numbers each; None under five tasks.
+    Every alpha's interval draws the same way (same seed and task count, same draws)."""
     if task_count < 5:
-        return None, None
+        return None
     rng = np.random.default_rng(seed)
-    draws = np.stack([rng.integers(0, task_count, task_count) for _ in range(resamples)])
-    estimates = _alphas_of_resamples(zeros, ones, raters, task_index, task_count, draws)
-    estimates = [value for value in estimates if value is not None]
+    return np.stack([rng.integers(0, task_count, task_count) for _ in range(resamples)])
+
+
+def _percentile_interval(estimates: list[float]) -> tuple[float | None, float | None]:
+    """The 2.5th and 97.5th percentiles of the resampled estimates; (None, None) without any."""
     if not estimates:
         return None, None
     return float(np.percentile(estimates, 2.5)), float(np.percentile(estimates, 97.5))
+
+
+def _bootstrap_from_counts(zeros, ones, raters, task_index, task_count, resamples, seed) -> tuple:
+    draws = _task_draws(task_count, resamples, seed)
+    if draws is None:
+        return None, None
+    estimates = _alphas_of_resamples(zeros, ones, raters, task_index, task_count, draws)
+    return _percentile_interval([value for value in estimates if value is not None])
 
 
 def _resampled_alphas(
@@ -251,32 +263,30 @@ def _class_set_alpha_row(project: str, labels: pd.DataFrame, resamples: int, see
     raters = int(answers.annotator.nunique())
     task_count = len(value_counts)
     low = high = None
-    if task_count >= 5:
-        rng = np.random.default_rng(seed)
-        draws = [rng.integers(0, task_count, task_count) for _ in range(resamples)]
+    draws = _task_draws(task_count, resamples, seed)
+    if draws is not None:
         estimates = [_alpha_of_value_counts(value_counts[draw], raters) for draw in draws]
-        estimates = [value for value in estimates if value is not None and not np.isnan(value)]
-        if estimates:
-            low, high = float(np.percentile(estimates, 2.5)), float(np.percentile(estimates, 97.5))
+        low, high = _percentile_interval(
+            [value for value in estimates if value is not None and not np.isnan(value)]
+        )
     rated = value_counts.sum(axis=1)
     pairable = rated >= 2
     # A task agrees when everyone who answered it gave the same class set.
     agreeing = (value_counts.max(axis=1) == rated)[pairable]
-    return {
-        "project_key": project,
-        "scope": "project",
-        "subject": project,
-        "tasks": task_count,
-        "raters": raters,
-        "items": task_count,
-        "observed_agreement": float(agreeing.mean()) if agreeing.size else None,
-        "cohen_kappa": None,
-        "krippendorff_alpha": _alpha_of_value_counts(value_counts, raters),
-        "alpha_low": low,
-        "alpha_high": high,
-        "mean_box_iou": None,
-        "matched_boxes": None,
-    }
+    return _agreement_row(
+        project, "project", project, tasks=task_count, raters=raters, items=task_count,
+        observed_agreement=float(agreeing.mean()) if agreeing.size else None,
+        krippendorff_alpha=_alpha_of_value_counts(value_counts, raters),
+        alpha_low=low, alpha_high=high,
+    )  # fmt: skip
+
+
+def _agreement_row(project: str, scope: str, subject: str, **figures) -> dict:
+    """A row of AGREEMENT_COLUMNS: the figures given, null for every other (box columns in a
+    classification project, alpha on a pair row, ...)."""
+    row = dict.fromkeys(AGREEMENT_COLUMNS)
+    row.update(project_key=project, scope=scope, subject=subject, **figures)
+    return row
 
 
 def _alpha_of_value_counts(value_counts: np.ndarray, raters: int) -> float | None:
@@ -313,22 +323,12 @@ def _class_set_pair_rows(project: str, labels: pd.DataFrame) -> list[dict]:
         observed = pair.agreeing / pair.tasks
         kappa = (observed - pair.chance) / (1 - pair.chance) if pair.chance < 1 else None
         rows.append(
-            {
-                "project_key": project,
-                "scope": "pair",
-                "subject": f"{first} | {second}",
-                "tasks": int(pair.tasks),
-                "raters": 2,
-                "items": int(pair.tasks),
-                "observed_agreement": float(observed),
-                "cohen_kappa": None if kappa is None else float(kappa),
-                "krippendorff_alpha": None,
-                "alpha_low": None,
-                "alpha_high": None,
-                "mean_box_iou": None,
-                "matched_boxes": None,
-            }
-        )
+            _agreement_row(
+                project, "pair", f"{first} | {second}", tasks=int(pair.tasks), raters=2,
+                items=int(pair.tasks), observed_agreement=float(observed),
+                cohen_kappa=None if kappa is None else float(kappa),
+            )
+        )  # fmt: skip
     return rows
 
 

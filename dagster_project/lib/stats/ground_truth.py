@@ -24,12 +24,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+# The box as four columns and the shape type of a chosen class, as agreement reads them.
+from dagster_project.lib.stats.agreement import BOX_COLUMNS, CHOICE
 from dagster_project.lib.stats.box_matching import box_ious, greedy_matches
 
 # Wilson's interval of a share (statsmodels), as the rejection rates use it.
 from dagster_project.lib.stats.rejection import wilson
 
-BOX_COLUMNS = ("box_x", "box_y", "box_width", "box_height")
 LABEL_COLUMNS = [
     "project_key",
     "task_key",
@@ -72,7 +73,6 @@ SCORE_COLUMNS = [
     "mean_confidence_wrong",
 ]
 CONFUSION_COLUMNS = ["project_key", "annotator", "gold_class", "chosen_class", "tasks"]
-CHOICE = "choice"
 
 
 def _share(successes: float, trials: float) -> float | None:

@@ -44,15 +44,15 @@ pooled as (
 
 ),
 
--- Time as the performance marts measure it: submitted, non-ground-truth work.
+-- Time as the performance marts measure it (the same figures macro): submitted,
+-- non-ground-truth work.
 times as (
 
     select
         project_key,
         annotator,
         grouping(project_key) = 1 as is_all_projects,
-        count(*) filter (where is_submitted) as submitted,
-        (median(lead_time_s) filter (where is_submitted))::double as median_time_s
+        {{ annotator_performance_figures() }}
     from {{ ref('fct_annotations') }}
     where not is_ground_truth
     group by grouping sets ((project_key, annotator), (annotator))
