@@ -21,6 +21,7 @@ from dagster_project.lib.night.reason import FailedCheck, StepFailure, failure_r
 from dagster_project.lib.night.step_times import format_step_times
 from dagster_project.lib.settings import (
     DBT_PROJECT_DIR,
+    ENGINES,
     LABEL_STUDIO_INSTANCE_ENV,
     LABEL_STUDIO_PROJECTS_ENV,
     LABEL_STUDIO_URL_ENV,
@@ -95,9 +96,11 @@ def _night_folders(paths: Settings) -> list[Path]:
 EXIT_BUSY = 3
 
 
-def run_night(landing: Path, warehouse: Path, site: Path, wait_s: float = 0.0) -> int:
+def run_night(
+    landing: Path, warehouse: Path, site: Path, wait_s: float = 0.0, engine: str | None = None
+) -> int:
     try:
-        paths = Settings.from_env().with_paths(landing, warehouse, site)
+        paths = Settings.from_env().with_paths(landing, warehouse, site).with_engine(engine)
     except SettingsError as error:
         print(f"annolytics run: {error}", file=sys.stderr)
         return 2
@@ -128,6 +131,7 @@ def _run_config(paths: Settings) -> dict:
                     "landing_dir": str(paths.landing),
                     "warehouse_path": str(paths.warehouse),
                     "site_dir": str(paths.site),
+                    "engine": paths.engine,
                 }
             }
         },
@@ -249,6 +253,13 @@ def main(argv: list[str] | None = None) -> int:
         metavar="SECONDS",
         help="when another run holds the warehouse, wait up to this long instead of refusing",
     )
+    run.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=None,
+        help="where the models run: duckdb (embedded, the default) or spark (a Spark Connect "
+        "server named by ANNOLYTICS_SPARK_CONNECT_URL; docs/spark.md)",
+    )
 
     again = commands.add_parser(
         "replay", help="forget landed files so the next run loads them again"
@@ -294,7 +305,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "pull":
         return pull_label_studio_command(args)
     if args.command == "run":
-        return run_night(args.landing, args.warehouse, args.site, wait_s=args.wait)
+        return run_night(
+            args.landing, args.warehouse, args.site, wait_s=args.wait, engine=args.engine
+        )
     if args.command == "replay":
         return replay_files(args.warehouse, args.files, wait_s=args.wait)
     if args.command == "generate":

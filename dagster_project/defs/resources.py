@@ -19,12 +19,17 @@ class AnnolyticsSettings(dg.ConfigurableResource):
     landing_dir: str = ""
     warehouse_path: str = ""
     site_dir: str = ""
+    engine: str = ""  # duckdb or spark; empty: ANNOLYTICS_ENGINE (default duckdb)
 
     def current(self) -> Settings:
-        return Settings.from_env().with_paths(
-            Path(self.landing_dir) if self.landing_dir else None,
-            Path(self.warehouse_path) if self.warehouse_path else None,
-            Path(self.site_dir) if self.site_dir else None,
+        return (
+            Settings.from_env()
+            .with_paths(
+                Path(self.landing_dir) if self.landing_dir else None,
+                Path(self.warehouse_path) if self.warehouse_path else None,
+                Path(self.site_dir) if self.site_dir else None,
+            )
+            .with_engine(self.engine or None)
         )
 
 

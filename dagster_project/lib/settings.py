@@ -27,6 +27,9 @@ reads the warehouse path and DuckDB's memory settings through ``env_var``.
 | ANNOLYTICS_LABEL_STUDIO_INSTANCE | its landing folder name (instance=<name>/) | host-port |
 | ANNOLYTICS_PULL_ATTEMPTS | tries per request to a tool's server | 4 |
 | ANNOLYTICS_PULL_BACKOFF_S | seconds before the second try (doubling after) | 2 |
+| ANNOLYTICS_ENGINE | the engine the models run on: duckdb or spark (docs/spark.md) | duckdb |
+| ANNOLYTICS_SPARK_CONNECT_URL | the spark engine's Spark Connect server (sc://host:15002) | unset |
+| ANNOLYTICS_SPARK_DATA | raw layer's Parquet folder (the cluster reads it) | beside the warehouse |
 | ANNOLYTICS_FAILPOINT | tests only: kill the night at this point | unset |
 """
 
@@ -65,6 +68,10 @@ LABEL_STUDIO_PROJECTS_ENV = "ANNOLYTICS_LABEL_STUDIO_PROJECTS"
 LABEL_STUDIO_INSTANCE_ENV = "ANNOLYTICS_LABEL_STUDIO_INSTANCE"
 PULL_ATTEMPTS_ENV = "ANNOLYTICS_PULL_ATTEMPTS"
 PULL_BACKOFF_ENV = "ANNOLYTICS_PULL_BACKOFF_S"
+ENGINE_ENV = "ANNOLYTICS_ENGINE"
+SPARK_CONNECT_URL_ENV = "ANNOLYTICS_SPARK_CONNECT_URL"
+SPARK_DATA_ENV = "ANNOLYTICS_SPARK_DATA"
+ENGINES = ("duckdb", "spark")
 
 # Where a killed night can be simulated (failpoints.py).
 FAILPOINTS = ("ingest", "dbt", "validation", "publish")
@@ -175,6 +182,25 @@ def _seconds(environ: Mapping[str, str], name: str, default: float, meaning: str
     return number
 
 
+def _engine(text: str, source: str) -> str:
+    engine = text.strip().lower() or "duckdb"
+    if engine not in ENGINES:
+        raise SettingsError(f"{source} must be one of {', '.join(ENGINES)}, not {text!r}")
+    return engine
+
+
+def _connect_url(environ: Mapping[str, str], name: str) -> str:
+    text = environ.get(name, "").strip().rstrip("/")
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    if parts.scheme != "sc" or not parts.hostname:
+        raise SettingsError(
+            f"{name} must be a Spark Connect address such as sc://host:15002, not {text!r}"
+        )
+    return text
+
+
 def _failpoint(environ: Mapping[str, str]) -> str:
     name = environ.get(FAILPOINT_ENV, "").strip()
     if name and name not in FAILPOINTS:
@@ -203,6 +229,9 @@ class Settings:
     label_studio_instance: str = ""
     pull_attempts: int = 4
     pull_backoff_s: float = 2.0
+    engine: str = "duckdb"
+    spark_connect_url: str = ""
+    spark_data: Path | None = None  # None: beside the warehouse (spark_raw_folder)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -239,7 +268,30 @@ class Settings:
             pull_backoff_s=_seconds(
                 environ, PULL_BACKOFF_ENV, 2.0, "the wait before a second try, doubling after"
             ),
-        )
+            spark_connect_url=_connect_url(environ, SPARK_CONNECT_URL_ENV),
+            spark_data=(
+                Path(environ[SPARK_DATA_ENV]).resolve()
+                if environ.get(SPARK_DATA_ENV, "").strip()
+                else None
+            ),
+        ).with_engine(_engine(environ.get(ENGINE_ENV, ""), ENGINE_ENV))
+
+    def with_engine(self, engine: str | None) -> Settings:
+        """These settings on ``engine`` (None: as they are); Spark needs its Connect server."""
+        if not engine:
+            return self
+        engine = _engine(engine, "--engine")
+        if engine == "spark" and not self.spark_connect_url:
+            raise SettingsError(
+                f"the spark engine needs {SPARK_CONNECT_URL_ENV}, the Spark Connect server to "
+                "build on (sc://host:15002; docs/spark.md says how to start one)"
+            )
+        return dataclasses.replace(self, engine=engine)
+
+    @property
+    def spark_raw_folder(self) -> Path:
+        """Where the raw layer's Parquet files go for Spark."""
+        return self.spark_data or self.warehouse.with_suffix(".spark")
 
     def with_paths(
         self, landing: Path | None = None, warehouse: Path | None = None, site: Path | None = None
@@ -253,11 +305,25 @@ class Settings:
 
     def dbt_env(self) -> dict[str, str]:
         """What dbt's profile reads (dbt/profiles.yml)."""
-        return {
+        environment = {
             WAREHOUSE_ENV: str(self.warehouse),
             DUCKDB_MEMORY_LIMIT_ENV: self.duckdb_memory_limit,
             BLOCK_ALLOCATOR_ENV: self.duckdb_block_allocator_memory,
         }
+        if self.engine == "spark":
+            environment[SPARK_CONNECT_URL_ENV] = self.spark_connect_url
+            # dbt-spark asks every statement's session for Hive support, which a Connect
+            # server already has or cannot change, and pyspark warns on pandas 3: two warnings
+            # per statement, hundreds per night, that say nothing about the night.
+            environment["PYTHONWARNINGS"] = (
+                "ignore::UserWarning:pyspark.sql.connect.conf,ignore::FutureWarning"
+            )
+        return environment
+
+    @property
+    def dbt_target(self) -> str:
+        """dbt's target (dbt/profiles.yml) for this engine."""
+        return "spark_connect" if self.engine == "spark" else "duckdb"
 
 
 def failpoint_from_env() -> str:

@@ -15,6 +15,7 @@ from dagster_dbt import (
 
 from dagster_project.defs.ingest.pull import LABEL_STUDIO_PULL
 from dagster_project.defs.resources import AnnolyticsSettings
+from dagster_project.lib.engine import spark_night
 from dagster_project.lib.failpoints import failpoint
 from dagster_project.lib.night import build_plan
 from dagster_project.lib.night import fingerprint as night_fingerprint
@@ -76,20 +77,62 @@ def warehouse_models(
             f"are. Set {night_fingerprint.FORCE_ENV}=1 to build anyway."
         )
         return
-    plan = build_plan.plan_and_record(warehouse, code, night.full_refresh)
+    on_spark = night.engine == "spark"
+    plan = build_plan.plan_and_record(warehouse, code, night.full_refresh, night.engine)
     context.log.info(plan.describe())
     night_fingerprint.record_started(warehouse, context.run.run_id, fingerprint, code)
     # dbt unit tests pin model logic: they run in the test suite
     # (tests/integration/test_dbt_unit_tests.py), not every night against the same unchanged SQL.
     arguments = ["build", "--exclude-resource-type", "unit_test"]
-    if plan.full_refresh:
-        arguments.append("--full-refresh")
+    if on_spark:
+        yield from _build_on_spark(context, dbt, night, arguments)
+    else:
+        if plan.full_refresh:
+            arguments.append("--full-refresh")
+        yield from _dbt_events(context, dbt, night, arguments)
+    _write_dbt_docs(dbt, night, context)
+
+
+def _dbt_events(context: dg.AssetExecutionContext, dbt: DbtCliResource, night, arguments):
     with dbt_environment(night):  # the dbt subprocess reads the warehouse from its profile
-        invocation = dbt.cli(arguments, context=context, target_path=night_target_path(warehouse))
+        invocation = dbt.cli(
+            arguments, context=context, target_path=night_target_path(night.warehouse)
+        )
     for event in invocation.stream():
         yield event
         failpoint("dbt")  # some models built, most not
-    _write_dbt_docs(dbt, night, context)
+
+
+def _build_on_spark(context: dg.AssetExecutionContext, dbt: DbtCliResource, night, arguments):
+    """The Spark engine (docs/spark.md): the raw layer handed over as Parquet, dbt's SQL models
+    on the cluster, the statistics marts in Python between them, then everything the report
+    reads copied into the DuckDB warehouse."""
+    manifest = spark_night.load_manifest(dbt_project().manifest_path)
+    spark = spark_night.session(night)
+    spark_night.hand_over_raw_layer(night, spark, context.log.info)
+    arguments = arguments + spark_night.DBT_SPARK_ARGUMENTS
+    yield from _dbt_events(
+        context, dbt, night, arguments + spark_night.sql_pass_selection(manifest)
+    )
+    selected = set(context.selected_asset_keys)
+    if any(key in selected for key in _python_model_keys(context, manifest)):
+        spark_night.build_statistics(spark, manifest, context.log.info)
+        for key in _python_model_keys(context, manifest):
+            if key in selected:
+                name = context.assets_def.get_output_name_for_asset_key(key)
+                yield dg.Output(None, output_name=name)
+        dependants = spark_night.dependants_pass_selection(manifest)
+        if dependants:
+            yield from _dbt_events(context, dbt, night, arguments + dependants)
+    spark_night.copy_back(night, spark, manifest, context.log.info)
+
+
+def _python_model_keys(context: dg.AssetExecutionContext, manifest: dict) -> list[dg.AssetKey]:
+    translator = LayeredTranslator()
+    return [
+        translator.get_asset_key(node)
+        for node in spark_night.spark_statistics.python_models(manifest)
+    ]
 
 
 def dbt_docs_path(warehouse: Path) -> Path:

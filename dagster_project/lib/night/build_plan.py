@@ -55,12 +55,17 @@ def _examples(names: list[str]) -> str:
 
 
 def plan_build(
-    connection: duckdb.DuckDBPyConnection, code: str, full_refresh: bool = False
+    connection: duckdb.DuckDBPyConnection,
+    code: str,
+    full_refresh: bool = False,
+    engine: str = "duckdb",
 ) -> BuildPlan:
     """The plan for tonight, from ``nightly.builds`` / ``nightly.build_files`` and the ingest
     manifest; ``code`` is tonight's ``fingerprint.code_fingerprint``."""
     if full_refresh:
         return _full(f"{FULL_REFRESH_ENV} is set")
+    if engine == "spark":
+        return _full("the spark engine builds every model (Parquet tables take no DELETE)")
     has_builds = connection.execute(
         "select count(*) from duckdb_tables() where schema_name = ? and table_name = 'build_files'",
         [SCHEMA],
@@ -139,8 +144,10 @@ def write_increment(connection: duckdb.DuckDBPyConnection, plan: BuildPlan) -> N
     connection.execute("commit")
 
 
-def plan_and_record(warehouse, code: str, full_refresh: bool = False) -> BuildPlan:
+def plan_and_record(
+    warehouse, code: str, full_refresh: bool = False, engine: str = "duckdb"
+) -> BuildPlan:
     with duckdb.connect(str(warehouse)) as connection:
-        plan = plan_build(connection, code, full_refresh)
+        plan = plan_build(connection, code, full_refresh, engine)
         write_increment(connection, plan)
     return plan

@@ -110,6 +110,10 @@ def code_fingerprint(site: Path, settings: Settings) -> str:
         f"pseudonymise={settings.pseudonymise}",
         f"retention={settings.snapshot_retention}",
     ]
+    # A night on another engine rebuilds: the tables are the engine's (an unchanged DuckDB
+    # night's fingerprint stays as it was).
+    if settings.engine != "duckdb":
+        published.append(f"engine={settings.engine}")
     for line in _versions() + published:
         digest.update(line.encode() + b"\0")
     digest.update(f"site={site}".encode() + b"\0")

@@ -31,7 +31,7 @@ label_studio as (
         editors.actor as updated_by,
         annotations.result_count as object_count,
         null::integer as vertex_count,
-        null::varchar as guideline_version,
+        null::string as guideline_version,
         null::double as confidence,
         annotations.is_ground_truth
 

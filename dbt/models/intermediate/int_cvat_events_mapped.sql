@@ -28,14 +28,14 @@
 -- as the event log's durations end at their event. Stage names follow var cvat_stage_names.
 {% set stage_names = var('cvat_stage_names') %}
 {% set annotation_save -%}
-    regexp_matches(scope, '^(create|update|delete):(shapes|tracks|tags)$')
+    {{ matches_regex("scope", "'^(create|update|delete):(shapes|tracks|tags)$'") }}
 {%- endset %}
 {% set project_key -%}
     'cvat:' || {{ instance_prefix('jobs.instance') }}
-    || coalesce(jobs.project_id::varchar, 'task-' || jobs.task_id::varchar)
+    || coalesce(jobs.project_id::string, 'task-' || jobs.task_id::string)
 {%- endset %}
 {% set task_key -%}
-    {{ project_key }} || ':job-' || jobs.job_number::varchar
+    {{ project_key }} || ':job-' || jobs.job_number::string
 {%- endset %}
 {% set issue_key_prefix -%}
     'cvat:' || {{ instance_prefix('events.instance') }} || 'issue-'
@@ -58,7 +58,7 @@ events as (
 
     -- job_id and user_id are the instance-scoped references from here on.
     select
-        events.* exclude (job_id, user_id),
+        {{ star_except('events', ['job_id', 'user_id']) }},
         events.job_ref as job_id,
         events.user_ref as user_id,
         events.job_id as job_number,
@@ -81,7 +81,8 @@ initial_stages as (
     select
         job_id,
         coalesce(
-            min_by(payload ->> '$.stage', job_event_order) filter (where scope = 'create:job'),
+            min_by({{ json_text('payload', "'$.stage'") }}, job_event_order)
+            filter (where scope = 'create:job'),
             min_by(old_value, job_event_order) filter (where is_stage_change),
             'annotation'
         ) as initial_stage
@@ -96,8 +97,9 @@ staged as (
     select
         events.*,
         coalesce(
-            last_value(case when events.is_stage_change then events.obj_val end ignore nulls)
-                over job_so_far,
+            {{ last_non_null(
+                'case when events.is_stage_change then events.obj_val end', 'job_so_far'
+            ) }},
             initial_stages.initial_stage
         ) as job_stage,
         count(*) filter (where events.is_stage_change) over job_so_far as stage_segment
@@ -157,7 +159,7 @@ authors as (
 
     select
         job_id,
-        arg_min(actor, (priority, rank_in_priority)) as author
+        min_by(actor, {{ ordering_key(['priority', 'rank_in_priority']) }}) as author
     from author_candidates
     group by job_id
 
@@ -243,7 +245,7 @@ first_comments as (
     -- An issue's comments are on its job (ids of one server: the job is scoped by instance).
     select
         job_id,
-        (payload ->> '$.issue')::bigint as issue_id,
+        {{ json_text('payload', "'$.issue'") }}::bigint as issue_id,
         min_by(obj_name, job_event_order) as issue_text,
         min(job_event_order) as first_comment_order
     from with_author
@@ -264,8 +266,8 @@ mapped as (
         null::double as duration_s,
         null::integer as object_count,
         false as is_annotation_event,
-        null::varchar as issue_key,
-        null::varchar as issue_text,
+        null::string as issue_key,
+        null::string as issue_text,
         source_file,
         record_number
     from with_author
@@ -379,7 +381,8 @@ mapped as (
         case
             when {{ is_lead_time }} then 'annotation_updated' else 'work_logged'
         end as event_type,
-        with_author.occurred_at + to_milliseconds((with_author.duration_s * 1000)::bigint)
+        with_author.occurred_at
+        + {{ milliseconds_interval('(with_author.duration_s * 1000)::bigint') }}
             as occurred_at,
         4 as sub_order,
         with_author.actor,
@@ -415,7 +418,7 @@ mapped as (
         min(record_number) as record_number
     from with_author
     where {{ annotation_save }} and actor is distinct from author
-    group by job_id, actor, coalesce(request_id, occurred_at::varchar)
+    group by job_id, actor, coalesce(request_id, occurred_at::string)
 
     union all
 
@@ -462,9 +465,9 @@ mapped as (
         false as is_annotation_event,
         case
             when events.scope = 'create:issue'
-                then {{ issue_key_prefix }} || events.obj_id::varchar
+                then {{ issue_key_prefix }} || events.obj_id::string
             when events.scope = 'update:issue'
-                then {{ issue_key_prefix }} || raised_issues.issue_id::varchar
+                then {{ issue_key_prefix }} || raised_issues.issue_id::string
         end as issue_key,
         case
             when events.scope = 'create:issue' then first_comments.issue_text
@@ -501,7 +504,7 @@ mapped as (
                 from first_comments as first
                 where
                     first.job_id = events.job_id
-                    and first.issue_id = (events.payload ->> '$.issue')::bigint
+                    and first.issue_id = {{ json_text('events.payload', "'$.issue'") }}::bigint
             )
         )
 
@@ -510,10 +513,10 @@ mapped as (
 final as (
 
     select
-        'cvat:' || mapped.source_file || ':' || mapped.record_number::varchar || ':'
+        'cvat:' || mapped.source_file || ':' || mapped.record_number::string || ':'
         || mapped.event_type as event_key,
         'cvat' as source_system,
-        null::varchar as event_id,
+        null::string as event_id,
         mapped.event_type,
         mapped.occurred_at,
         row_number() over (
@@ -523,7 +526,7 @@ final as (
         'cvat' as source_tool,
         {{ project_key }} as project_key,
         {{ instance_prefix('jobs.instance') }}
-        || coalesce(jobs.project_id::varchar, 'task-' || jobs.task_id::varchar) as project_id,
+        || coalesce(jobs.project_id::string, 'task-' || jobs.task_id::string) as project_id,
         {{ task_key }} as task_key,
         -- One annotation per job once submitted (its key is the task's): until then, as a draft
         -- in Label Studio, the work is the stage's but no annotation.
@@ -543,13 +546,13 @@ final as (
             else mapped.job_stage
         end as stage,
         mapped.duration_s,
-        null::varchar as labels,
+        null::string as labels,
         mapped.object_count,
         null::integer as vertex_count,
         mapped.issue_key,
-        null::varchar as issue_tag,
+        null::string as issue_tag,
         mapped.issue_text,
-        null::varchar as guideline_version,
+        null::string as guideline_version,
         false as is_ground_truth,
         null::double as confidence,
         mapped.source_file,

@@ -11,7 +11,9 @@ weeks as (
         project_key,
         annotator,
         primary_class,
-        hash('weeks', work_week, time_per_label_s, is_rejected, guideline_version) as row_hash
+        {{ row_hash([
+            "'weeks'", 'work_week', 'time_per_label_s', 'is_rejected', 'guideline_version'
+        ]) }} as row_hash
     from {{ ref('int_annotations_measured') }}
 
 ),
@@ -23,7 +25,7 @@ comparisons as (
         annotator,
         class_name,
         annotator < other_annotator as is_first_side,
-        hash('comparisons', work_week, guideline_version, disagrees) as row_hash
+        {{ row_hash(["'comparisons'", 'work_week', 'guideline_version', 'disagrees']) }} as row_hash
     from {{ ref('int_overlap_labels_compared') }}
 
 ),
@@ -78,6 +80,6 @@ select
     subject,
     count(*) as input_rows,
     -- The sum of the rows' hashes does not depend on their order; the count rides along.
-    count(*)::varchar || ':' || sum(row_hash::hugeint)::varchar as inputs_hash
+    count(*)::string || ':' || sum(row_hash::decimal(38, 0))::string as inputs_hash
 from subject_rows
 group by project_key, subject_type, subject

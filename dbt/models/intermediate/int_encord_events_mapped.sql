@@ -11,7 +11,7 @@
 --                                                 object's annotation; a rejection's comment is
 --                                                 also an issue
 {% set trimmed_comment -%}
-    trim(comment, ' ' || chr(9) || chr(10) || chr(13))
+    {{ trim_characters('comment', "' ' || chr(9) || chr(10) || chr(13)") }}
 {%- endset %}
 with
 
@@ -40,12 +40,8 @@ annotations as (
         max(created_at) as completed_at,
         count(*) as object_count,
         sum(vertex_count) as vertex_count,
-        to_json(
-            list(
-                { 'class': class_name, 'shape': shape, 'vertices': vertex_count }
-                order by created_at, instance_hash
-            )
-        )::varchar as labels
+        {{ labels_json('class_name', 'shape', 'vertex_count', ['created_at', 'instance_hash']) }}
+            as labels
     from objects
     group by annotation_key, task_key
 
@@ -81,13 +77,13 @@ mapped as (
         'task_created' as event_type,
         created_at as occurred_at,
         0 as sub_order,
-        null::varchar as actor,
-        null::varchar as annotation_key,
-        null::varchar as labels,
+        null::string as actor,
+        null::string as annotation_key,
+        null::string as labels,
         null::bigint as object_count,
         null::bigint as vertex_count,
-        null::varchar as issue_key,
-        null::varchar as issue_text,
+        null::string as issue_key,
+        null::string as issue_text,
         label_hash as event_discriminator
     from label_rows
     where created_at is not null
@@ -171,7 +167,7 @@ final as (
         mapped.task_key || ':' || mapped.event_type || ':' || mapped.event_discriminator
             as event_key,
         'encord' as source_system,
-        null::varchar as event_id,
+        null::string as event_id,
         mapped.event_type,
         mapped.occurred_at,
         row_number() over (
@@ -194,9 +190,9 @@ final as (
         mapped.object_count::integer as object_count,
         mapped.vertex_count::integer as vertex_count,
         mapped.issue_key,
-        null::varchar as issue_tag,
+        null::string as issue_tag,
         mapped.issue_text,
-        null::varchar as guideline_version,
+        null::string as guideline_version,
         false as is_ground_truth,
         null::double as confidence,
         tasks.source_file,

@@ -25,7 +25,7 @@ authorship as (
     -- event.
     select
         annotation_key,
-        arg_min(actor, event_order) as author
+        min_by(actor, event_order) as author
     from {{ ref('int_events_unioned') }}
     where
         {{ annotation_events }}
@@ -62,28 +62,28 @@ folded as (
             where event_type in ('annotation_submitted', 'annotation_updated', 'annotation_skipped')
             and actor = author
         )") }} as lead_time_s,
-        arg_max(event_type, event_order) filter (
+        max_by(event_type, event_order) filter (
             where event_type in (
                 'annotation_submitted', 'annotation_updated', 'annotation_skipped',
                 'review_accepted', 'review_rejected', 'review_fixed'
             )
         ) as last_lifecycle_event,
-        arg_max(event_type, event_order) filter (
+        max_by(event_type, event_order) filter (
             where event_type in ('annotation_submitted', 'annotation_updated', 'annotation_skipped')
             and actor = author
         ) as last_authored_event,
-        arg_max(actor, event_order) filter (
+        max_by(actor, event_order) filter (
             where event_type in ('annotation_updated', 'review_fixed')
         ) as updated_by,
-        arg_max(labels, event_order) filter (where labels is not null) as final_labels,
-        arg_max(object_count, event_order) filter (where object_count is not null)
+        max_by(labels, event_order) filter (where labels is not null) as final_labels,
+        max_by(object_count, event_order) filter (where object_count is not null)
             as object_count,
-        arg_max(vertex_count, event_order) filter (where vertex_count is not null)
+        max_by(vertex_count, event_order) filter (where vertex_count is not null)
             as vertex_count,
-        arg_min(guideline_version, event_order) filter (
+        min_by(guideline_version, event_order) filter (
             where guideline_version is not null
         ) as guideline_version,
-        arg_max(confidence, event_order) filter (where confidence is not null) as confidence,
+        max_by(confidence, event_order) filter (where confidence is not null) as confidence,
         bool_or(is_ground_truth) as is_ground_truth
 
     from with_author

@@ -41,10 +41,10 @@ select
     compared.confidence as annotation_confidence,
     labels.class_name,
     labels.shape_type,
-    labels.bbox[1] as box_x,
-    labels.bbox[2] as box_y,
-    labels.bbox[3] as box_width,
-    labels.bbox[4] as box_height,
+    {{ list_item('labels.bbox', 1) }} as box_x,
+    {{ list_item('labels.bbox', 2) }} as box_y,
+    {{ list_item('labels.bbox', 3) }} as box_width,
+    {{ list_item('labels.bbox', 4) }} as box_height,
     labels.confidence as label_confidence
 from compared
 left join {{ ref('fct_labels') }} as labels using (annotation_key)

@@ -106,7 +106,7 @@ annotate_visits as (
             else
                 coalesce(
                     steps.started_at,
-                    steps.acted_at - to_seconds(coalesce(steps.lead_time_s, 0))
+                    steps.acted_at - {{ seconds_interval('coalesce(steps.lead_time_s, 0)') }}
                 )
         end as entered_at,
         steps.acted_at as left_at,
@@ -114,7 +114,8 @@ annotate_visits as (
         steps.actor_id as left_by_id,
         steps.lead_time_s as work_s,
         coalesce(
-            steps.started_at, steps.acted_at - to_seconds(coalesce(steps.lead_time_s, 0))
+            steps.started_at,
+            steps.acted_at - {{ seconds_interval('coalesce(steps.lead_time_s, 0)') }}
         ) as work_started_at
     from steps
     left join reviews as rejection
@@ -126,7 +127,7 @@ annotate_visits as (
 unanswered_rejections as (
 
     select
-        reviews.annotation_key || ':rejection-' || reviews.cycle::varchar || ':annotate'
+        reviews.annotation_key || ':rejection-' || reviews.cycle::string || ':annotate'
             as stage_interval_key,
         history.task_key,
         history.project_key,
@@ -169,7 +170,7 @@ review_cycles as (
 review_visits as (
 
     select
-        review_cycles.annotation_key || ':review-' || review_cycles.cycle::varchar
+        review_cycles.annotation_key || ':review-' || review_cycles.cycle::string
             as stage_interval_key,
         review_cycles.task_key,
         review_cycles.project_key,
@@ -179,7 +180,7 @@ review_visits as (
         reviews.instance,
         reviews.actor_id as left_by_id,
         reviews.lead_time_s as work_s,
-        reviews.acted_at - to_seconds(reviews.lead_time_s) as work_started_at
+        reviews.acted_at - {{ seconds_interval('reviews.lead_time_s') }} as work_started_at
     from review_cycles
     inner join reviewed_projects using (project_key)
     left join reviews using (annotation_key, cycle)

@@ -101,7 +101,7 @@ emails as (
     select
         instance,
         user_id,
-        {{ instance_prefix('instance') }} || user_id::varchar as scoped_id,
+        {{ instance_prefix('instance') }} || user_id::string as scoped_id,
         min({{ person_identity('email') }}) as email
     from users_seen
     group by instance, user_id
@@ -115,7 +115,7 @@ known as (
         coalesce(seen.instance, listed.instance) as instance,
         coalesce(seen.user_id, listed.user_id) as user_id,
         coalesce(
-            seen.scoped_id, {{ instance_prefix('listed.instance') }} || listed.user_id::varchar
+            seen.scoped_id, {{ instance_prefix('listed.instance') }} || listed.user_id::string
         ) as scoped_id,
         coalesce({{ person_identity('listed.email') }}, seen.email) as email
     from emails as seen

@@ -48,7 +48,7 @@ decided_labels as (
             max(labels.annotation_key) filter (
                 where labels.label_id = data_rows.selected_label_id
             ),
-            arg_max(labels.annotation_key, labels.created_at) filter (where not labels.skipped)
+            max_by(labels.annotation_key, labels.created_at) filter (where not labels.skipped)
         ) as annotation_key
     from labels
     inner join data_rows using (task_key)
@@ -102,11 +102,11 @@ mapped as (
         'task_created' as event_type,
         data_row_created_at as occurred_at,
         0 as sub_order,
-        null::varchar as actor,
-        null::varchar as task_name,
-        null::varchar as annotation_key,
+        null::string as actor,
+        null::string as task_name,
+        null::string as annotation_key,
         null::double as duration_s,
-        null::varchar as labels,
+        null::string as labels,
         null::integer as object_count,
         null::integer as vertex_count,
         task_key as event_discriminator
@@ -153,11 +153,28 @@ mapped as (
 
     select
         moves.task_key,
-        unnest(['stage_left', 'stage_entered']) as event_type,
+        'stage_left' as event_type,
         moves.acted_at as occurred_at,
-        unnest([3, 5]) as sub_order,
+        3 as sub_order,
         moves.actor,
-        unnest([moves.previous_task_name, moves.next_task_name]) as task_name,
+        moves.previous_task_name as task_name,
+        null as annotation_key,
+        null as duration_s,
+        null as labels,
+        null as object_count,
+        null as vertex_count,
+        moves.step_key as event_discriminator
+    from moves
+
+    union all
+
+    select
+        moves.task_key,
+        'stage_entered' as event_type,
+        moves.acted_at as occurred_at,
+        5 as sub_order,
+        moves.actor,
+        moves.next_task_name as task_name,
         null as annotation_key,
         null as duration_s,
         null as labels,
@@ -203,7 +220,7 @@ final as (
     select
         kept.task_key || ':' || kept.event_type || ':' || kept.event_discriminator as event_key,
         'labelbox' as source_system,
-        null::varchar as event_id,
+        null::string as event_id,
         kept.event_type,
         kept.occurred_at,
         row_number() over (
@@ -230,10 +247,10 @@ final as (
         kept.labels,
         kept.object_count,
         kept.vertex_count,
-        null::varchar as issue_key,
-        null::varchar as issue_tag,
-        null::varchar as issue_text,
-        null::varchar as guideline_version,
+        null::string as issue_key,
+        null::string as issue_tag,
+        null::string as issue_text,
+        null::string as guideline_version,
         false as is_ground_truth,
         null::double as confidence,
         data_rows.source_file,

@@ -31,13 +31,11 @@ event_objects as (
         annotation_key,
         task_key,
         -- Each object as its own small JSON value, its fields read from it below: a path into
-        -- final_labels parses the whole array again for every field of every object. Two
-        -- unnests of equal length go in step.
-        unnest(range(json_array_length(final_labels)::bigint)) as position,
-        unnest(json_extract(final_labels, '$[*]')) as label
+        -- final_labels parses the whole array again for every field of every object.
+        {{ explode_json_array('final_labels', 'position', 'label') }}
     from {{ ref('int_event_annotations_summarised') }}
     where
-        final_labels is not null and json_array_length(final_labels) > 0
+        final_labels is not null and {{ json_array_size('final_labels') }} > 0
         and {{ in_increment_tasks('task_key') }}
 
 ),
@@ -48,11 +46,11 @@ event_log as (
         annotation_key,
         task_key,
         (position + 1)::integer as object_index,
-        json_extract_string(label, '$.class') as class_name,
-        coalesce(json_extract_string(label, '$.shape'), 'unknown') as shape_type,
-        coalesce(json_extract(label, '$.vertices')::integer, 0) as vertex_count,
-        json_extract(label, '$.bbox')::double[] as bbox,
-        json_extract(label, '$.confidence')::double as confidence
+        {{ json_text('label', "'$.class'") }} as class_name,
+        coalesce({{ json_text('label', "'$.shape'") }}, 'unknown') as shape_type,
+        coalesce({{ json_value('label', "'$.vertices'") }}::integer, 0) as vertex_count,
+        {{ json_double_list(json_value('label', "'$.bbox'")) }} as bbox,
+        {{ json_value('label', "'$.confidence'") }}::double as confidence
     from event_objects
 
 )

@@ -7,7 +7,11 @@ select
     annotations.annotation_key,
     labels.class_name,
     labels.shape_type,
-    labels.bbox
+    -- The box as four columns, which the statistics step reads the same way on every engine.
+    {{ list_item('labels.bbox', 1) }} as box_x,
+    {{ list_item('labels.bbox', 2) }} as box_y,
+    {{ list_item('labels.bbox', 3) }} as box_width,
+    {{ list_item('labels.bbox', 4) }} as box_height
 from {{ ref('fct_annotations') }} as annotations
 inner join {{ ref('fct_tasks') }} as tasks using (task_key)
 left join {{ ref('fct_labels') }} as labels using (annotation_key)

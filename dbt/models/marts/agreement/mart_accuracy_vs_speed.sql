@@ -60,11 +60,11 @@ times as (
 )
 
 select
-    pooled.project_key::varchar as project_key,
-    pooled.annotator::varchar as annotator,
-    pooled.task_type::varchar as task_type,
+    pooled.project_key::string as project_key,
+    pooled.annotator::string as annotator,
+    pooled.task_type::string as task_type,
     pooled.is_all_projects::boolean as is_all_projects,
-    case pooled.task_type when 'classification' then 'accuracy' else 'F1' end::varchar
+    case pooled.task_type when 'classification' then 'accuracy' else 'F1' end::string
         as score_name,
     pooled.gold_tasks::bigint as gold_tasks,
     (case when pooled.trials > 0 then pooled.hits / pooled.trials end)::double as score,

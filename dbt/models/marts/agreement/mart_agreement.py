@@ -3,17 +3,13 @@
 See dagster_project/lib/stats/agreement.py and _agreement__models.yml for the definitions.
 """
 
-from dagster_project.lib.stats.agreement import BOX_COLUMNS, agreement
-
-COLUMNS = "project_key, task_key, annotator, annotation_key, class_name, shape_type, " + ", ".join(
-    f"bbox[{position}] as {column}" for position, column in enumerate(BOX_COLUMNS, start=1)
-)
+from dagster_project.lib.stats.marts import compute, relation_reader
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    # The box as four columns (stats.agreement.BOX_COLUMNS); a total order of the input: the
-    # same rows in the same order give the same figures (four-element lists sort as their
-    # elements do).
-    labels = dbt.ref("int_overlap_labels_selected").project(COLUMNS).order("all").df()
-    return agreement(labels, resamples=int(dbt.config.get("bootstrap_resamples")), seed=7)
+    # lib/stats/marts.py: what it reads and computes, the same on the Spark engine.
+    relations = {"int_overlap_labels_selected": dbt.ref("int_overlap_labels_selected")}
+    # Named one by one: dbt hands a Python model only the config keys its code reads by name.
+    config = {"bootstrap_resamples": dbt.config.get("bootstrap_resamples")}
+    return compute("mart_agreement", relation_reader(relations), config)

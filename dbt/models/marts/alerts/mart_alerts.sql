@@ -66,7 +66,7 @@ bottlenecks as (
         printf(
             '%s made %d of the project''s %d corrections (%.0f%%)',
             concentration.top_editor, concentration.top_editor_reworks, concentration.reworks,
-            100 * concentration.top_editor_share
+            {{ round_half_up('100 * concentration.top_editor_share', 0) }}
         ) as evidence,
         'mart_review_concentration' as evidence_relation
     from {{ ref('mart_review_concentration') }} as concentration
@@ -182,7 +182,9 @@ review_coverage as (
                 printf(
                     'only %d of %d annotations (%.0f%%) reviewed or corrected; ',
                     project_review.reviewed, project_review.authored,
-                    100 * project_review.reviewed / project_review.authored
+                    {{ round_half_up(
+                        '100 * project_review.reviewed / project_review.authored', 0
+                    ) }}
                 )
         end
         || case
@@ -214,9 +216,12 @@ coaching as (
         quality.annotator,
         first_reviews.since,
         printf(
-            'rejected %d of %d (%.0f%%) where their classes predict %.1f (%.0f%%), p = %.2g',
-            quality.rejected, quality.reviewed, 100 * quality.rejection_rate,
-            quality.expected_rejections, 100 * quality.expected_rate, quality.p_vs_expected
+            'rejected %d of %d (%.0f%%) where their classes predict %.1f (%.0f%%), p %s',
+            quality.rejected, quality.reviewed,
+            {{ round_half_up('100 * quality.rejection_rate', 0) }},
+            {{ round_half_up('quality.expected_rejections', 1) }},
+            {{ round_half_up('100 * quality.expected_rate', 0) }},
+            {{ p_value_text('quality.p_vs_expected') }}
         ) as evidence,
         'mart_annotator_quality' as evidence_relation
     from {{ ref('mart_annotator_quality') }} as quality
@@ -235,7 +240,8 @@ ambiguous_classes as (
         any_value(first_reviews.since) as since,
         printf(
             'rejected %.0f%% for everyone vs %.0f%% for the project''s other classes',
-            100 * any_value(verdicts.class_rate), 100 * any_value(verdicts.other_classes_rate)
+            {{ round_half_up('100 * any_value(verdicts.class_rate)', 0) }},
+            {{ round_half_up('100 * any_value(verdicts.other_classes_rate)', 0) }}
         ) as evidence,
         'mart_person_vs_class' as evidence_relation
     from {{ ref('mart_person_vs_class') }} as verdicts
@@ -262,22 +268,25 @@ drift as (
                 then
                     printf(
                         '%s %s: %d of %d rejected (%.0f%%) vs %.0f%% before',
-                        subject_type, subject, numerator::bigint, observations::bigint, 100 * value,
-                        100 * baseline_value
+                        subject_type, subject, numerator::bigint, observations::bigint,
+                        {{ round_half_up('100 * value', 0) }},
+                        {{ round_half_up('100 * baseline_value', 0) }}
                     )
             when 'disagreement_rate'
                 then
                     printf(
                         '%s %s: disagreed in %d of %d comparisons (%.0f%%) vs %.0f%% before',
-                        subject_type, subject, numerator::bigint, observations::bigint, 100 * value,
-                        100 * baseline_value
+                        subject_type, subject, numerator::bigint, observations::bigint,
+                        {{ round_half_up('100 * value', 0) }},
+                        {{ round_half_up('100 * baseline_value', 0) }}
                     )
             else printf(
                 '%s %s: median %.1f s per label over %d annotations vs %.1f s before (%+.0f%%)',
-                subject_type, subject, value, observations::bigint, baseline_value,
-                100 * relative_change
+                subject_type, subject, {{ round_half_up('value', 1) }}, observations::bigint,
+                {{ round_half_up('baseline_value', 1) }},
+                {{ round_half_up('100 * relative_change', 0) }}
             )
-        end || printf(', p = %.2g', p_value)
+        end || ', p ' || {{ p_value_text('p_value') }}
         || case
             when guideline_changed
                 then
@@ -301,7 +310,7 @@ reviewer_drag as (
         max(day) as since,
         printf(
             'review backlog up by %d tasks in 7 days while annotation kept pace',
-            arg_max(wip_change_7d, day)
+            max_by(wip_change_7d, day)
         ) as evidence,
         'mart_backlog_daily' as evidence_relation
     from {{ ref('mart_backlog_daily') }}
@@ -320,7 +329,9 @@ budget as (
         first_spend.since,
         printf(
             'projected %.0f against a budget of %.0f (%.0f spent, %d tasks open)',
-            projection.projected_total, projection.budget, projection.spend_to_date,
+            {{ round_half_up('projection.projected_total', 0) }},
+            {{ round_half_up('projection.budget', 0) }},
+            {{ round_half_up('projection.spend_to_date', 0) }},
             projection.open_tasks
         ) as evidence,
         'mart_cost_projection' as evidence_relation
@@ -375,13 +386,13 @@ unioned as (
 select
     md5(
         kind || '|' || coalesce(project_key, '') || '|' || subject || '|'
-        || coalesce(since::varchar, '')
-    )::varchar as alert_key,
-    kind::varchar as kind,
-    severity::varchar as severity,
-    project_key::varchar as project_key,
-    subject::varchar as subject,
+        || coalesce(since::string, '')
+    )::string as alert_key,
+    kind::string as kind,
+    severity::string as severity,
+    project_key::string as project_key,
+    subject::string as subject,
     since::date as since,
-    evidence::varchar as evidence,
-    evidence_relation::varchar as evidence_relation
+    evidence::string as evidence,
+    evidence_relation::string as evidence_relation
 from unioned

@@ -55,7 +55,7 @@ tool_users as (
     -- and the event log name people by email): <tool>:<instance>/<id>.
     select
         actor,
-        'label_studio:' || {{ instance_prefix('instance') }} || user_id::varchar as tool_id
+        'label_studio:' || {{ instance_prefix('instance') }} || user_id::string as tool_id
     from {{ ref('int_label_studio_users_resolved') }}
     union all
     select
@@ -69,7 +69,7 @@ tool_ids as (
 
     select
         actor,
-        string_agg(distinct tool_id, ', ' order by tool_id) as tool_ids
+        {{ sorted_distinct_join('tool_id', "', '") }} as tool_ids
     from tool_users
     group by actor
 
@@ -82,9 +82,9 @@ people as (
         actor = 'system' as is_system,
         min(seen_at) as first_seen_at,
         max(seen_at) as last_seen_at,
-        string_agg(distinct role, ', ' order by role) as roles,
+        {{ sorted_distinct_join('role', "', '") }} as roles,
         -- The tools the person worked in (a project key starts with its source).
-        string_agg(distinct source_system, ', ' order by source_system) as sources,
+        {{ sorted_distinct_join('source_system', "', '") }} as sources,
         -- Only ever wrote reference answers: not a worker (no person page, no row in the
         -- work marts).
         coalesce(bool_and(is_ground_truth), false) as is_gold_only

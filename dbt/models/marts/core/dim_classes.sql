@@ -15,7 +15,7 @@ final as (
         any_value(project_key) as project_key,
         any_value(class_name) as class_name,
         count(*) as objects,
-        string_agg(distinct shape_type, ', ' order by shape_type) as shape_types
+        {{ sorted_distinct_join('shape_type', "', '") }} as shape_types
 
     from labels
     group by class_key

@@ -17,7 +17,7 @@ bounds as (
 
 days as (
 
-    select unnest(generate_series(first_day, last_day, interval 1 day))::date as day
+    select {{ explode_days('first_day', 'last_day', 'day') }}
     from bounds
     where first_day is not null
 
@@ -28,11 +28,11 @@ final as (
     select
         day,
         date_trunc('week', day)::date as week_start,
-        isoyear(day) as iso_year,
-        week(day) as iso_week,
-        dayname(day) as weekday_name,
-        isodow(day) as iso_weekday,
-        isodow(day) >= 6 as is_weekend
+        {{ iso_year('day') }} as iso_year,
+        {{ iso_week('day') }} as iso_week,
+        {{ weekday_name('day') }} as weekday_name,
+        {{ iso_weekday('day') }} as iso_weekday,
+        {{ iso_weekday('day') }} >= 6 as is_weekend
 
     from days
 

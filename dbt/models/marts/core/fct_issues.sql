@@ -44,7 +44,9 @@ resolved as (
     select
         issue_key,
         min(occurred_at) as resolved_at,
-        arg_min(actor, (occurred_at, source_file, record_number)) as resolved_by
+        min_by(
+            actor, {{ ordering_key(['occurred_at', 'source_file', 'record_number']) }}
+        ) as resolved_by
     from events
     where event_type = 'issue_resolved'
     group by issue_key
@@ -80,10 +82,10 @@ label_studio_comments as (
         comments.annotation_key,
         authors.actor as author,
         comments.created_at as raised_at,
-        null::varchar as issue_tag,
+        null::string as issue_tag,
         comments.text as issue_text,
         comments.resolved_at,
-        null::varchar as resolved_by
+        null::string as resolved_by
     from {{ ref('stg_label_studio__comments') }} as comments
     inner join {{ ref('int_label_studio_users_resolved') }} as authors
         on
@@ -119,7 +121,7 @@ final as (
         resolved_at,
         resolved_by,
         resolved_at is not null as is_resolved,
-        date_diff('second', raised_at, resolved_at) as time_to_resolve_s
+        {{ seconds_between('raised_at', 'resolved_at') }} as time_to_resolve_s
 
     from unioned
 

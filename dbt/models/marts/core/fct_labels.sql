@@ -9,8 +9,9 @@ with
 
 labels as (
 
-    select * exclude (task_key) from {{ ref('int_labels_unioned') }}
-    where {{ in_increment_tasks('task_key') }}
+    select {{ star_except('unioned', ['task_key']) }}
+    from {{ ref('int_labels_unioned') }} as unioned
+    where {{ in_increment_tasks('unioned.task_key') }}
 
 ),
 

@@ -67,7 +67,7 @@ work as (
     select
         visits.stage_interval_key,
         {{ exact_sum('events.duration_s') }} as work_s,
-        min(events.occurred_at - to_seconds(coalesce(events.duration_s, 0)))
+        min(events.occurred_at - {{ seconds_interval('coalesce(events.duration_s, 0)') }})
             as first_work_started_at
     from visits
     inner join events
@@ -93,13 +93,12 @@ event_visits as (
         visits.left_at,
         visits.left_by,
         visits.left_at is null as is_open,
-        date_diff('second', visits.entered_at, visits.left_at) as dwell_s,
+        {{ seconds_between('visits.entered_at', 'visits.left_at') }} as dwell_s,
         coalesce(work.work_s, 0) as work_s,
         greatest(
-            date_diff(
-                'second', visits.entered_at,
-                coalesce(work.first_work_started_at, visits.left_at)
-            ),
+            {{ seconds_between(
+                'visits.entered_at', 'coalesce(work.first_work_started_at, visits.left_at)'
+            ) }},
             0
         ) as wait_s
 
@@ -120,10 +119,10 @@ label_studio_visits as (
         left_at,
         left_by,
         left_at is null as is_open,
-        date_diff('second', entered_at, left_at) as dwell_s,
+        {{ seconds_between('entered_at', 'left_at') }} as dwell_s,
         work_s,
         greatest(
-            date_diff('second', entered_at, coalesce(work_started_at, left_at)), 0
+            {{ seconds_between('entered_at', 'coalesce(work_started_at, left_at)') }}, 0
         ) as wait_s
     from {{ ref('int_label_studio_stage_visits') }}
     where {{ in_increment_tasks('task_key') }}

@@ -32,9 +32,9 @@ output as (
 )
 
 select
-    authoring.project_key::varchar as project_key,
-    authoring.annotator::varchar as annotator,
-    round(authoring.authoring_cost, 2)::double as cost,
+    authoring.project_key::string as project_key,
+    authoring.annotator::string as annotator,
+    {{ round_half_up('authoring.authoring_cost', 2) }} as cost,
     coalesce(output.submitted, 0)::bigint as submitted,
     coalesce(output.labels, 0)::bigint as labels,
     coalesce(output.accepted_labels, 0)::bigint as accepted_labels,
@@ -42,9 +42,9 @@ select
     (authoring.authoring_cost / nullif(output.labels, 0))::double as cost_per_label,
     (authoring.authoring_cost / nullif(output.accepted_labels, 0))::double
         as cost_per_accepted_label,
-    -- 0 when nothing was reworked; null when reworked work has no known cost
-    round(
-        case when authoring.reworked_lines = 0 then 0 else authoring.rework_cost end, 2
-    )::double as rework_cost
+    {# 0 when nothing was reworked; null when reworked work has no known cost #}
+    {{ round_half_up(
+        'case when authoring.reworked_lines = 0 then 0 else authoring.rework_cost end', 2
+    ) }} as rework_cost
 from authoring
 left join output using (project_key, annotator)

@@ -17,16 +17,15 @@ spend as (
 )
 
 select
-    spend.project_key::varchar as project_key,
+    spend.project_key::string as project_key,
     spend.day,
-    round(spend.spend, 2)::double as spend,
-    round(
-        case when spend.reworked_lines = 0 then 0 else spend.rework_spend end, 2
-    )::double as rework_spend,
-    round(
-        {{ exact_sum('spend.spend', "over (partition by spend.project_key order by spend.day)") }},
-        2
-    )::double as cumulative_spend,
+    {{ round_half_up('spend.spend', 2) }} as spend,
+    {{ round_half_up(
+        'case when spend.reworked_lines = 0 then 0 else spend.rework_spend end', 2
+    ) }} as rework_spend,
+    {{ round_half_up(
+        exact_sum('spend.spend', "over (partition by spend.project_key order by spend.day)"), 2
+    ) }} as cumulative_spend,
     budgets.budget::double as budget,
     (
         {{ exact_sum('spend.spend', "over (partition by spend.project_key order by spend.day)") }}

@@ -56,20 +56,20 @@ spent as (
 )
 
 select
-    spent.project_key::varchar as project_key,
-    round(spent.spend_to_date, 2)::double as spend_to_date,
+    spent.project_key::string as project_key,
+    {{ round_half_up('spent.spend_to_date', 2) }} as spend_to_date,
     budgets.budget::double as budget,
     completed.open_tasks::bigint as open_tasks,
     (recent.recent_cost / nullif(completed.recent_completed_tasks, 0))::double
         as recent_cost_per_task,
-    round(
-        completed.open_tasks * recent.recent_cost
-        / nullif(completed.recent_completed_tasks, 0), 2
-    )::double as projected_cost_to_finish,
-    round(spent.spend_to_date + coalesce(
-        completed.open_tasks * recent.recent_cost
-        / nullif(completed.recent_completed_tasks, 0), 0
-    ), 2)::double as projected_total,
+    {{ round_half_up(
+        'completed.open_tasks * recent.recent_cost'
+        ~ ' / nullif(completed.recent_completed_tasks, 0)', 2
+    ) }} as projected_cost_to_finish,
+    {{ round_half_up(
+        'spent.spend_to_date + coalesce(completed.open_tasks * recent.recent_cost'
+        ~ ' / nullif(completed.recent_completed_tasks, 0), 0)', 2
+    ) }} as projected_total,
     (spent.spend_to_date + coalesce(
         completed.open_tasks * recent.recent_cost
         / nullif(completed.recent_completed_tasks, 0), 0

@@ -13,7 +13,7 @@ quarantined as (
         count(*) as records,
         min(record_number) as first_record_number,
         -- Published: short, and never from a file quarantined or refused whole.
-        arg_min(
+        min_by(
             case
                 when record_number > 0 then left(excerpt, {{ var('published_excerpt_chars') }})
             end,
@@ -34,7 +34,7 @@ duplicates as (
         'staging' as detected_by,
         count(*) as records,
         min(record_number) as first_record_number,
-        arg_min(event_id, record_number) as example
+        min_by(event_id, record_number) as example
     from {{ ref('stg_events__duplicate_records') }}
     group by source_file, kept_source_file
 
@@ -108,7 +108,7 @@ unattributed as (
         'staging' as detected_by,
         count(*) as records,
         min(source_record_number) as first_record_number,
-        arg_min(annotation_id, source_record_number) as example
+        min_by(annotation_id, source_record_number) as example
     from {{ ref('stg_label_studio__annotations') }}
     where completed_by_id is null
     group by source_file
@@ -132,12 +132,12 @@ unioned as (
 )
 
 select
-    source_file::varchar as source_file,
-    action::varchar as action,
-    field::varchar as field,
-    reason::varchar as reason,
-    detected_by::varchar as detected_by,
+    source_file::string as source_file,
+    action::string as action,
+    field::string as field,
+    reason::string as reason,
+    detected_by::string as detected_by,
     records::bigint as records,
     first_record_number::bigint as first_record_number,
-    example::varchar as example
+    example::string as example
 from unioned

@@ -48,13 +48,13 @@ along_axes as (
         issues.category as value,
         issues.*
     from issues
-    union all by name
+    union all
     select
         'author' as axis,
         author as value,
         issues.*
     from issues
-    union all by name
+    union all
     select
         'class' as axis,
         issue_classes.class_name as value,
@@ -65,9 +65,9 @@ along_axes as (
 )
 
 select
-    project_key::varchar as project_key,
-    axis::varchar as axis,
-    value::varchar as value,
+    project_key::string as project_key,
+    axis::string as axis,
+    value::string as value,
     count(*) filter (where kind = 'issue')::bigint as issues,
     count(*) filter (where kind = 'comment')::bigint as comments,
     count(*) filter (where kind = 'issue' and is_resolved)::bigint as resolved,

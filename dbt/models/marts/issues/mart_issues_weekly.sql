@@ -1,9 +1,9 @@
 -- Issues and comments per project, week raised, kind and category; resolution figures.
 select
-    project_key::varchar as project_key,
+    project_key::string as project_key,
     date_trunc('week', raised_at)::date as week,
-    kind::varchar as kind,
-    category::varchar as category,
+    kind::string as kind,
+    category::string as category,
     count(*)::bigint as raised,
     count(*) filter (where is_resolved)::bigint as resolved,
     count(*) filter (where not is_resolved)::bigint as still_open,

@@ -8,7 +8,7 @@ issues as (
         count(*) filter (where kind = 'issue') as issues,
         count(*) filter (where kind = 'issue' and not is_resolved) as open_issues,
         count(*) filter (where kind = 'comment') as comments,
-        string_agg(distinct category, ', ' order by category) as categories
+        {{ sorted_distinct_join('category', "', '") }} as categories
     from {{ ref('fct_issues') }}
     group by task_key
 
@@ -37,12 +37,12 @@ rejections as (
 )
 
 select
-    issues.task_key::varchar as task_key,
-    tasks.project_key::varchar as project_key,
+    issues.task_key::string as task_key,
+    tasks.project_key::string as project_key,
     issues.issues::bigint as issues,
     issues.open_issues::bigint as open_issues,
     issues.comments::bigint as comments,
-    issues.categories::varchar as categories,
+    issues.categories::string as categories,
     coalesce(work.annotations, 0)::bigint as annotations,
     work.lead_time_s::double as lead_time_s,
     coalesce(rejections.rejections, 0)::bigint as rejections

@@ -83,7 +83,7 @@ final as (
                 >= {{ var('complexity_slow_ratio') }} * project_baseline.project_time_per_label_s
                 then 'slower per label'
             else 'typical'
-        end::varchar as speed_verdict
+        end::string as speed_verdict
 
     from per_annotator
     inner join project_baseline using (project_key)

@@ -7,16 +7,13 @@ the same work (indirect standardisation). One-sided binomial tests: observed vs 
 (p_vs_expected) and observed vs the rest of the project's raw rate (p_vs_project).
 """
 
-from dagster_project.lib.stats.rejection import annotator_quality
-
-REVIEW_COLUMNS = "project_key, annotator, primary_class, is_rejected"
+from dagster_project.lib.stats.marts import compute, relation_reader
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    # Only the columns the statistics read (the rest would only be loaded to be dropped), in a total
-    # order: the same rows in the same order give the same figures.
-    reviewed = dbt.ref("int_annotations_first_reviewed").project(REVIEW_COLUMNS).order("all").df()
-    return annotator_quality(
-        reviewed, int(dbt.config.get("min_reviewed")), float(dbt.config.get("alpha"))
-    )
+    # lib/stats/marts.py: what it reads and computes, the same on the Spark engine.
+    relations = {"int_annotations_first_reviewed": dbt.ref("int_annotations_first_reviewed")}
+    # Named one by one: dbt hands a Python model only the config keys its code reads by name.
+    config = {"min_reviewed": dbt.config.get("min_reviewed"), "alpha": dbt.config.get("alpha")}
+    return compute("mart_annotator_quality", relation_reader(relations), config)

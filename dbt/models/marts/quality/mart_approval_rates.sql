@@ -57,9 +57,9 @@ counted as (
 final as (
 
     select
-        project_key::varchar as project_key,
-        dimension::varchar as dimension,
-        subject::varchar as subject,
+        project_key::string as project_key,
+        dimension::string as dimension,
+        subject::string as subject,
         week::date as week,
         reviewed::bigint as reviewed,
         (reviewed - rejected)::bigint as accepted,

@@ -14,9 +14,16 @@ cannot see when it appends it.
 
 import pandas as pd
 
-from dagster_project.lib.stats.drift import DriftRule, weekly_drift
+from dagster_project.lib.stats.drift import weekly_drift
+from dagster_project.lib.stats.marts import (
+    DRIFT_SUBJECT,
+    compute,
+    drift_rule,
+    in_total_order,
+    relation_reader,
+    with_inputs_hash,
+)
 
-SUBJECT = ["project_key", "subject_type", "subject"]
 # The column naming the subject in each input, per subject type.
 SUBJECT_COLUMNS = {
     "annotator": ("annotator", "annotator"),
@@ -26,23 +33,28 @@ SUBJECT_COLUMNS = {
 
 def model(dbt, session):
     dbt.config(materialized="incremental", incremental_strategy="append")
-    rule = DriftRule(
-        min_week_observations=int(dbt.config.get("min_week_observations")),
-        min_baseline_observations=int(dbt.config.get("min_baseline_observations")),
-        min_change=float(dbt.config.get("min_change")),
-        min_relative_change=float(dbt.config.get("min_relative_change")),
-        alpha=float(dbt.config.get("alpha")),
-    )
-    inputs = dbt.ref("int_drift_inputs_hashed").df()[[*SUBJECT, "inputs_hash"]]
-    weeks, comparisons = dbt.ref("int_annotations_measured"), dbt.ref("int_overlap_labels_compared")
-    if not dbt.is_incremental:
-        # A total order of the input: the same rows in the same order give the same figures.
-        drift = weekly_drift(weeks.order("all").df(), comparisons.order("all").df(), rule)
-        return _with_hashes(drift, inputs)
-    stored = session.sql(f"select distinct {', '.join(SUBJECT)}, inputs_hash from {dbt.this}")
+    relations = {
+        "int_annotations_measured": dbt.ref("int_annotations_measured"),
+        "int_overlap_labels_compared": dbt.ref("int_overlap_labels_compared"),
+        "int_drift_inputs_hashed": dbt.ref("int_drift_inputs_hashed"),
+    }
+    # Named one by one: dbt hands a Python model only the config keys its code reads by name.
+    config = {
+        "min_week_observations": dbt.config.get("min_week_observations"),
+        "min_baseline_observations": dbt.config.get("min_baseline_observations"),
+        "min_change": dbt.config.get("min_change"),
+        "min_relative_change": dbt.config.get("min_relative_change"),
+        "alpha": dbt.config.get("alpha"),
+    }
+    if not dbt.is_incremental:  # every subject (lib/stats/marts.py, as on the Spark engine)
+        return compute("mart_drift", relation_reader(relations), config)
+    inputs = relations["int_drift_inputs_hashed"].df()[[*DRIFT_SUBJECT, "inputs_hash"]]
+    stored = session.sql(f"select distinct {', '.join(DRIFT_SUBJECT)}, inputs_hash from {dbt.this}")
     stored = stored.df()
     to_compute = inputs.merge(stored, how="left", indicator=True)
-    to_compute = to_compute[to_compute["_merge"] == "left_only"][SUBJECT]
+    to_compute = to_compute[to_compute["_merge"] == "left_only"][DRIFT_SUBJECT]
+    weeks = relations["int_annotations_measured"]
+    comparisons = relations["int_overlap_labels_compared"]
     parts = []
     for subject_type, (weeks_column, comparisons_column) in SUBJECT_COLUMNS.items():
         wanted = to_compute[to_compute["subject_type"] == subject_type]
@@ -53,13 +65,13 @@ def model(dbt, session):
             weekly_drift(
                 _rows_of(weeks, "weeks", weeks_column, wanted),
                 _rows_of(comparisons, "comparisons", comparisons_column, wanted),
-                rule,
+                drift_rule(config),
                 subject_types=(subject_type,),
             )
         )
     if not parts:  # nothing changed: no rows, typed as the table is
         return session.sql(f"select * from {dbt.this} limit 0")
-    return session.from_df(_with_hashes(pd.concat(parts, ignore_index=True), inputs))
+    return session.from_df(with_inputs_hash(pd.concat(parts, ignore_index=True), inputs))
 
 
 def _rows_of(relation, alias, subject_column, wanted):
@@ -68,9 +80,4 @@ def _rows_of(relation, alias, subject_column, wanted):
     condition = (
         f"{alias}.project_key = wanted.project_key and {alias}.{subject_column} = wanted.subject"
     )
-    return relation.join(wanted, condition, how="semi").order("all").df()
-
-
-def _with_hashes(drift, inputs):
-    """Each row carries its subject's inputs_hash: what the next night compares."""
-    return drift.merge(inputs, on=SUBJECT, how="left", validate="many_to_one")
+    return in_total_order(relation.join(wanted, condition, how="semi").df())

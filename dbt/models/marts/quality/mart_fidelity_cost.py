@@ -3,16 +3,13 @@
 See dagster_project/lib/stats/fidelity.py and _quality__models.yml for the definitions.
 """
 
-from dagster_project.lib.stats.fidelity import fidelity_cost
+from dagster_project.lib.stats.marts import compute, relation_reader
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    # A total order of the input: the same rows in the same order give the same figures.
-    return fidelity_cost(
-        dbt.ref("int_polygon_annotations_selected").order("all").df(),
-        high_quantile=float(dbt.config.get("high_quantile")),
-        min_reviewed=int(dbt.config.get("min_reviewed")),
-        min_time_ratio=float(dbt.config.get("min_time_ratio")),
-        alpha=float(dbt.config.get("alpha")),
-    )
+    # lib/stats/marts.py: what it reads and computes, the same on the Spark engine.
+    relations = {"int_polygon_annotations_selected": dbt.ref("int_polygon_annotations_selected")}
+    # Named one by one: dbt hands a Python model only the config keys its code reads by name.
+    config = {"high_quantile": dbt.config.get("high_quantile"), "min_reviewed": dbt.config.get("min_reviewed"), "min_time_ratio": dbt.config.get("min_time_ratio"), "alpha": dbt.config.get("alpha")}
+    return compute("mart_fidelity_cost", relation_reader(relations), config)

@@ -6,16 +6,13 @@ test of "this annotator is rejected more than the others on this class", and a o
 Fisher test of "this class is rejected more than the project's other classes".
 """
 
-from dagster_project.lib.stats.rejection import person_vs_class
-
-REVIEW_COLUMNS = "project_key, annotator, primary_class, is_rejected"
+from dagster_project.lib.stats.marts import compute, relation_reader
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    # Only the columns the statistics read (the rest would only be loaded to be dropped), in a total
-    # order: the same rows in the same order give the same figures.
-    reviewed = dbt.ref("int_annotations_first_reviewed").project(REVIEW_COLUMNS).order("all").df()
-    return person_vs_class(
-        reviewed, int(dbt.config.get("min_reviewed")), float(dbt.config.get("alpha"))
-    )
+    # lib/stats/marts.py: what it reads and computes, the same on the Spark engine.
+    relations = {"int_annotations_first_reviewed": dbt.ref("int_annotations_first_reviewed")}
+    # Named one by one: dbt hands a Python model only the config keys its code reads by name.
+    config = {"min_reviewed": dbt.config.get("min_reviewed"), "alpha": dbt.config.get("alpha")}
+    return compute("mart_person_vs_class", relation_reader(relations), config)

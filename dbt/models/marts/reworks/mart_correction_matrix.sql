@@ -1,8 +1,8 @@
 -- Who corrects whom: one row per project, author and editor with the number of corrections.
 select
-    project_key::varchar as project_key,
-    author::varchar as author,
-    editor::varchar as editor,
+    project_key::string as project_key,
+    author::string as author,
+    editor::string as editor,
     count(*)::bigint as corrections,
     min(corrected_day) as first_day,
     max(corrected_day) as last_day

@@ -26,10 +26,10 @@ ranked as (
 final as (
 
     select
-        project_key::varchar as project_key,
+        project_key::string as project_key,
         project_reworks::bigint as reworks,
         editors::bigint as editors,
-        editor::varchar as top_editor,
+        editor::string as top_editor,
         reworks::bigint as top_editor_reworks,
         (reworks / project_reworks)::double as top_editor_share,
         (

@@ -53,9 +53,9 @@ review_counts as (
 final as (
 
     select
-        coalesce(review_counts.project_key, corrections.project_key)::varchar as project_key,
-        coalesce(review_counts.reviewer, corrections.editor)::varchar as reviewer,
-        coalesce(review_counts.author, corrections.author)::varchar as annotator,
+        coalesce(review_counts.project_key, corrections.project_key)::string as project_key,
+        coalesce(review_counts.reviewer, corrections.editor)::string as reviewer,
+        coalesce(review_counts.author, corrections.author)::string as annotator,
         coalesce(review_counts.reviews, 0)::bigint as reviews,
         coalesce(review_counts.rejections, 0)::bigint as rejections,
         case

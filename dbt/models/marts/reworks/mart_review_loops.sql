@@ -10,7 +10,7 @@ reviews as (
         any_value(author) as author,
         count(*) as review_rounds,
         count(*) filter (where outcome = 'rejected') as rejections,
-        arg_max(outcome, review_round) as last_outcome
+        max_by(outcome, review_round) as last_outcome
     from {{ ref('fct_reviews') }}
     group by annotation_key
 
@@ -19,13 +19,13 @@ reviews as (
 final as (
 
     select
-        annotation_key::varchar as annotation_key,
-        task_key::varchar as task_key,
-        project_key::varchar as project_key,
-        author::varchar as author,
+        annotation_key::string as annotation_key,
+        task_key::string as task_key,
+        project_key::string as project_key,
+        author::string as author,
         review_rounds::bigint as review_rounds,
         rejections::bigint as rejections,
-        last_outcome::varchar as last_outcome,
+        last_outcome::string as last_outcome,
         last_outcome <> 'rejected' as is_resolved,
         rejections > {{ var('review_loop_max_rejections') }} as is_loop
     from reviews

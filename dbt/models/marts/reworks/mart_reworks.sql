@@ -137,7 +137,7 @@ counted as (
 final as (
 
     select
-        person::varchar as person,
+        person::string as person,
         coalesce(annotations_authored, 0)::bigint as annotations_authored,
         coalesce(annotations_reviewed, 0)::bigint as annotations_reviewed,
         (annotations_reviewed / nullif(annotations_authored, 0))::double as reviewed_share,

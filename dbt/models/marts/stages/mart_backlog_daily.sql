@@ -89,8 +89,8 @@ annotation as (
 final as (
 
     select
-        trend.project_key::varchar as project_key,
-        trend.stage::varchar as stage,
+        trend.project_key::string as project_key,
+        trend.stage::string as stage,
         trend.day,
         trend.entered::bigint as entered,
         trend.left_stage::bigint as left_stage,

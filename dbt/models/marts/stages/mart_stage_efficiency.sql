@@ -18,9 +18,9 @@ per_stage as (
         {{ exact_sum('work_s') }} as total_work_s,
         median(work_s) filter (where not is_open) as median_work_s,
         median(wait_s) filter (where not is_open) as median_wait_s,
-        quantile_cont(wait_s, 0.9) filter (where not is_open) as p90_wait_s,
+        {{ quantile_continuous('wait_s', 0.9, 'not is_open') }} as p90_wait_s,
         median(dwell_s) filter (where not is_open) as median_dwell_s,
-        quantile_cont(dwell_s, 0.9) filter (where not is_open) as p90_dwell_s
+        {{ quantile_continuous('dwell_s', 0.9, 'not is_open') }} as p90_dwell_s
     from visits
     group by project_key, stage
 
@@ -39,8 +39,8 @@ annotation_work as (
 final as (
 
     select
-        per_stage.project_key::varchar as project_key,
-        per_stage.stage::varchar as stage,
+        per_stage.project_key::string as project_key,
+        per_stage.stage::string as stage,
         per_stage.visits::bigint as visits,
         per_stage.closed_visits::bigint as closed_visits,
         per_stage.total_work_s::double as total_work_s,

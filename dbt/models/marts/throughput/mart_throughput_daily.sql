@@ -21,17 +21,17 @@ submitted as (
 final as (
 
     select
-        project_key::varchar as project_key,
-        annotator::varchar as annotator,
+        project_key::string as project_key,
+        annotator::string as annotator,
         completed_day as day,
         count(distinct task_key)::bigint as tasks,
         sum(object_count)::bigint as labels,
         {{ exact_avg('lead_time_s') }}::double as mean_time_per_task_s,
         median(lead_time_s)::double as median_time_per_task_s,
-        quantile_cont(lead_time_s, 0.9)::double as p90_time_per_task_s,
+        {{ quantile_continuous('lead_time_s', 0.9) }}::double as p90_time_per_task_s,
         {{ exact_avg('time_per_label_s') }}::double as mean_time_per_label_s,
         median(time_per_label_s)::double as median_time_per_label_s,
-        quantile_cont(time_per_label_s, 0.9)::double as p90_time_per_label_s,
+        {{ quantile_continuous('time_per_label_s', 0.9) }}::double as p90_time_per_label_s,
         any_value(expected_time_per_task_s)::double as expected_time_per_task_s,
         count(*) filter (
             where lead_time_s >= {{ var('expected_time_flag_ratio') }} * expected_time_per_task_s

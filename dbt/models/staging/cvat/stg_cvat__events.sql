@@ -34,7 +34,7 @@ deduplicated as (
 renamed as (
 
     select
-        'cvat:' || _source_file || ':' || _record_number::varchar as cvat_event_key,
+        'cvat:' || _source_file || ':' || _record_number::string as cvat_event_key,
         scope,
         obj_name,
         obj_id,
@@ -49,14 +49,14 @@ renamed as (
         user_id,
         instance,
         -- Scoped references: the same id on two servers is two users, two jobs.
-        {{ instance_prefix('instance') }} || user_id::varchar as user_ref,
-        {{ instance_prefix('instance') }} || job_number::varchar as job_ref,
+        {{ instance_prefix('instance') }} || user_id::string as user_ref,
+        {{ instance_prefix('instance') }} || job_number::string as job_ref,
         user_name,
         lower(nullif(trim(user_email), '')) as user_email,
         org_id,
         payload,
-        json_extract_string(payload, '$.old_value') as old_value,
-        json_extract_string(payload, '$.request.id') as request_id,
+        {{ json_text('payload', "'$.old_value'") }} as old_value,
+        {{ json_text('payload', "'$.request.id'") }} as request_id,
         _source_file as source_file,
         _record_number as record_number
     from deduplicated

@@ -26,11 +26,11 @@ renamed as (
 
     select
         job_id,
-        {{ instance_prefix('instance') }} || job_id::varchar as job_ref,
+        {{ instance_prefix('instance') }} || job_id::string as job_ref,
         task_id,
         project_id,
         assignee_id,
-        {{ instance_prefix('instance') }} || assignee_id::varchar
+        {{ instance_prefix('instance') }} || assignee_id::string
             as assignee_ref,
         assignee_username,
         stage,

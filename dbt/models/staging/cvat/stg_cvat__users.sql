@@ -26,7 +26,7 @@ renamed as (
 
     select
         user_id,
-        {{ instance_prefix('instance') }} || user_id::varchar as user_ref,
+        {{ instance_prefix('instance') }} || user_id::string as user_ref,
         username,
         lower(nullif(trim(email), '')) as email,
         first_name,

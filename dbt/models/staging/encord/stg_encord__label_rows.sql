@@ -9,7 +9,7 @@ source as (
         *,
         coalesce(
             nullif(regexp_extract(_source_file, '([^/]+)/[^/]+$', 1), ''),
-            parse_filename(_source_file, true)
+            {{ file_stem('_source_file') }}
         ) as project_id
     from {{ source('encord', 'encord_label_rows') }}
 

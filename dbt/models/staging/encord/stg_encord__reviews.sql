@@ -28,7 +28,7 @@ latest as (
     qualify row_number() over (
         partition by
             source._source_file, source._record_number, source.instance_hash,
-            coalesce(source.review_id, source.review_position::varchar)
+            coalesce(source.review_id, source.review_position::string)
         order by source.reviewed_at desc nulls last, source.review_position desc
     ) = 1
 
@@ -38,7 +38,7 @@ renamed as (
 
     select
         objects.instance_key || ':review-'
-        || coalesce(latest.review_id, latest.review_position::varchar) as review_key,
+        || coalesce(latest.review_id, latest.review_position::string) as review_key,
         objects.instance_key,
         objects.task_key,
         {{ person_identity('latest.reviewer') }} as reviewer,

@@ -26,13 +26,13 @@ renamed as (
 
     select
         annotations.annotation_key || ':history:'
-        || coalesce(source.history_id::varchar, 'position-' || source.history_position::varchar)
+        || coalesce(source.history_id::string, 'position-' || source.history_position::string)
             as history_key,
         annotations.annotation_key,
         annotations.task_key,
         annotations.project_key,
         annotations.instance,
-        source.history_id::varchar as history_id,
+        source.history_id::string as history_id,
         source.history_position,
         source.action,
         source.created_by_id as actor_id,
@@ -40,11 +40,11 @@ renamed as (
         source.started_at,
         source.created_at as acted_at,
         source.lead_time as lead_time_s,
-        source.review_id::varchar as review_id
+        source.review_id::string as review_id
     from source
     inner join annotations
         on
-            source.annotation_id::varchar = annotations.annotation_id
+            source.annotation_id::string = annotations.annotation_id
             and source._source_file = annotations.source_file
             and source._record_number = annotations.source_record_number
 

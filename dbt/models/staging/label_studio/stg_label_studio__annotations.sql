@@ -1,4 +1,4 @@
-{% set project %}({{ instance_prefix('instance') }} || coalesce(project_id::varchar, 'unknown')){% endset %}
+{% set project %}({{ instance_prefix('instance') }} || coalesce(project_id::string, 'unknown')){% endset %}
 with
 
 source as (
@@ -26,10 +26,10 @@ latest_export as (
 renamed as (
 
     select
-        'label_studio:' || {{ project }} || ':' || annotation_id::varchar as annotation_key,
-        'label_studio:' || {{ project }} || ':' || task_id::varchar as task_key,
+        'label_studio:' || {{ project }} || ':' || annotation_id::string as annotation_key,
+        'label_studio:' || {{ project }} || ':' || task_id::string as task_key,
         'label_studio:' || {{ project }} as project_key,
-        annotation_id::varchar as annotation_id,
+        annotation_id::string as annotation_id,
         -- User ids below are unique only within this instance.
         instance,
         completed_by_id,
@@ -46,7 +46,7 @@ renamed as (
         updated_at,
         lead_time as lead_time_s,
         last_action,
-        parent_annotation::varchar as parent_annotation_id,
+        parent_annotation::string as parent_annotation_id,
         result_count,
         _source_file as source_file,
         _record_number as source_record_number

@@ -1,4 +1,4 @@
-{% set project %}({{ instance_prefix('comments.instance') }} || coalesce(coalesce(comments.project_id, annotations.project_id)::varchar, 'unknown')){% endset %}
+{% set project %}({{ instance_prefix('comments.instance') }} || coalesce(coalesce(comments.project_id, annotations.project_id)::string, 'unknown')){% endset %}
 -- Label Studio Enterprise comments, one row per (instance, comment id): the copy in the last
 -- landed list (by file name: the pull's names carry their time). Keys as the annotations'
 -- (project and task from the comment, else from its annotation).
@@ -39,15 +39,15 @@ annotations as (
 renamed as (
 
     select
-        'label_studio:' || {{ project }} || ':comment:' || comments.comment_id::varchar
+        'label_studio:' || {{ project }} || ':comment:' || comments.comment_id::string
             as comment_key,
         'label_studio:' || {{ project }} || ':'
-        || coalesce(comments.task_id, annotations.task_id)::varchar as task_key,
+        || coalesce(comments.task_id, annotations.task_id)::string as task_key,
         'label_studio:' || {{ project }} as project_key,
         case
             when comments.annotation_id is not null
                 then
-                    'label_studio:' || {{ project }} || ':' || comments.annotation_id::varchar
+                    'label_studio:' || {{ project }} || ':' || comments.annotation_id::string
         end as annotation_key,
         comments.instance,
         comments.comment_id,

@@ -11,24 +11,13 @@ annotations as (
 
 ),
 
-items as (
-
-    select
-        annotation_key,
-        unnest(range(json_array_length(result)::bigint)) as item_index,
-        result
-    from annotations
-    where json_array_length(result) > 0
-
-),
-
 parsed as (
 
     select
         annotation_key,
-        item_index,
-        json_extract(result, '$[' || item_index || ']') as item
-    from items
+        {{ explode_json_array('result', 'item_index', 'item') }}
+    from annotations
+    where {{ json_array_size('result') }} > 0
 
 ),
 
@@ -37,8 +26,8 @@ typed as (
     select
         annotation_key,
         item_index,
-        json_extract_string(item, '$.type') as result_type,
-        json_extract(item, '$.value') as value
+        {{ json_text('item', "'$.type'") }} as result_type,
+        {{ json_text('item', "'$.value'") }} as value
     from parsed
 
 ),
@@ -51,8 +40,8 @@ classes as (
         result_type,
         value,
         coalesce(
-            json_extract_string(json_extract(value, '$.' || result_type), '$[*]'),
-            []::varchar[]
+            {{ json_string_list(json_value('value', "'$.' || result_type")) }},
+            {{ list_of([], 'string') }}
         ) as class_names
     from typed
 
@@ -65,8 +54,11 @@ exploded as (
         item_index,
         result_type,
         value,
-        unnest(case when len(class_names) = 0 then [null]::varchar[] else class_names end)
-            as class_name
+        {{ explode_list(
+            "case when " ~ list_size('class_names') ~ " = 0 then " ~ list_of(['null'], 'string')
+            ~ " else class_names end",
+            'class_name'
+        ) }}
     from classes
 
 ),
@@ -94,20 +86,20 @@ final as (
         end as shape_type,
         case result_type
             when 'rectanglelabels' then 4
-            when 'polygonlabels' then coalesce(json_array_length(value, '$.points'), 0)
-            when 'polylinelabels' then coalesce(json_array_length(value, '$.points'), 0)
+            when 'polygonlabels' then coalesce({{ json_array_size('value', "'$.points'") }}, 0)
+            when 'polylinelabels' then coalesce({{ json_array_size('value', "'$.points'") }}, 0)
             when 'keypointlabels' then 1
             else 0
         end::integer as vertex_count,
         case
             when result_type = 'rectanglelabels'
                 then
-                    [
-                        json_extract(value, '$.x')::double,
-                        json_extract(value, '$.y')::double,
-                        json_extract(value, '$.width')::double,
-                        json_extract(value, '$.height')::double
-                    ]
+                    {{ list_of([
+                        json_value('value', "'$.x'"),
+                        json_value('value', "'$.y'"),
+                        json_value('value', "'$.width'"),
+                        json_value('value', "'$.height'"),
+                    ], 'double') }}
         end as bbox
 
     from exploded

@@ -26,13 +26,13 @@ renamed as (
 
     select
         annotations.annotation_key || ':review:'
-        || coalesce(source.review_id::varchar, 'position-' || source.review_position::varchar)
+        || coalesce(source.review_id::string, 'position-' || source.review_position::string)
             as review_key,
         annotations.annotation_key,
         annotations.task_key,
         annotations.project_key,
         annotations.instance,
-        source.review_id::varchar as review_id,
+        source.review_id::string as review_id,
         source.review_position,
         source.reviewer_id,
         lower(source.reviewer_email) as reviewer_email,
@@ -46,7 +46,7 @@ renamed as (
     from source
     inner join annotations
         on
-            source.annotation_id::varchar = annotations.annotation_id
+            source.annotation_id::string = annotations.annotation_id
             and source._source_file = annotations.source_file
             and source._record_number = annotations.source_record_number
 

@@ -1,5 +1,5 @@
 -- Label Studio tasks, one per task and instance (landing_instance): the latest export wins.
-{% set project %}({{ instance_prefix('instance') }} || coalesce(project_id::varchar, 'unknown')){% endset %}
+{% set project %}({{ instance_prefix('instance') }} || coalesce(project_id::string, 'unknown')){% endset %}
 with
 
 source as (
@@ -26,9 +26,9 @@ latest_export as (
 renamed as (
 
     select
-        'label_studio:' || {{ project }} || ':' || task_id::varchar as task_key,
+        'label_studio:' || {{ project }} || ':' || task_id::string as task_key,
         'label_studio:' || {{ project }} as project_key,
-        task_id::varchar as task_id,
+        task_id::string as task_id,
         {{ project }} as project_id,
         data as task_data,
         meta as task_meta,

@@ -27,7 +27,7 @@ renamed as (
     select
         instance,
         user_id,
-        {{ instance_prefix('instance') }} || user_id::varchar as user_ref,
+        {{ instance_prefix('instance') }} || user_id::string as user_ref,
         lower(nullif(trim(email), '')) as email,
         nullif(trim(username), '') as username,
         first_name,

@@ -24,7 +24,7 @@ data_rows as (
 renamed as (
 
     select
-        data_rows.task_key || ':step-' || source.history_position::varchar as step_key,
+        data_rows.task_key || ':step-' || source.history_position::string as step_key,
         data_rows.task_key,
         data_rows.project_key,
         source.action,
