@@ -53,7 +53,7 @@ deduplicated as (
 renamed as (
 
     select
-        'cvat:' || _source_file || ':' || _record_number::varchar as cvat_event_key,
+        'cvat:' || _source_file || ':' || _record_number::string as cvat_event_key,
         scope,
         obj_name,
         obj_id,
@@ -68,8 +68,8 @@ renamed as (
         user_id,
         instance,
         -- Scoped references: the same id on two servers is two users, two jobs.
-        case when instance = '' then '' else instance || '/' end || user_id::varchar as user_ref,
-        case when instance = '' then '' else instance || '/' end || job_number::varchar as job_ref,
+        case when instance = '' then '' else instance || '/' end || user_id::string as user_ref,
+        case when instance = '' then '' else instance || '/' end || job_number::string as job_ref,
         user_name,
         lower(nullif(trim(user_email), '')) as user_email,
         org_id,
@@ -115,7 +115,7 @@ renamed as (
 
     select
         user_id,
-        case when instance = '' then '' else instance || '/' end || user_id::varchar as user_ref,
+        case when instance = '' then '' else instance || '/' end || user_id::string as user_ref,
         username,
         lower(nullif(trim(email), '')) as email,
         first_name,
@@ -223,11 +223,11 @@ renamed as (
 
     select
         job_id,
-        case when instance = '' then '' else instance || '/' end || job_id::varchar as job_ref,
+        case when instance = '' then '' else instance || '/' end || job_id::string as job_ref,
         task_id,
         project_id,
         assignee_id,
-        case when instance = '' then '' else instance || '/' end || assignee_id::varchar
+        case when instance = '' then '' else instance || '/' end || assignee_id::string
             as assignee_ref,
         assignee_username,
         stage,
@@ -316,7 +316,8 @@ initial_stages as (
     select
         job_id,
         coalesce(
-            min_by(payload ->> '$.stage', job_event_order) filter (where scope = 'create:job'),
+            min_by(json_extract_string(payload, '$.stage'), job_event_order)
+            filter (where scope = 'create:job'),
             min_by(old_value, job_event_order) filter (where is_stage_change),
             'annotation'
         ) as initial_stage
@@ -331,8 +332,7 @@ staged as (
     select
         events.*,
         coalesce(
-            last_value(case when events.is_stage_change then events.obj_val end ignore nulls)
-                over job_so_far,
+            last_value(case when events.is_stage_change then events.obj_val end ignore nulls) over job_so_far,
             initial_stages.initial_stage
         ) as job_stage,
         count(*) filter (where events.is_stage_change) over job_so_far as stage_segment
@@ -392,7 +392,7 @@ authors as (
 
     select
         job_id,
-        arg_min(actor, (priority, rank_in_priority)) as author
+        min_by(actor, (priority, rank_in_priority)) as author
     from author_candidates
     group by job_id
 
@@ -478,7 +478,7 @@ first_comments as (
     -- An issue's comments are on its job (ids of one server: the job is scoped by instance).
     select
         job_id,
-        (payload ->> '$.issue')::bigint as issue_id,
+        json_extract_string(payload, '$.issue')::bigint as issue_id,
         min_by(obj_name, job_event_order) as issue_text,
         min(job_event_order) as first_comment_order
     from with_author
@@ -499,8 +499,8 @@ mapped as (
         null::double as duration_s,
         null::integer as object_count,
         false as is_annotation_event,
-        null::varchar as issue_key,
-        null::varchar as issue_text,
+        null::string as issue_key,
+        null::string as issue_text,
         source_file,
         record_number
     from with_author
@@ -614,7 +614,8 @@ mapped as (
         case
             when (coalesce(with_author.actor = with_author.author, false) and submitted_jobs.job_id is not null) then 'annotation_updated' else 'work_logged'
         end as event_type,
-        with_author.occurred_at + to_milliseconds((with_author.duration_s * 1000)::bigint)
+        with_author.occurred_at
+        + to_milliseconds((with_author.duration_s * 1000)::bigint)
             as occurred_at,
         4 as sub_order,
         with_author.actor,
@@ -650,7 +651,7 @@ mapped as (
         min(record_number) as record_number
     from with_author
     where regexp_matches(scope, '^(create|update|delete):(shapes|tracks|tags)$') and actor is distinct from author
-    group by job_id, actor, coalesce(request_id, occurred_at::varchar)
+    group by job_id, actor, coalesce(request_id, occurred_at::string)
 
     union all
 
@@ -697,9 +698,9 @@ mapped as (
         false as is_annotation_event,
         case
             when events.scope = 'create:issue'
-                then 'cvat:' || case when events.instance = '' then '' else events.instance || '/' end || 'issue-' || events.obj_id::varchar
+                then 'cvat:' || case when events.instance = '' then '' else events.instance || '/' end || 'issue-' || events.obj_id::string
             when events.scope = 'update:issue'
-                then 'cvat:' || case when events.instance = '' then '' else events.instance || '/' end || 'issue-' || raised_issues.issue_id::varchar
+                then 'cvat:' || case when events.instance = '' then '' else events.instance || '/' end || 'issue-' || raised_issues.issue_id::string
         end as issue_key,
         case
             when events.scope = 'create:issue' then first_comments.issue_text
@@ -736,7 +737,7 @@ mapped as (
                 from first_comments as first
                 where
                     first.job_id = events.job_id
-                    and first.issue_id = (events.payload ->> '$.issue')::bigint
+                    and first.issue_id = json_extract_string(events.payload, '$.issue')::bigint
             )
         )
 
@@ -745,10 +746,10 @@ mapped as (
 final as (
 
     select
-        'cvat:' || mapped.source_file || ':' || mapped.record_number::varchar || ':'
+        'cvat:' || mapped.source_file || ':' || mapped.record_number::string || ':'
         || mapped.event_type as event_key,
         'cvat' as source_system,
-        null::varchar as event_id,
+        null::string as event_id,
         mapped.event_type,
         mapped.occurred_at,
         row_number() over (
@@ -757,17 +758,17 @@ final as (
         ) as event_order,
         'cvat' as source_tool,
         'cvat:' || case when jobs.instance = '' then '' else jobs.instance || '/' end
-    || coalesce(jobs.project_id::varchar, 'task-' || jobs.task_id::varchar) as project_key,
+    || coalesce(jobs.project_id::string, 'task-' || jobs.task_id::string) as project_key,
         case when jobs.instance = '' then '' else jobs.instance || '/' end
-        || coalesce(jobs.project_id::varchar, 'task-' || jobs.task_id::varchar) as project_id,
+        || coalesce(jobs.project_id::string, 'task-' || jobs.task_id::string) as project_id,
         'cvat:' || case when jobs.instance = '' then '' else jobs.instance || '/' end
-    || coalesce(jobs.project_id::varchar, 'task-' || jobs.task_id::varchar) || ':job-' || jobs.job_number::varchar as task_key,
+    || coalesce(jobs.project_id::string, 'task-' || jobs.task_id::string) || ':job-' || jobs.job_number::string as task_key,
         -- One annotation per job once submitted (its key is the task's): until then, as a draft
         -- in Label Studio, the work is the stage's but no annotation.
         case
             when mapped.is_annotation_event and submitted_jobs.job_id is not null
                 then 'cvat:' || case when jobs.instance = '' then '' else jobs.instance || '/' end
-    || coalesce(jobs.project_id::varchar, 'task-' || jobs.task_id::varchar) || ':job-' || jobs.job_number::varchar
+    || coalesce(jobs.project_id::string, 'task-' || jobs.task_id::string) || ':job-' || jobs.job_number::string
         end as annotation_key,
         mapped.actor,
         case
@@ -781,13 +782,13 @@ final as (
             else mapped.job_stage
         end as stage,
         mapped.duration_s,
-        null::varchar as labels,
+        null::string as labels,
         mapped.object_count,
         null::integer as vertex_count,
         mapped.issue_key,
-        null::varchar as issue_tag,
+        null::string as issue_tag,
         mapped.issue_text,
-        null::varchar as guideline_version,
+        null::string as guideline_version,
         false as is_ground_truth,
         null::double as confidence,
         mapped.source_file,
@@ -953,7 +954,7 @@ latest as (
     qualify row_number() over (
         partition by
             source._source_file, source._record_number, source.instance_hash,
-            coalesce(source.review_id, source.review_position::varchar)
+            coalesce(source.review_id, source.review_position::string)
         order by source.reviewed_at desc nulls last, source.review_position desc
     ) = 1
 
@@ -963,7 +964,7 @@ renamed as (
 
     select
         objects.instance_key || ':review-'
-        || coalesce(latest.review_id, latest.review_position::varchar) as review_key,
+        || coalesce(latest.review_id, latest.review_position::string) as review_key,
         objects.instance_key,
         objects.task_key,
         case when latest.reviewer like '%@%' then lower(trim(latest.reviewer)) else latest.reviewer end as reviewer,
@@ -1028,11 +1029,12 @@ annotations as (
         count(*) as object_count,
         sum(vertex_count) as vertex_count,
         to_json(
-            list(
-                { 'class': class_name, 'shape': shape, 'vertices': vertex_count }
-                order by created_at, instance_hash
-            )
-        )::varchar as labels
+        list(
+            { 'class': class_name, 'shape': shape, 'vertices': vertex_count }
+            order by created_at, instance_hash
+        )
+    )::string
+            as labels
     from objects
     group by annotation_key, task_key
 
@@ -1068,13 +1070,13 @@ mapped as (
         'task_created' as event_type,
         created_at as occurred_at,
         0 as sub_order,
-        null::varchar as actor,
-        null::varchar as annotation_key,
-        null::varchar as labels,
+        null::string as actor,
+        null::string as annotation_key,
+        null::string as labels,
         null::bigint as object_count,
         null::bigint as vertex_count,
-        null::varchar as issue_key,
-        null::varchar as issue_text,
+        null::string as issue_key,
+        null::string as issue_text,
         label_hash as event_discriminator
     from label_rows
     where created_at is not null
@@ -1158,7 +1160,7 @@ final as (
         mapped.task_key || ':' || mapped.event_type || ':' || mapped.event_discriminator
             as event_key,
         'encord' as source_system,
-        null::varchar as event_id,
+        null::string as event_id,
         mapped.event_type,
         mapped.occurred_at,
         row_number() over (
@@ -1181,9 +1183,9 @@ final as (
         mapped.object_count::integer as object_count,
         mapped.vertex_count::integer as vertex_count,
         mapped.issue_key,
-        null::varchar as issue_tag,
+        null::string as issue_tag,
         mapped.issue_text,
-        null::varchar as guideline_version,
+        null::string as guideline_version,
         false as is_ground_truth,
         null::double as confidence,
         tasks.source_file,
@@ -1333,7 +1335,7 @@ data_rows as (
 renamed as (
 
     select
-        data_rows.task_key || ':step-' || source.history_position::varchar as step_key,
+        data_rows.task_key || ':step-' || source.history_position::string as step_key,
         data_rows.task_key,
         data_rows.project_key,
         source.action,
@@ -1411,7 +1413,7 @@ decided_labels as (
             max(labels.annotation_key) filter (
                 where labels.label_id = data_rows.selected_label_id
             ),
-            arg_max(labels.annotation_key, labels.created_at) filter (where not labels.skipped)
+            max_by(labels.annotation_key, labels.created_at) filter (where not labels.skipped)
         ) as annotation_key
     from labels
     inner join data_rows using (task_key)
@@ -1465,11 +1467,11 @@ mapped as (
         'task_created' as event_type,
         data_row_created_at as occurred_at,
         0 as sub_order,
-        null::varchar as actor,
-        null::varchar as task_name,
-        null::varchar as annotation_key,
+        null::string as actor,
+        null::string as task_name,
+        null::string as annotation_key,
         null::double as duration_s,
-        null::varchar as labels,
+        null::string as labels,
         null::integer as object_count,
         null::integer as vertex_count,
         task_key as event_discriminator
@@ -1516,11 +1518,28 @@ mapped as (
 
     select
         moves.task_key,
-        unnest(['stage_left', 'stage_entered']) as event_type,
+        'stage_left' as event_type,
         moves.acted_at as occurred_at,
-        unnest([3, 5]) as sub_order,
+        3 as sub_order,
         moves.actor,
-        unnest([moves.previous_task_name, moves.next_task_name]) as task_name,
+        moves.previous_task_name as task_name,
+        null as annotation_key,
+        null as duration_s,
+        null as labels,
+        null as object_count,
+        null as vertex_count,
+        moves.step_key as event_discriminator
+    from moves
+
+    union all
+
+    select
+        moves.task_key,
+        'stage_entered' as event_type,
+        moves.acted_at as occurred_at,
+        5 as sub_order,
+        moves.actor,
+        moves.next_task_name as task_name,
         null as annotation_key,
         null as duration_s,
         null as labels,
@@ -1566,7 +1585,7 @@ final as (
     select
         kept.task_key || ':' || kept.event_type || ':' || kept.event_discriminator as event_key,
         'labelbox' as source_system,
-        null::varchar as event_id,
+        null::string as event_id,
         kept.event_type,
         kept.occurred_at,
         row_number() over (
@@ -1593,10 +1612,10 @@ final as (
         kept.labels,
         kept.object_count,
         kept.vertex_count,
-        null::varchar as issue_key,
-        null::varchar as issue_tag,
-        null::varchar as issue_text,
-        null::varchar as guideline_version,
+        null::string as issue_key,
+        null::string as issue_tag,
+        null::string as issue_text,
+        null::string as guideline_version,
         false as is_ground_truth,
         null::double as confidence,
         data_rows.source_file,
@@ -1873,7 +1892,7 @@ authorship as (
     -- event.
     select
         annotation_key,
-        arg_min(actor, event_order) as author
+        min_by(actor, event_order) as author
     from intermediate.int_events_unioned
     where
         annotation_key is not null and true
@@ -1910,28 +1929,28 @@ folded as (
             where event_type in ('annotation_submitted', 'annotation_updated', 'annotation_skipped')
             and actor = author
         ))::double as lead_time_s,
-        arg_max(event_type, event_order) filter (
+        max_by(event_type, event_order) filter (
             where event_type in (
                 'annotation_submitted', 'annotation_updated', 'annotation_skipped',
                 'review_accepted', 'review_rejected', 'review_fixed'
             )
         ) as last_lifecycle_event,
-        arg_max(event_type, event_order) filter (
+        max_by(event_type, event_order) filter (
             where event_type in ('annotation_submitted', 'annotation_updated', 'annotation_skipped')
             and actor = author
         ) as last_authored_event,
-        arg_max(actor, event_order) filter (
+        max_by(actor, event_order) filter (
             where event_type in ('annotation_updated', 'review_fixed')
         ) as updated_by,
-        arg_max(labels, event_order) filter (where labels is not null) as final_labels,
-        arg_max(object_count, event_order) filter (where object_count is not null)
+        max_by(labels, event_order) filter (where labels is not null) as final_labels,
+        max_by(object_count, event_order) filter (where object_count is not null)
             as object_count,
-        arg_max(vertex_count, event_order) filter (where vertex_count is not null)
+        max_by(vertex_count, event_order) filter (where vertex_count is not null)
             as vertex_count,
-        arg_min(guideline_version, event_order) filter (
+        min_by(guideline_version, event_order) filter (
             where guideline_version is not null
         ) as guideline_version,
-        arg_max(confidence, event_order) filter (where confidence is not null) as confidence,
+        max_by(confidence, event_order) filter (where confidence is not null) as confidence,
         bool_or(is_ground_truth) as is_ground_truth
 
     from with_author
@@ -2004,10 +2023,10 @@ latest_export as (
 renamed as (
 
     select
-        'label_studio:' || (case when instance = '' then '' else instance || '/' end || coalesce(project_id::varchar, 'unknown')) || ':' || annotation_id::varchar as annotation_key,
-        'label_studio:' || (case when instance = '' then '' else instance || '/' end || coalesce(project_id::varchar, 'unknown')) || ':' || task_id::varchar as task_key,
-        'label_studio:' || (case when instance = '' then '' else instance || '/' end || coalesce(project_id::varchar, 'unknown')) as project_key,
-        annotation_id::varchar as annotation_id,
+        'label_studio:' || (case when instance = '' then '' else instance || '/' end || coalesce(project_id::string, 'unknown')) || ':' || annotation_id::string as annotation_key,
+        'label_studio:' || (case when instance = '' then '' else instance || '/' end || coalesce(project_id::string, 'unknown')) || ':' || task_id::string as task_key,
+        'label_studio:' || (case when instance = '' then '' else instance || '/' end || coalesce(project_id::string, 'unknown')) as project_key,
+        annotation_id::string as annotation_id,
         -- User ids below are unique only within this instance.
         instance,
         completed_by_id,
@@ -2024,7 +2043,7 @@ renamed as (
         updated_at,
         lead_time as lead_time_s,
         last_action,
-        parent_annotation::varchar as parent_annotation_id,
+        parent_annotation::string as parent_annotation_id,
         result_count,
         _source_file as source_file,
         _record_number as source_record_number
@@ -2066,13 +2085,13 @@ renamed as (
 
     select
         annotations.annotation_key || ':history:'
-        || coalesce(source.history_id::varchar, 'position-' || source.history_position::varchar)
+        || coalesce(source.history_id::string, 'position-' || source.history_position::string)
             as history_key,
         annotations.annotation_key,
         annotations.task_key,
         annotations.project_key,
         annotations.instance,
-        source.history_id::varchar as history_id,
+        source.history_id::string as history_id,
         source.history_position,
         source.action,
         source.created_by_id as actor_id,
@@ -2080,11 +2099,11 @@ renamed as (
         source.started_at,
         source.created_at as acted_at,
         source.lead_time as lead_time_s,
-        source.review_id::varchar as review_id
+        source.review_id::string as review_id
     from source
     inner join annotations
         on
-            source.annotation_id::varchar = annotations.annotation_id
+            source.annotation_id::string = annotations.annotation_id
             and source._source_file = annotations.source_file
             and source._record_number = annotations.source_record_number
 
@@ -2135,15 +2154,15 @@ annotations as (
 renamed as (
 
     select
-        'label_studio:' || (case when comments.instance = '' then '' else comments.instance || '/' end || coalesce(coalesce(comments.project_id, annotations.project_id)::varchar, 'unknown')) || ':comment:' || comments.comment_id::varchar
+        'label_studio:' || (case when comments.instance = '' then '' else comments.instance || '/' end || coalesce(coalesce(comments.project_id, annotations.project_id)::string, 'unknown')) || ':comment:' || comments.comment_id::string
             as comment_key,
-        'label_studio:' || (case when comments.instance = '' then '' else comments.instance || '/' end || coalesce(coalesce(comments.project_id, annotations.project_id)::varchar, 'unknown')) || ':'
-        || coalesce(comments.task_id, annotations.task_id)::varchar as task_key,
-        'label_studio:' || (case when comments.instance = '' then '' else comments.instance || '/' end || coalesce(coalesce(comments.project_id, annotations.project_id)::varchar, 'unknown')) as project_key,
+        'label_studio:' || (case when comments.instance = '' then '' else comments.instance || '/' end || coalesce(coalesce(comments.project_id, annotations.project_id)::string, 'unknown')) || ':'
+        || coalesce(comments.task_id, annotations.task_id)::string as task_key,
+        'label_studio:' || (case when comments.instance = '' then '' else comments.instance || '/' end || coalesce(coalesce(comments.project_id, annotations.project_id)::string, 'unknown')) as project_key,
         case
             when comments.annotation_id is not null
                 then
-                    'label_studio:' || (case when comments.instance = '' then '' else comments.instance || '/' end || coalesce(coalesce(comments.project_id, annotations.project_id)::varchar, 'unknown')) || ':' || comments.annotation_id::varchar
+                    'label_studio:' || (case when comments.instance = '' then '' else comments.instance || '/' end || coalesce(coalesce(comments.project_id, annotations.project_id)::string, 'unknown')) || ':' || comments.annotation_id::string
         end as annotation_key,
         comments.instance,
         comments.comment_id,
@@ -2196,13 +2215,13 @@ renamed as (
 
     select
         annotations.annotation_key || ':review:'
-        || coalesce(source.review_id::varchar, 'position-' || source.review_position::varchar)
+        || coalesce(source.review_id::string, 'position-' || source.review_position::string)
             as review_key,
         annotations.annotation_key,
         annotations.task_key,
         annotations.project_key,
         annotations.instance,
-        source.review_id::varchar as review_id,
+        source.review_id::string as review_id,
         source.review_position,
         source.reviewer_id,
         lower(source.reviewer_email) as reviewer_email,
@@ -2216,7 +2235,7 @@ renamed as (
     from source
     inner join annotations
         on
-            source.annotation_id::varchar = annotations.annotation_id
+            source.annotation_id::string = annotations.annotation_id
             and source._source_file = annotations.source_file
             and source._record_number = annotations.source_record_number
 
@@ -2256,7 +2275,7 @@ renamed as (
     select
         instance,
         user_id,
-        case when instance = '' then '' else instance || '/' end || user_id::varchar as user_ref,
+        case when instance = '' then '' else instance || '/' end || user_id::string as user_ref,
         lower(nullif(trim(email), '')) as email,
         nullif(trim(username), '') as username,
         first_name,
@@ -2373,7 +2392,7 @@ emails as (
     select
         instance,
         user_id,
-        case when instance = '' then '' else instance || '/' end || user_id::varchar as scoped_id,
+        case when instance = '' then '' else instance || '/' end || user_id::string as scoped_id,
         min(case when email like '%@%' then lower(trim(email)) else email end) as email
     from users_seen
     group by instance, user_id
@@ -2387,7 +2406,7 @@ known as (
         coalesce(seen.instance, listed.instance) as instance,
         coalesce(seen.user_id, listed.user_id) as user_id,
         coalesce(
-            seen.scoped_id, case when listed.instance = '' then '' else listed.instance || '/' end || listed.user_id::varchar
+            seen.scoped_id, case when listed.instance = '' then '' else listed.instance || '/' end || listed.user_id::string
         ) as scoped_id,
         coalesce(case when listed.email like '%@%' then lower(trim(listed.email)) else listed.email end, seen.email) as email
     from emails as seen
@@ -2445,7 +2464,7 @@ label_studio as (
         editors.actor as updated_by,
         annotations.result_count as object_count,
         null::integer as vertex_count,
-        null::varchar as guideline_version,
+        null::string as guideline_version,
         null::double as confidence,
         annotations.is_ground_truth
 
@@ -2509,24 +2528,14 @@ annotations as (
 
 ),
 
-items as (
-
-    select
-        annotation_key,
-        unnest(range(json_array_length(result)::bigint)) as item_index,
-        result
-    from annotations
-    where json_array_length(result) > 0
-
-),
-
 parsed as (
 
     select
         annotation_key,
-        item_index,
-        json_extract(result, '$[' || item_index || ']') as item
-    from items
+        unnest(range(json_array_length(result)::bigint)) as item_index,
+    unnest(json_extract(result, '$[*]'))::string as item
+    from annotations
+    where json_array_length(result) > 0
 
 ),
 
@@ -2536,7 +2545,7 @@ typed as (
         annotation_key,
         item_index,
         json_extract_string(item, '$.type') as result_type,
-        json_extract(item, '$.value') as value
+        json_extract_string(item, '$.value') as value
     from parsed
 
 ),
@@ -2550,7 +2559,7 @@ classes as (
         value,
         coalesce(
             json_extract_string(json_extract(value, '$.' || result_type), '$[*]'),
-            []::varchar[]
+            []::string[]
         ) as class_names
     from typed
 
@@ -2563,8 +2572,7 @@ exploded as (
         item_index,
         result_type,
         value,
-        unnest(case when len(class_names) = 0 then [null]::varchar[] else class_names end)
-            as class_name
+        unnest(case when len(class_names) = 0 then [null]::string[] else class_names end) as class_name
     from classes
 
 ),
@@ -2600,12 +2608,7 @@ final as (
         case
             when result_type = 'rectanglelabels'
                 then
-                    [
-                        json_extract(value, '$.x')::double,
-                        json_extract(value, '$.y')::double,
-                        json_extract(value, '$.width')::double,
-                        json_extract(value, '$.height')::double
-                    ]
+                    [json_extract(value, '$.x'), json_extract(value, '$.y'), json_extract(value, '$.width'), json_extract(value, '$.height')]::double[]
         end as bbox
 
     from exploded
@@ -2645,10 +2648,9 @@ event_objects as (
         annotation_key,
         task_key,
         -- Each object as its own small JSON value, its fields read from it below: a path into
-        -- final_labels parses the whole array again for every field of every object. Two
-        -- unnests of equal length go in step.
+        -- final_labels parses the whole array again for every field of every object.
         unnest(range(json_array_length(final_labels)::bigint)) as position,
-        unnest(json_extract(final_labels, '$[*]')) as label
+    unnest(json_extract(final_labels, '$[*]'))::string as label
     from intermediate.int_event_annotations_summarised
     where
         final_labels is not null and json_array_length(final_labels) > 0
@@ -2665,7 +2667,7 @@ event_log as (
         json_extract_string(label, '$.class') as class_name,
         coalesce(json_extract_string(label, '$.shape'), 'unknown') as shape_type,
         coalesce(json_extract(label, '$.vertices')::integer, 0) as vertex_count,
-        json_extract(label, '$.bbox')::double[] as bbox,
+        (json_extract(label, '$.bbox'))::double[] as bbox,
         json_extract(label, '$.confidence')::double as confidence
     from event_objects
 
@@ -2943,7 +2945,9 @@ resolved as (
     select
         issue_key,
         min(occurred_at) as resolved_at,
-        arg_min(actor, (occurred_at, source_file, record_number)) as resolved_by
+        min_by(
+            actor, (occurred_at, source_file, record_number)
+        ) as resolved_by
     from events
     where event_type = 'issue_resolved'
     group by issue_key
@@ -2979,10 +2983,10 @@ label_studio_comments as (
         comments.annotation_key,
         authors.actor as author,
         comments.created_at as raised_at,
-        null::varchar as issue_tag,
+        null::string as issue_tag,
         comments.text as issue_text,
         comments.resolved_at,
-        null::varchar as resolved_by
+        null::string as resolved_by
     from staging.stg_label_studio__comments as comments
     inner join intermediate.int_label_studio_users_resolved as authors
         on
@@ -3012,7 +3016,8 @@ final as (
         raised_at,
         raised_at::date as raised_day,
         issue_tag,
-        coalesce(
+        
+    coalesce(
         issue_tag,
         case
             when regexp_matches(lower(issue_text), 'blur|out of focus|can''?t see') then 'blurry_image'
@@ -3231,7 +3236,7 @@ tool_users as (
     -- and the event log name people by email): <tool>:<instance>/<id>.
     select
         actor,
-        'label_studio:' || case when instance = '' then '' else instance || '/' end || user_id::varchar as tool_id
+        'label_studio:' || case when instance = '' then '' else instance || '/' end || user_id::string as tool_id
     from intermediate.int_label_studio_users_resolved
     union all
     select
@@ -3297,7 +3302,8 @@ with
 
 labels as (
 
-    select * exclude (task_key) from intermediate.int_labels_unioned
+    select unioned.* exclude (task_key)
+    from intermediate.int_labels_unioned as unioned
     where true
 
 ),
@@ -3404,10 +3410,10 @@ latest_export as (
 renamed as (
 
     select
-        'label_studio:' || (case when instance = '' then '' else instance || '/' end || coalesce(project_id::varchar, 'unknown')) || ':' || task_id::varchar as task_key,
-        'label_studio:' || (case when instance = '' then '' else instance || '/' end || coalesce(project_id::varchar, 'unknown')) as project_key,
-        task_id::varchar as task_id,
-        (case when instance = '' then '' else instance || '/' end || coalesce(project_id::varchar, 'unknown')) as project_id,
+        'label_studio:' || (case when instance = '' then '' else instance || '/' end || coalesce(project_id::string, 'unknown')) || ':' || task_id::string as task_key,
+        'label_studio:' || (case when instance = '' then '' else instance || '/' end || coalesce(project_id::string, 'unknown')) as project_key,
+        task_id::string as task_id,
+        (case when instance = '' then '' else instance || '/' end || coalesce(project_id::string, 'unknown')) as project_id,
         data as task_data,
         meta as task_meta,
         created_at,
@@ -3706,7 +3712,8 @@ annotate_visits as (
         steps.actor_id as left_by_id,
         steps.lead_time_s as work_s,
         coalesce(
-            steps.started_at, steps.acted_at - to_seconds(coalesce(steps.lead_time_s, 0))
+            steps.started_at,
+            steps.acted_at - to_seconds(coalesce(steps.lead_time_s, 0))
         ) as work_started_at
     from steps
     left join reviews as rejection
@@ -3718,7 +3725,7 @@ annotate_visits as (
 unanswered_rejections as (
 
     select
-        reviews.annotation_key || ':rejection-' || reviews.cycle::varchar || ':annotate'
+        reviews.annotation_key || ':rejection-' || reviews.cycle::string || ':annotate'
             as stage_interval_key,
         history.task_key,
         history.project_key,
@@ -3761,7 +3768,7 @@ review_cycles as (
 review_visits as (
 
     select
-        review_cycles.annotation_key || ':review-' || review_cycles.cycle::varchar
+        review_cycles.annotation_key || ':review-' || review_cycles.cycle::string
             as stage_interval_key,
         review_cycles.task_key,
         review_cycles.project_key,
@@ -3903,10 +3910,7 @@ event_visits as (
         date_diff('second', visits.entered_at, visits.left_at) as dwell_s,
         coalesce(work.work_s, 0) as work_s,
         greatest(
-            date_diff(
-                'second', visits.entered_at,
-                coalesce(work.first_work_started_at, visits.left_at)
-            ),
+            date_diff('second', visits.entered_at, coalesce(work.first_work_started_at, visits.left_at)),
             0
         ) as wait_s
 
@@ -4084,7 +4088,11 @@ select
     annotations.annotation_key,
     labels.class_name,
     labels.shape_type,
-    labels.bbox
+    -- The box as four columns, which the statistics step reads the same way on every engine.
+    labels.bbox[1] as box_x,
+    labels.bbox[2] as box_y,
+    labels.bbox[3] as box_width,
+    labels.bbox[4] as box_height
 from core.fct_annotations as annotations
 inner join core.fct_tasks as tasks using (task_key)
 left join core.fct_labels as labels using (annotation_key)
@@ -4251,7 +4259,7 @@ select
     subject,
     count(*) as input_rows,
     -- The sum of the rows' hashes does not depend on their order; the count rides along.
-    count(*)::varchar || ':' || sum(row_hash::hugeint)::varchar as inputs_hash
+    count(*)::string || ':' || sum(row_hash::decimal(38, 0))::string as inputs_hash
 from subject_rows
 group by project_key, subject_type, subject
 );
@@ -4529,8 +4537,8 @@ annotation as (
 final as (
 
     select
-        trend.project_key::varchar as project_key,
-        trend.stage::varchar as stage,
+        trend.project_key::string as project_key,
+        trend.stage::string as stage,
         trend.day,
         trend.entered::bigint as entered,
         trend.left_stage::bigint as left_stage,
@@ -4570,16 +4578,11 @@ spend as (
 )
 
 select
-    spend.project_key::varchar as project_key,
+    spend.project_key::string as project_key,
     spend.day,
-    round(spend.spend, 2)::double as spend,
-    round(
-        case when spend.reworked_lines = 0 then 0 else spend.rework_spend end, 2
-    )::double as rework_spend,
-    round(
-        (sum((spend.spend)::decimal(38, 6)) over (partition by spend.project_key order by spend.day))::double,
-        2
-    )::double as cumulative_spend,
+    round(cast(spend.spend as decimal(38, 12)), 2)::double as spend,
+    round(cast(case when spend.reworked_lines = 0 then 0 else spend.rework_spend end as decimal(38, 12)), 2)::double as rework_spend,
+    round(cast((sum((spend.spend)::decimal(38, 6)) over (partition by spend.project_key order by spend.day))::double as decimal(38, 12)), 2)::double as cumulative_spend,
     budgets.budget::double as budget,
     (
         (sum((spend.spend)::decimal(38, 6)) over (partition by spend.project_key order by spend.day))::double
@@ -4649,20 +4652,14 @@ spent as (
 )
 
 select
-    spent.project_key::varchar as project_key,
-    round(spent.spend_to_date, 2)::double as spend_to_date,
+    spent.project_key::string as project_key,
+    round(cast(spent.spend_to_date as decimal(38, 12)), 2)::double as spend_to_date,
     budgets.budget::double as budget,
     completed.open_tasks::bigint as open_tasks,
     (recent.recent_cost / nullif(completed.recent_completed_tasks, 0))::double
         as recent_cost_per_task,
-    round(
-        completed.open_tasks * recent.recent_cost
-        / nullif(completed.recent_completed_tasks, 0), 2
-    )::double as projected_cost_to_finish,
-    round(spent.spend_to_date + coalesce(
-        completed.open_tasks * recent.recent_cost
-        / nullif(completed.recent_completed_tasks, 0), 0
-    ), 2)::double as projected_total,
+    round(cast(completed.open_tasks * recent.recent_cost / nullif(completed.recent_completed_tasks, 0) as decimal(38, 12)), 2)::double as projected_cost_to_finish,
+    round(cast(spent.spend_to_date + coalesce(completed.open_tasks * recent.recent_cost / nullif(completed.recent_completed_tasks, 0), 0) as decimal(38, 12)), 2)::double as projected_total,
     (spent.spend_to_date + coalesce(
         completed.open_tasks * recent.recent_cost
         / nullif(completed.recent_completed_tasks, 0), 0
@@ -4703,10 +4700,10 @@ ranked as (
 final as (
 
     select
-        project_key::varchar as project_key,
+        project_key::string as project_key,
         project_reworks::bigint as reworks,
         editors::bigint as editors,
-        editor::varchar as top_editor,
+        editor::string as top_editor,
         reworks::bigint as top_editor_reworks,
         (reworks / project_reworks)::double as top_editor_share,
         (
@@ -4735,7 +4732,7 @@ reviews as (
         any_value(author) as author,
         count(*) as review_rounds,
         count(*) filter (where outcome = 'rejected') as rejections,
-        arg_max(outcome, review_round) as last_outcome
+        max_by(outcome, review_round) as last_outcome
     from core.fct_reviews
     group by annotation_key
 
@@ -4744,13 +4741,13 @@ reviews as (
 final as (
 
     select
-        annotation_key::varchar as annotation_key,
-        task_key::varchar as task_key,
-        project_key::varchar as project_key,
-        author::varchar as author,
+        annotation_key::string as annotation_key,
+        task_key::string as task_key,
+        project_key::string as project_key,
+        author::string as author,
         review_rounds::bigint as review_rounds,
         rejections::bigint as rejections,
-        last_outcome::varchar as last_outcome,
+        last_outcome::string as last_outcome,
         last_outcome <> 'rejected' as is_resolved,
         rejections > 2 as is_loop
     from reviews
@@ -4783,11 +4780,14 @@ final as (
     count(*) filter (where was_cancelled)::bigint as skipped,
     count(*) filter (where last_action = 'updated')::bigint as updated,
     coalesce((sum((lead_time_s)::decimal(38, 6)) filter (where is_submitted))::double, 0)::double as total_time_s,
-    (median(lead_time_s) filter (where is_submitted))::double as median_time_s,
-    ((avg((lead_time_s)::decimal(38, 6)) filter (where is_submitted))::double)::double as mean_time_s,
+    round(cast(quantile_cont(lead_time_s, 0.5) filter (where is_submitted) as decimal(38, 12)), 6)::double as median_time_s,
+    ((
+        (sum((lead_time_s)::decimal(38, 6)) filter (where is_submitted))::double
+        / (count(lead_time_s) filter (where is_submitted))
+    ))::double as mean_time_s,
     (
         count(*) filter (where is_submitted)
-        * median(lead_time_s) filter (where is_submitted)
+        * round(cast(quantile_cont(lead_time_s, 0.5) filter (where is_submitted) as decimal(38, 12)), 6)::double
     )::double as total_time_median_s,
         min(completed_day) filter (where is_submitted) as first_day,
         max(completed_day) filter (where is_submitted) as last_day
@@ -4822,11 +4822,14 @@ final as (
     count(*) filter (where was_cancelled)::bigint as skipped,
     count(*) filter (where last_action = 'updated')::bigint as updated,
     coalesce((sum((lead_time_s)::decimal(38, 6)) filter (where is_submitted))::double, 0)::double as total_time_s,
-    (median(lead_time_s) filter (where is_submitted))::double as median_time_s,
-    ((avg((lead_time_s)::decimal(38, 6)) filter (where is_submitted))::double)::double as mean_time_s,
+    round(cast(quantile_cont(lead_time_s, 0.5) filter (where is_submitted) as decimal(38, 12)), 6)::double as median_time_s,
+    ((
+        (sum((lead_time_s)::decimal(38, 6)) filter (where is_submitted))::double
+        / (count(lead_time_s) filter (where is_submitted))
+    ))::double as mean_time_s,
     (
         count(*) filter (where is_submitted)
-        * median(lead_time_s) filter (where is_submitted)
+        * round(cast(quantile_cont(lead_time_s, 0.5) filter (where is_submitted) as decimal(38, 12)), 6)::double
     )::double as total_time_median_s
 
     from annotations
@@ -4898,38 +4901,38 @@ counted as (
 final as (
 
     select
-        project_key::varchar as project_key,
-        dimension::varchar as dimension,
-        subject::varchar as subject,
+        project_key::string as project_key,
+        dimension::string as dimension,
+        subject::string as subject,
         week::date as week,
         reviewed::bigint as reviewed,
         (reviewed - rejected)::bigint as accepted,
         rejected::bigint as rejected,
         (rejected / reviewed)::double as rejection_rate,
         (case when reviewed > 0 then
-        greatest(0.0, least(
+        greatest(0.0::double, least(
             rejected::double / reviewed,
             (
-                (rejected::double / reviewed + 3.8414588206941254 / (2.0 * reviewed))
-                - 1.959963984540054 * sqrt(
+                (rejected::double / reviewed + 3.8414588206941254::double / (2.0::double * reviewed))
+                - 1.959963984540054::double * sqrt(
                     (rejected::double / reviewed)
-                    * (1 - rejected::double / reviewed) / reviewed
-                    + 3.8414588206941254 / (4.0 * reviewed * reviewed)
+                    * (1::double - rejected::double / reviewed) / reviewed
+                    + 3.8414588206941254::double / (4.0::double * reviewed * reviewed)
                 )
-            ) / (1 + 3.8414588206941254 / reviewed)
+            ) / (1::double + 3.8414588206941254::double / reviewed)
         ))
     end)::double as rate_low,
         (case when reviewed > 0 then
-        least(1.0, greatest(
+        least(1.0::double, greatest(
             rejected::double / reviewed,
             (
-                (rejected::double / reviewed + 3.8414588206941254 / (2.0 * reviewed))
-                + 1.959963984540054 * sqrt(
+                (rejected::double / reviewed + 3.8414588206941254::double / (2.0::double * reviewed))
+                + 1.959963984540054::double * sqrt(
                     (rejected::double / reviewed)
-                    * (1 - rejected::double / reviewed) / reviewed
-                    + 3.8414588206941254 / (4.0 * reviewed * reviewed)
+                    * (1::double - rejected::double / reviewed) / reviewed
+                    + 3.8414588206941254::double / (4.0::double * reviewed * reviewed)
                 )
-            ) / (1 + 3.8414588206941254 / reviewed)
+            ) / (1::double + 3.8414588206941254::double / reviewed)
         ))
     end)::double as rate_high,
         (rejected / reviewed - lag(rejected / reviewed) over (
@@ -4964,10 +4967,14 @@ per_annotator as (
         sum(object_count)::bigint as objects,
         sum(vertex_count)::bigint as vertices,
         avg(object_count)::double as objects_per_task,
-        (avg((lead_time_s)::decimal(38, 6)) )::double::double as mean_time_per_task_s,
-        median(lead_time_s)::double as median_time_per_task_s,
+        (
+        (sum((lead_time_s)::decimal(38, 6)) )::double
+        / (count(lead_time_s) )
+    )::double as mean_time_per_task_s,
+        round(cast(quantile_cont(lead_time_s, 0.5) as decimal(38, 12)), 6)::double as median_time_per_task_s,
         ((sum((lead_time_s)::decimal(38, 6)) )::double / nullif(sum(object_count), 0))::double as time_per_label_s,
-        median(lead_time_s / nullif(object_count, 0))::double as median_time_per_label_s,
+        round(cast(quantile_cont(lead_time_s / nullif(object_count, 0), 0.5) as decimal(38, 12)), 6)::double
+            as median_time_per_label_s,
         ((sum((lead_time_s)::decimal(38, 6)) )::double / nullif(sum(vertex_count), 0))::double as time_per_vertex_s
 
     from submitted
@@ -4981,9 +4988,9 @@ project_baseline as (
     -- one forgotten open tab nor one outlying person can move it.
     select
         project_key,
-        median(median_time_per_task_s) as project_time_per_task_s,
-        median(median_time_per_label_s) as project_time_per_label_s,
-        median(objects_per_task) as project_objects_per_task
+        round(cast(quantile_cont(median_time_per_task_s, 0.5) as decimal(38, 12)), 6)::double as project_time_per_task_s,
+        round(cast(quantile_cont(median_time_per_label_s, 0.5) as decimal(38, 12)), 6)::double as project_time_per_label_s,
+        round(cast(quantile_cont(objects_per_task, 0.5) as decimal(38, 12)), 6)::double as project_objects_per_task
     from per_annotator
     group by project_key
 
@@ -5029,7 +5036,7 @@ final as (
                 >= 2.0 * project_baseline.project_time_per_label_s
                 then 'slower per label'
             else 'typical'
-        end::varchar as speed_verdict
+        end::string as speed_verdict
 
     from per_annotator
     inner join project_baseline using (project_key)
@@ -5043,9 +5050,9 @@ select * from final
 create or replace table marts.mart_correction_matrix as (
 -- Who corrects whom: one row per project, author and editor with the number of corrections.
 select
-    project_key::varchar as project_key,
-    author::varchar as author,
-    editor::varchar as editor,
+    project_key::string as project_key,
+    author::string as author,
+    editor::string as editor,
     count(*)::bigint as corrections,
     min(corrected_day) as first_day,
     max(corrected_day) as last_day
@@ -5089,9 +5096,9 @@ output as (
 )
 
 select
-    authoring.project_key::varchar as project_key,
-    authoring.annotator::varchar as annotator,
-    round(authoring.authoring_cost, 2)::double as cost,
+    authoring.project_key::string as project_key,
+    authoring.annotator::string as annotator,
+    round(cast(authoring.authoring_cost as decimal(38, 12)), 2)::double as cost,
     coalesce(output.submitted, 0)::bigint as submitted,
     coalesce(output.labels, 0)::bigint as labels,
     coalesce(output.accepted_labels, 0)::bigint as accepted_labels,
@@ -5099,10 +5106,8 @@ select
     (authoring.authoring_cost / nullif(output.labels, 0))::double as cost_per_label,
     (authoring.authoring_cost / nullif(output.accepted_labels, 0))::double
         as cost_per_accepted_label,
-    -- 0 when nothing was reworked; null when reworked work has no known cost
-    round(
-        case when authoring.reworked_lines = 0 then 0 else authoring.rework_cost end, 2
-    )::double as rework_cost
+    
+    round(cast(case when authoring.reworked_lines = 0 then 0 else authoring.rework_cost end as decimal(38, 12)), 2)::double as rework_cost
 from authoring
 left join output using (project_key, annotator)
 );
@@ -5182,7 +5187,7 @@ quarantined as (
         count(*) as records,
         min(record_number) as first_record_number,
         -- Published: short, and never from a file quarantined or refused whole.
-        arg_min(
+        min_by(
             case
                 when record_number > 0 then left(excerpt, 120)
             end,
@@ -5203,7 +5208,7 @@ duplicates as (
         'staging' as detected_by,
         count(*) as records,
         min(record_number) as first_record_number,
-        arg_min(event_id, record_number) as example
+        min_by(event_id, record_number) as example
     from staging.stg_events__duplicate_records
     group by source_file, kept_source_file
 
@@ -5290,7 +5295,7 @@ unattributed as (
         'staging' as detected_by,
         count(*) as records,
         min(source_record_number) as first_record_number,
-        arg_min(annotation_id, source_record_number) as example
+        min_by(annotation_id, source_record_number) as example
     from staging.stg_label_studio__annotations
     where completed_by_id is null
     group by source_file
@@ -5314,14 +5319,14 @@ unioned as (
 )
 
 select
-    source_file::varchar as source_file,
-    action::varchar as action,
-    field::varchar as field,
-    reason::varchar as reason,
-    detected_by::varchar as detected_by,
+    source_file::string as source_file,
+    action::string as action,
+    field::string as field,
+    reason::string as reason,
+    detected_by::string as detected_by,
     records::bigint as records,
     first_record_number::bigint as first_record_number,
-    example::varchar as example
+    example::string as example
 from unioned
 );
 
@@ -5377,13 +5382,13 @@ along_axes as (
         issues.category as value,
         issues.*
     from issues
-    union all by name
+    union all
     select
         'author' as axis,
         author as value,
         issues.*
     from issues
-    union all by name
+    union all
     select
         'class' as axis,
         issue_classes.class_name as value,
@@ -5394,14 +5399,14 @@ along_axes as (
 )
 
 select
-    project_key::varchar as project_key,
-    axis::varchar as axis,
-    value::varchar as value,
+    project_key::string as project_key,
+    axis::string as axis,
+    value::string as value,
     count(*) filter (where kind = 'issue')::bigint as issues,
     count(*) filter (where kind = 'comment')::bigint as comments,
     count(*) filter (where kind = 'issue' and is_resolved)::bigint as resolved,
     count(*) filter (where kind = 'issue' and not is_resolved)::bigint as still_open,
-    (median(time_to_resolve_s) filter (where is_resolved))::double as median_time_to_resolve_s,
+    round(cast(quantile_cont(time_to_resolve_s, 0.5) filter (where is_resolved) as decimal(38, 12)), 6)::double as median_time_to_resolve_s,
     min(raised_at)::timestamp as first_raised_at,
     max(raised_at)::timestamp as last_raised_at
 from along_axes
@@ -5413,15 +5418,15 @@ group by all
 create or replace table marts.mart_issues_weekly as (
 -- Issues and comments per project, week raised, kind and category; resolution figures.
 select
-    project_key::varchar as project_key,
+    project_key::string as project_key,
     date_trunc('week', raised_at)::date as week,
-    kind::varchar as kind,
-    category::varchar as category,
+    kind::string as kind,
+    category::string as category,
     count(*)::bigint as raised,
     count(*) filter (where is_resolved)::bigint as resolved,
     count(*) filter (where not is_resolved)::bigint as still_open,
     count(*) filter (where is_category_inferred)::bigint as inferred_from_text,
-    (median(time_to_resolve_s) filter (where is_resolved))::double as median_time_to_resolve_s
+    round(cast(quantile_cont(time_to_resolve_s, 0.5) filter (where is_resolved) as decimal(38, 12)), 6)::double as median_time_to_resolve_s
 from core.fct_issues
 group by all
 );
@@ -5568,7 +5573,7 @@ counted as (
 final as (
 
     select
-        person::varchar as person,
+        person::string as person,
         coalesce(annotations_authored, 0)::bigint as annotations_authored,
         coalesce(annotations_reviewed, 0)::bigint as annotations_reviewed,
         (annotations_reviewed / nullif(annotations_authored, 0))::double as reviewed_share,
@@ -5711,9 +5716,9 @@ review_counts as (
 final as (
 
     select
-        coalesce(review_counts.project_key, corrections.project_key)::varchar as project_key,
-        coalesce(review_counts.reviewer, corrections.editor)::varchar as reviewer,
-        coalesce(review_counts.author, corrections.author)::varchar as annotator,
+        coalesce(review_counts.project_key, corrections.project_key)::string as project_key,
+        coalesce(review_counts.reviewer, corrections.editor)::string as reviewer,
+        coalesce(review_counts.author, corrections.author)::string as annotator,
         coalesce(review_counts.reviews, 0)::bigint as reviews,
         coalesce(review_counts.rejections, 0)::bigint as rejections,
         case
@@ -5788,11 +5793,11 @@ per_stage as (
         count(*) as visits,
         count(*) filter (where not is_open) as closed_visits,
         (sum((work_s)::decimal(38, 6)) )::double as total_work_s,
-        median(work_s) filter (where not is_open) as median_work_s,
-        median(wait_s) filter (where not is_open) as median_wait_s,
-        quantile_cont(wait_s, 0.9) filter (where not is_open) as p90_wait_s,
-        median(dwell_s) filter (where not is_open) as median_dwell_s,
-        quantile_cont(dwell_s, 0.9) filter (where not is_open) as p90_dwell_s
+        round(cast(quantile_cont(work_s, 0.5) filter (where not is_open) as decimal(38, 12)), 6)::double as median_work_s,
+        round(cast(quantile_cont(wait_s, 0.5) filter (where not is_open) as decimal(38, 12)), 6)::double as median_wait_s,
+        round(cast(quantile_cont(wait_s, 0.9) filter (where not is_open) as decimal(38, 12)), 6)::double as p90_wait_s,
+        round(cast(quantile_cont(dwell_s, 0.5) filter (where not is_open) as decimal(38, 12)), 6)::double as median_dwell_s,
+        round(cast(quantile_cont(dwell_s, 0.9) filter (where not is_open) as decimal(38, 12)), 6)::double as p90_dwell_s
     from visits
     group by project_key, stage
 
@@ -5811,8 +5816,8 @@ annotation_work as (
 final as (
 
     select
-        per_stage.project_key::varchar as project_key,
-        per_stage.stage::varchar as stage,
+        per_stage.project_key::string as project_key,
+        per_stage.stage::string as stage,
         per_stage.visits::bigint as visits,
         per_stage.closed_visits::bigint as closed_visits,
         per_stage.total_work_s::double as total_work_s,
@@ -5872,12 +5877,12 @@ rejections as (
 )
 
 select
-    issues.task_key::varchar as task_key,
-    tasks.project_key::varchar as project_key,
+    issues.task_key::string as task_key,
+    tasks.project_key::string as project_key,
     issues.issues::bigint as issues,
     issues.open_issues::bigint as open_issues,
     issues.comments::bigint as comments,
-    issues.categories::varchar as categories,
+    issues.categories::string as categories,
     coalesce(work.annotations, 0)::bigint as annotations,
     work.lead_time_s::double as lead_time_s,
     coalesce(rejections.rejections, 0)::bigint as rejections
@@ -5912,17 +5917,23 @@ submitted as (
 final as (
 
     select
-        project_key::varchar as project_key,
-        annotator::varchar as annotator,
+        project_key::string as project_key,
+        annotator::string as annotator,
         completed_day as day,
         count(distinct task_key)::bigint as tasks,
         sum(object_count)::bigint as labels,
-        (avg((lead_time_s)::decimal(38, 6)) )::double::double as mean_time_per_task_s,
-        median(lead_time_s)::double as median_time_per_task_s,
-        quantile_cont(lead_time_s, 0.9)::double as p90_time_per_task_s,
-        (avg((time_per_label_s)::decimal(38, 6)) )::double::double as mean_time_per_label_s,
-        median(time_per_label_s)::double as median_time_per_label_s,
-        quantile_cont(time_per_label_s, 0.9)::double as p90_time_per_label_s,
+        (
+        (sum((lead_time_s)::decimal(38, 6)) )::double
+        / (count(lead_time_s) )
+    )::double as mean_time_per_task_s,
+        round(cast(quantile_cont(lead_time_s, 0.5) as decimal(38, 12)), 6)::double as median_time_per_task_s,
+        round(cast(quantile_cont(lead_time_s, 0.9) as decimal(38, 12)), 6)::double::double as p90_time_per_task_s,
+        (
+        (sum((time_per_label_s)::decimal(38, 6)) )::double
+        / (count(time_per_label_s) )
+    )::double as mean_time_per_label_s,
+        round(cast(quantile_cont(time_per_label_s, 0.5) as decimal(38, 12)), 6)::double as median_time_per_label_s,
+        round(cast(quantile_cont(time_per_label_s, 0.9) as decimal(38, 12)), 6)::double::double as p90_time_per_label_s,
         any_value(expected_time_per_task_s)::double as expected_time_per_task_s,
         count(*) filter (
             where lead_time_s >= 2 * expected_time_per_task_s

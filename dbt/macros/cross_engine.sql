@@ -295,3 +295,8 @@
 {% macro spark__star_except(relation, columns) -%}
     {{ relation }}.* except ({{ columns | join(', ') }})
 {%- endmacro %}
+
+{# Aggregate: the median (the 0.5 quantile, interpolated), to 6 decimals like every quantile. #}
+{% macro median_of(expression, filter_where=none) -%}
+    {{ quantile_continuous(expression, 0.5, filter_where) }}
+{%- endmacro %}

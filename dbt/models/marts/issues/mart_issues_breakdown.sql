@@ -72,7 +72,7 @@ select
     count(*) filter (where kind = 'comment')::bigint as comments,
     count(*) filter (where kind = 'issue' and is_resolved)::bigint as resolved,
     count(*) filter (where kind = 'issue' and not is_resolved)::bigint as still_open,
-    (median(time_to_resolve_s) filter (where is_resolved))::double as median_time_to_resolve_s,
+    {{ median_of('time_to_resolve_s', 'is_resolved') }} as median_time_to_resolve_s,
     min(raised_at)::timestamp as first_raised_at,
     max(raised_at)::timestamp as last_raised_at
 from along_axes

@@ -8,6 +8,6 @@ select
     count(*) filter (where is_resolved)::bigint as resolved,
     count(*) filter (where not is_resolved)::bigint as still_open,
     count(*) filter (where is_category_inferred)::bigint as inferred_from_text,
-    (median(time_to_resolve_s) filter (where is_resolved))::double as median_time_to_resolve_s
+    {{ median_of('time_to_resolve_s', 'is_resolved') }} as median_time_to_resolve_s
 from {{ ref('fct_issues') }}
 group by all

@@ -19,9 +19,10 @@ per_annotator as (
         sum(vertex_count)::bigint as vertices,
         avg(object_count)::double as objects_per_task,
         {{ exact_avg('lead_time_s') }}::double as mean_time_per_task_s,
-        median(lead_time_s)::double as median_time_per_task_s,
+        {{ median_of('lead_time_s') }} as median_time_per_task_s,
         ({{ exact_sum('lead_time_s') }} / nullif(sum(object_count), 0))::double as time_per_label_s,
-        median(lead_time_s / nullif(object_count, 0))::double as median_time_per_label_s,
+        {{ median_of('lead_time_s / nullif(object_count, 0)') }}
+            as median_time_per_label_s,
         ({{ exact_sum('lead_time_s') }} / nullif(sum(vertex_count), 0))::double as time_per_vertex_s
 
     from submitted
@@ -35,9 +36,9 @@ project_baseline as (
     -- one forgotten open tab nor one outlying person can move it.
     select
         project_key,
-        median(median_time_per_task_s) as project_time_per_task_s,
-        median(median_time_per_label_s) as project_time_per_label_s,
-        median(objects_per_task) as project_objects_per_task
+        {{ median_of('median_time_per_task_s') }} as project_time_per_task_s,
+        {{ median_of('median_time_per_label_s') }} as project_time_per_label_s,
+        {{ median_of('objects_per_task') }} as project_objects_per_task
     from per_annotator
     group by project_key
 

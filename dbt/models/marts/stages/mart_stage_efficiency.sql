@@ -16,10 +16,10 @@ per_stage as (
         count(*) as visits,
         count(*) filter (where not is_open) as closed_visits,
         {{ exact_sum('work_s') }} as total_work_s,
-        median(work_s) filter (where not is_open) as median_work_s,
-        median(wait_s) filter (where not is_open) as median_wait_s,
+        {{ median_of('work_s', 'not is_open') }} as median_work_s,
+        {{ median_of('wait_s', 'not is_open') }} as median_wait_s,
         {{ quantile_continuous('wait_s', 0.9, 'not is_open') }} as p90_wait_s,
-        median(dwell_s) filter (where not is_open) as median_dwell_s,
+        {{ median_of('dwell_s', 'not is_open') }} as median_dwell_s,
         {{ quantile_continuous('dwell_s', 0.9, 'not is_open') }} as p90_dwell_s
     from visits
     group by project_key, stage

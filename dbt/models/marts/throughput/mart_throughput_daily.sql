@@ -27,10 +27,10 @@ final as (
         count(distinct task_key)::bigint as tasks,
         sum(object_count)::bigint as labels,
         {{ exact_avg('lead_time_s') }}::double as mean_time_per_task_s,
-        median(lead_time_s)::double as median_time_per_task_s,
+        {{ median_of('lead_time_s') }} as median_time_per_task_s,
         {{ quantile_continuous('lead_time_s', 0.9) }}::double as p90_time_per_task_s,
         {{ exact_avg('time_per_label_s') }}::double as mean_time_per_label_s,
-        median(time_per_label_s)::double as median_time_per_label_s,
+        {{ median_of('time_per_label_s') }} as median_time_per_label_s,
         {{ quantile_continuous('time_per_label_s', 0.9) }}::double as p90_time_per_label_s,
         any_value(expected_time_per_task_s)::double as expected_time_per_task_s,
         count(*) filter (
