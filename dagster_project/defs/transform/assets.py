@@ -129,10 +129,7 @@ def _build_on_spark(context: dg.AssetExecutionContext, dbt: DbtCliResource, nigh
 
 def _python_model_keys(context: dg.AssetExecutionContext, manifest: dict) -> list[dg.AssetKey]:
     translator = LayeredTranslator()
-    return [
-        translator.get_asset_key(node)
-        for node in spark_night.spark_statistics.python_models(manifest)
-    ]
+    return [translator.get_asset_key(node) for node in spark_night.python_models(manifest)]
 
 
 def dbt_docs_path(warehouse: Path) -> Path:

@@ -23,8 +23,11 @@ def load_manifest(path: Path) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
+python_models = spark_statistics.python_models
+
+
 def python_model_names(manifest: dict) -> list[str]:
-    return [node["name"] for node in spark_statistics.python_models(manifest)]
+    return [node["name"] for node in python_models(manifest)]
 
 
 def _downstream_of_python_models(manifest: dict) -> set[str]:

@@ -4,7 +4,7 @@ with the same code the DuckDB models call (``lib.stats.marts``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -55,8 +55,3 @@ def _write(spark, frame: pd.DataFrame, table: str) -> None:
 
     arrow = pa.Table.from_pandas(frame, preserve_index=False)
     spark.createDataFrame(arrow).write.mode("overwrite").format("parquet").saveAsTable(table)
-
-
-def selection(models: Iterable[dict]) -> list[str]:
-    """dbt node selectors naming the given models."""
-    return [node["name"] for node in models]
