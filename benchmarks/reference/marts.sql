@@ -1516,37 +1516,40 @@ mapped as (
 
     union all
 
-    select
-        moves.task_key,
-        'stage_left' as event_type,
-        moves.acted_at as occurred_at,
-        3 as sub_order,
-        moves.actor,
-        moves.previous_task_name as task_name,
-        null as annotation_key,
-        null as duration_s,
-        null as labels,
-        null as object_count,
-        null as vertex_count,
-        moves.step_key as event_discriminator
-    from moves
-
-    union all
-
-    select
-        moves.task_key,
-        'stage_entered' as event_type,
-        moves.acted_at as occurred_at,
-        5 as sub_order,
-        moves.actor,
-        moves.next_task_name as task_name,
-        null as annotation_key,
-        null as duration_s,
-        null as labels,
-        null as object_count,
-        null as vertex_count,
-        moves.step_key as event_discriminator
-    from moves
+    -- A move leaves one task and enters the next: two events.
+    
+        select
+            moves.task_key,
+            'stage_left' as event_type,
+            moves.acted_at as occurred_at,
+            3 as sub_order,
+            moves.actor,
+            moves.previous_task_name as task_name,
+            null as annotation_key,
+            null as duration_s,
+            null as labels,
+            null as object_count,
+            null as vertex_count,
+            moves.step_key as event_discriminator
+        from moves
+        union all
+    
+        select
+            moves.task_key,
+            'stage_entered' as event_type,
+            moves.acted_at as occurred_at,
+            5 as sub_order,
+            moves.actor,
+            moves.next_task_name as task_name,
+            null as annotation_key,
+            null as duration_s,
+            null as labels,
+            null as object_count,
+            null as vertex_count,
+            moves.step_key as event_discriminator
+        from moves
+        
+    
 
     union all
 
