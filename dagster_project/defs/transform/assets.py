@@ -115,19 +115,19 @@ def _build_on_spark(context: dg.AssetExecutionContext, dbt: DbtCliResource, nigh
         context, dbt, night, arguments + spark_night.sql_pass_selection(manifest)
     )
     selected = set(context.selected_asset_keys)
-    if any(key in selected for key in _python_model_keys(context, manifest)):
+    statistics_keys = [key for key in _python_model_keys(manifest) if key in selected]
+    if statistics_keys:
         spark_night.build_statistics(spark, manifest, context.log.info)
-        for key in _python_model_keys(context, manifest):
-            if key in selected:
-                name = context.assets_def.get_output_name_for_asset_key(key)
-                yield dg.Output(None, output_name=name)
+        for key in statistics_keys:
+            name = context.assets_def.get_output_name_for_asset_key(key)
+            yield dg.Output(None, output_name=name)
         dependants = spark_night.dependants_pass_selection(manifest)
         if dependants:
             yield from _dbt_events(context, dbt, night, arguments + dependants)
     spark_night.copy_back(night, spark, manifest, context.log.info)
 
 
-def _python_model_keys(context: dg.AssetExecutionContext, manifest: dict) -> list[dg.AssetKey]:
+def _python_model_keys(manifest: dict) -> list[dg.AssetKey]:
     translator = LayeredTranslator()
     return [translator.get_asset_key(node) for node in spark_night.python_models(manifest)]
 

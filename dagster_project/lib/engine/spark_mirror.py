@@ -38,7 +38,7 @@ def _without_time_zone(table: pa.Table) -> pa.Table:
 
 
 def copy_into_duckdb(
-    spark, connection: duckdb.DuckDBPyConnection, relations: list[tuple[str, str]], log=print
+    spark, connection: duckdb.DuckDBPyConnection, relations: list[tuple[str, str]]
 ) -> int:
     """Replace each relation in the DuckDB warehouse by Spark's; returns the rows copied."""
     rows = 0
@@ -54,7 +54,6 @@ def copy_into_duckdb(
         finally:
             connection.unregister("spark_relation")
         rows += arrow.num_rows
-        log(f"{schema}.{name}: {arrow.num_rows} rows from Spark")
     return rows
 
 

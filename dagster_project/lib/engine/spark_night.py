@@ -34,7 +34,7 @@ def _downstream_of_python_models(manifest: dict) -> set[str]:
     """Unique ids of the Python models and every node depending on them (tests included)."""
     children = manifest["child_map"]
     found: set[str] = set()
-    stack = [node["unique_id"] for node in spark_statistics.python_models(manifest)]
+    stack = [node["unique_id"] for node in python_models(manifest)]
     while stack:
         unique_id = stack.pop()
         if unique_id not in found:
@@ -65,7 +65,7 @@ def dependants_pass_selection(manifest: dict) -> list[str] | None:
     """Second pass: what depends on the statistics marts (their tests included), not they.
     As exclusions of what the first pass built: dagster-dbt adds the asset selection's
     --select to a run's own, so a --select here would widen the pass instead of narrowing it."""
-    python = {node["unique_id"] for node in spark_statistics.python_models(manifest)}
+    python = {node["unique_id"] for node in python_models(manifest)}
     if not python:
         return None
     second = _downstream_of_python_models(manifest) - python
@@ -96,7 +96,7 @@ def build_statistics(spark, manifest: dict, log: Callable[[str], None]) -> list[
 def copy_back(settings: Settings, spark, manifest: dict, log: Callable[[str], None]) -> int:
     relations = spark_mirror.mirrored_relations(manifest)
     with connect_warehouse(settings.warehouse, settings.duckdb_memory_limit) as connection:
-        rows = spark_mirror.copy_into_duckdb(spark, connection, relations, log=lambda _: None)
+        rows = spark_mirror.copy_into_duckdb(spark, connection, relations)
     log(f"Copied {len(relations)} relations ({rows} rows) from Spark into {settings.warehouse}")
     return rows
 
