@@ -78,6 +78,28 @@ def test_each_landed_file_becomes_one_parquet_file_written_once(tmp_path):
     assert [path.name for path in events.glob("*.parquet")] == ["aaa.parquet"]
 
 
+def test_parallel_writers_write_what_one_writer_writes(tmp_path):
+    connection = _warehouse_with_two_files(tmp_path / "w.duckdb")
+    for digest in ("ccc", "ddd", "eee", "fff"):
+        connection.execute(
+            "insert into raw.events (event_id, occurred_at, _source_file, _record_number,"
+            " _file_hash) values (?, ?, ?, 0, ?)",
+            [f"{digest}-0", NOON, f"{digest}.jsonl", digest],
+        )
+    one, four = tmp_path / "one", tmp_path / "four"
+    assert spark_raw.export_raw_layer(connection, one, workers=1).written == (
+        spark_raw.export_raw_layer(connection, four, workers=4).written
+    )
+    written = sorted(path.relative_to(one) for path in one.rglob("*.parquet"))
+    assert written == sorted(path.relative_to(four) for path in four.rglob("*.parquet"))
+    assert len([path for path in written if path.parent.name == "events"]) == 6
+    for path in written:
+        assert duckdb.sql(f"select * from '{one / path}'").fetchall() == (
+            duckdb.sql(f"select * from '{four / path}'").fetchall()
+        )
+    assert not list(four.rglob("*.partial"))
+
+
 def test_every_raw_table_is_declared_with_its_schema(tmp_path):
     connection = _warehouse_with_two_files(tmp_path / "w.duckdb")
     tables = spark_raw.raw_tables(connection)

@@ -10,6 +10,8 @@ is given (an empty table has no file to infer it from).
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,16 +79,19 @@ def table_folder(root: Path, table: RawTable) -> Path:
     return root / table.schema / table.name
 
 
-def export_raw_layer(connection: duckdb.DuckDBPyConnection, root: Path) -> ExportCounts:
-    """Write what Spark lacks of the raw layer under ``root`` and remove what left it."""
+def export_raw_layer(
+    connection: duckdb.DuckDBPyConnection, root: Path, workers: int | None = None
+) -> ExportCounts:
+    """Write what Spark lacks of the raw layer under ``root`` and remove what left it. The
+    files are independent, so they are written in parallel, each by its own DuckDB cursor."""
     counts = ExportCounts()
+    copies: list[tuple[str, Path]] = []
     for table in raw_tables(connection):
         folder = table_folder(root, table)
         folder.mkdir(parents=True, exist_ok=True)
         qualified = f"{table.schema}.{table.name}"
         if not table.per_file:
-            _copy(connection, f"select * from {qualified}", folder / "whole.parquet")
-            counts.written += 1
+            copies.append((f"select * from {qualified}", folder / "whole.parquet"))
             continue
         hashes = {
             row[0]
@@ -97,18 +102,28 @@ def export_raw_layer(connection: duckdb.DuckDBPyConnection, root: Path) -> Expor
             if digest not in hashes:
                 path.unlink()
                 counts.removed += 1
+        order = " order by _record_number" if table.has("_record_number") else ""
         for digest in sorted(hashes):
             if digest in present:
                 counts.kept += 1
                 continue
-            order = " order by _record_number" if table.has("_record_number") else ""
-            _copy(
-                connection,
-                f"select * from {qualified} where _file_hash = '{_literal(digest)}'{order}",
-                folder / f"{digest}.parquet",
-            )
-            counts.written += 1
+            query = f"select * from {qualified} where _file_hash = '{_literal(digest)}'{order}"
+            copies.append((query, folder / f"{digest}.parquet"))
+    _copy_all(connection, copies, workers or min(4, os.cpu_count() or 1))
+    counts.written += len(copies)
     return counts
+
+
+def _copy_all(
+    connection: duckdb.DuckDBPyConnection, copies: list[tuple[str, Path]], workers: int
+) -> None:
+    def copy_one(query: str, target: Path) -> None:
+        with connection.cursor() as cursor:
+            _copy(cursor, query, target)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for done in [pool.submit(copy_one, query, target) for query, target in copies]:
+            done.result()  # the first failure, if any, fails the hand-over
 
 
 def _literal(text: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -102,6 +103,11 @@ class Validator:
 
     @cached_property
     def _context(self):
+        # GX probes for pyspark when it is installed (the spark extra), and pyspark warns about
+        # pandas 3 on import; GX reads pandas frames only here, so the warning says nothing.
+        warnings.filterwarnings(
+            "ignore", message="PySpark does not yet fully support pandas", category=FutureWarning
+        )
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
