@@ -29,7 +29,7 @@ from dagster_project.lib.stats.agreement import BOX_COLUMNS, CHOICE
 from dagster_project.lib.stats.box_matching import box_ious, greedy_matches
 
 # Wilson's interval of a share (statsmodels), as the rejection rates use it.
-from dagster_project.lib.stats.rejection import wilson
+from dagster_project.lib.stats.rejection import wilson_many
 
 LABEL_COLUMNS = [
     "project_key",
@@ -96,11 +96,9 @@ def _mean_or_none(values: pd.Series) -> float | None:
 
 
 def _row(project, annotator, task_type, class_name, gold_tasks, counts, **extra) -> dict:
-    """One score row: precision, recall and F1 from (gold, chosen, matched) counts."""
+    """One score row: precision, recall and F1 from (gold, chosen, matched) counts; their
+    intervals are added for all rows at once (``_with_intervals``)."""
     gold, chosen, matched = counts
-    precision_low, precision_high = wilson(matched, chosen)
-    recall_low, recall_high = wilson(matched, gold)
-    f1_low, f1_high = wilson(matched, (gold + chosen) / 2)
     row = dict.fromkeys(SCORE_COLUMNS)
     row.update(
         project_key=project,
@@ -113,17 +111,30 @@ def _row(project, annotator, task_type, class_name, gold_tasks, counts, **extra)
         chosen_items=int(chosen),
         matched_items=int(matched),
         precision=_share(matched, chosen),
-        precision_low=precision_low,
-        precision_high=precision_high,
         recall=_share(matched, gold),
-        recall_low=recall_low,
-        recall_high=recall_high,
         f1=_share(2 * matched, gold + chosen),
-        f1_low=f1_low,
-        f1_high=f1_high,
     )
     row.update(extra)
     return row
+
+
+def _with_intervals(frame: pd.DataFrame) -> pd.DataFrame:
+    """Wilson intervals of every row's shares, in one call per share (statsmodels computes
+    them element by element: the same floats as one call per row)."""
+    gold, chosen = frame.gold_items.to_numpy(float), frame.chosen_items.to_numpy(float)
+    matched = frame.matched_items.to_numpy(float)
+    # Accuracy only where it is defined: the all-classes classification rows.
+    has_accuracy = frame.correct_tasks.notna().to_numpy()
+    correct = frame.correct_tasks.to_numpy(float, na_value=0.0)
+    tasks = np.where(has_accuracy, frame.gold_tasks.to_numpy(float), 0.0)
+    for share, (successes, trials) in {
+        "accuracy": (correct, tasks),
+        "precision": (matched, chosen),
+        "recall": (matched, gold),
+        "f1": (matched, (gold + chosen) / 2),
+    }.items():
+        frame[f"{share}_low"], frame[f"{share}_high"] = wilson_many(successes, trials)
+    return frame
 
 
 def _references(labels: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -159,7 +170,6 @@ def _classification_rows(sets: pd.DataFrame) -> list[dict]:
     rows = []
     for (project, annotator), done in sets.groupby(["project_key", "annotator"], sort=True):
         correct = int(done.is_correct.sum())
-        low, high = wilson(correct, len(done))
         confidence_correct = _mean_or_none(done.confidence[done.is_correct])
         confidence_wrong = _mean_or_none(done.confidence[~done.is_correct])
         per_class = []
@@ -179,8 +189,8 @@ def _classification_rows(sets: pd.DataFrame) -> list[dict]:
         rows.append(
             _row(
                 project, annotator, "classification", None, len(done), totals,
-                correct_tasks=correct, accuracy=correct / len(done), accuracy_low=low,
-                accuracy_high=high, mean_confidence_correct=confidence_correct,
+                correct_tasks=correct, accuracy=correct / len(done),
+                mean_confidence_correct=confidence_correct,
                 mean_confidence_wrong=confidence_wrong,
             )
         )  # fmt: skip
@@ -242,33 +252,60 @@ def _keys(frame: pd.DataFrame, box: str) -> pd.MultiIndex:
     return pd.MultiIndex.from_arrays([frame.annotation_key, frame[box]])
 
 
+_SIDES = ("matched", "extra", "missed")
+
+
 def _shape_rows(objects: pd.DataFrame, annotations: pd.DataFrame) -> list[dict]:
+    """Per project and annotator one all-classes row, then one per class. Each group's objects
+    are read as positions into numpy columns, in the objects' own order (the means sum the
+    same values in the same order as a filtered frame would)."""
+    side = objects.side.map({name: code for code, name in enumerate(_SIDES)}).to_numpy()
+    columns = {
+        "side": side,
+        "iou": objects.iou.to_numpy(dtype=float),
+        "confidence": objects.label_confidence.to_numpy(dtype=float, na_value=np.nan),
+        "task": pd.factorize(objects.task_key)[0],
+    }
+    by_person = objects.groupby(["project_key", "annotator"], sort=False).indices
+    by_class = objects.groupby(["project_key", "annotator", "class_name"], sort=True).indices
+    classes_of: dict[tuple, list] = {}
+    for project, annotator, klass in by_class:
+        classes_of.setdefault((project, annotator), []).append(klass)
+    nothing = np.array([], dtype=np.int64)
     rows = []
     tasks = annotations.groupby(["project_key", "annotator"], sort=True).task_key.nunique()
-    objects_of = dict(list(objects.groupby(["project_key", "annotator"], sort=False)))
     for (project, annotator), gold_tasks in tasks.items():
-        mine = objects_of.get((project, annotator), objects.iloc[:0])
-        per_class = []
-        for klass, of_class in mine.groupby("class_name", sort=True):
-            per_class.append(_shape_row(project, annotator, klass, of_class))
-        rows.append(_shape_row(project, annotator, None, mine, gold_tasks))
-        rows += per_class
+        mine = by_person.get((project, annotator), nothing)
+        rows.append(_shape_row(project, annotator, None, columns, mine, gold_tasks))
+        for klass in classes_of.get((project, annotator), []):
+            positions = by_class[(project, annotator, klass)]
+            rows.append(_shape_row(project, annotator, klass, columns, positions))
     return rows
 
 
-def _shape_row(project, annotator, klass, objects: pd.DataFrame, gold_tasks=None) -> dict:
-    matched = objects[objects.side == "matched"]
-    extra = objects[objects.side == "extra"]
-    missed = objects[objects.side == "missed"]
-    counts = (len(matched) + len(missed), len(matched) + len(extra), len(matched))
-    mean_iou, iou_low, iou_high = _mean_interval(matched.iou.to_numpy(dtype=float))
+def _shape_row(project, annotator, klass, columns, positions, gold_tasks=None) -> dict:
+    side = columns["side"][positions]
+    matched, extra, missed = (side == code for code in range(len(_SIDES)))
+    counts = (
+        int(matched.sum() + missed.sum()),
+        int(matched.sum() + extra.sum()),
+        int(matched.sum()),
+    )
+    mean_iou, iou_low, iou_high = _mean_interval(columns["iou"][positions][matched])
+    confidence = columns["confidence"][positions]
+    if gold_tasks is None:
+        gold_tasks = np.unique(columns["task"][positions]).size
     return _row(
-        project, annotator, "shapes", klass,
-        objects.task_key.nunique() if gold_tasks is None else gold_tasks, counts,
+        project, annotator, "shapes", klass, gold_tasks, counts,
         mean_iou=mean_iou, mean_iou_low=iou_low, mean_iou_high=iou_high,
-        mean_confidence_correct=_mean_or_none(matched.label_confidence),
-        mean_confidence_wrong=_mean_or_none(extra.label_confidence),
+        mean_confidence_correct=_mean_of_present(confidence[matched]),
+        mean_confidence_wrong=_mean_of_present(confidence[extra]),
     )  # fmt: skip
+
+
+def _mean_of_present(values: np.ndarray) -> float | None:
+    values = values[~np.isnan(values)]
+    return float(values.mean()) if values.size else None
 
 
 def ground_truth_scores(labels: pd.DataFrame, iou_threshold: float = 0.5) -> pd.DataFrame:
@@ -280,7 +317,7 @@ def ground_truth_scores(labels: pd.DataFrame, iou_threshold: float = 0.5) -> pd.
     shares = [column for column in SCORE_COLUMNS[SCORE_COLUMNS.index("accuracy") :]]
     # Typed even when a column holds no value at all (no confidences, or no gold at all): a
     # column of None would reach the warehouse as type NULL.
-    frame = pd.DataFrame(rows, columns=SCORE_COLUMNS).astype(
+    frame = _with_intervals(pd.DataFrame(rows, columns=SCORE_COLUMNS)).astype(
         {
             **dict.fromkeys(["project_key", "annotator", "task_type", "class_name"], "string"),
             "is_all_classes": "boolean",

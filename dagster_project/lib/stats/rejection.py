@@ -62,7 +62,8 @@ def wilson(rejected: float, reviewed: float) -> tuple[float | None, float | None
 def wilson_many(rejected, reviewed) -> tuple[np.ndarray, np.ndarray]:
     """``wilson`` of many proportions at once, NaN where it is None: statsmodels computes the
     Wilson interval element by element, so the bounds are the same floats."""
-    rejected, reviewed = np.asarray(rejected, dtype=np.int64), np.asarray(reviewed, dtype=np.int64)
+    # Floats: a share's trials need not be whole (F1's are (gold + drawn) / 2).
+    rejected, reviewed = np.asarray(rejected, dtype=float), np.asarray(reviewed, dtype=float)
     low, high = np.full(reviewed.shape, np.nan), np.full(reviewed.shape, np.nan)
     seen = reviewed > 0
     if seen.any():
