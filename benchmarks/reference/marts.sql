@@ -1,8 +1,7 @@
--- Bare-DuckDB reference, part 2: every dbt SQL model as one plain table, in dependency
--- order (rendered by dagster_project/lib/bench/reference_sql.py from dbt's full-build
--- SQL; re-render after changing a model). Not computed here: the Python statistics
--- marts (mart_agreement, mart_agreement_ground_truth, mart_annotator_quality, mart_confusion_ground_truth, mart_drift, mart_fidelity_cost, mart_person_vs_class)
--- and what reads them (mart_accuracy_vs_speed, mart_alerts); their SQL inputs are.
+-- Bare-DuckDB reference, part 2: every dbt SQL model that reads no statistics mart,
+-- as one plain table, in dependency order
+-- (rendered by dagster_project/lib/bench/reference_sql.py from dbt's full-build SQL;
+-- re-render after changing a model)
 
 -- models/intermediate/int_identities_normalised.sql
 create or replace table intermediate.int_identities_normalised as (

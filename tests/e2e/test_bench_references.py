@@ -1,5 +1,6 @@
 """The benchmark's references compute what the warehouse computes, on a small generated set:
-the bare-DuckDB script every SQL table, the pandas script its two marts."""
+the bare-DuckDB script every table (the statistics marts by the same lib.stats functions, and
+the SQL models reading them), the pandas script its two marts."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from support.bench_nights import bench_nights, same_contents, table_contents
 
 from dagster_project.lib.bench import duckdb_reference, pandas_reference
+from dagster_project.lib.stats.marts import STATISTICS_MARTS
 
 LAYERS = ("staging", "intermediate", "core", "marts")
 
@@ -22,7 +24,7 @@ def reference(tmp_path_factory):
     return database
 
 
-def test_bare_duckdb_reference_computes_every_sql_table_of_the_warehouse(reference):
+def test_bare_duckdb_reference_computes_every_table_of_the_warehouse(reference):
     with duckdb.connect(str(reference), read_only=True) as connection:
         tables = [
             f"{schema}.{name}"
@@ -33,6 +35,11 @@ def test_bare_duckdb_reference_computes_every_sql_table_of_the_warehouse(referen
         ]
         expected = {table: table_contents(connection, table) for table in tables}
     assert "marts.mart_reworks" in tables and "marts.mart_throughput_daily" in tables
+    # The statistics marts, computed once each in the reference's own process, and the SQL
+    # models that read them.
+    statistics = [f"marts.{mart}" for mart in STATISTICS_MARTS]
+    assert set(statistics) | {"marts.mart_alerts", "marts.mart_accuracy_vs_speed"} <= set(tables)
+    assert expected["marts.mart_agreement"] and expected["marts.mart_alerts"]
     with duckdb.connect(str(bench_nights().rebuilt), read_only=True) as warehouse:
         assert expected["marts.mart_reworks"], "the reference computed an empty mart"
         # The script keeps no ingestion bookkeeping (raw.ingest_manifest, ...): the staging

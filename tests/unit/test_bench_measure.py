@@ -69,3 +69,41 @@ def test_the_steps_line_reads_back_as_written():
     assert parse_step_times(line) == {"raw_layer": 37.4, "warehouse_models": 87.0, "a_b": 0.0}
     assert format_step_times([]) == "Steps: none finished"
     assert parse_step_times(format_step_times([])) == {}
+
+
+def test_site_disk_counts_a_hard_linked_file_once(tmp_path: Path):
+    from dagster_project.lib.bench.run import disk_mb
+
+    site = tmp_path / "site"
+    (site / "nights" / "1").mkdir(parents=True)
+    page = site / "index.html"
+    page.write_bytes(b"x" * 2**20)
+    once = disk_mb(site)
+    assert 1.0 <= once < 1.1
+    # Another night's snapshot of the same page, hard-linked: no more disk.
+    (site / "nights" / "1" / "index.html").hardlink_to(page)
+    assert disk_mb(site) == once
+    (site / "nights" / "1" / "copy.html").write_bytes(page.read_bytes())
+    assert disk_mb(site) >= 2 * once - 0.01
+
+
+def test_the_summary_compares_the_full_night_with_the_reference_doing_the_same_work():
+    from dagster_project.lib.bench.run import Stage, check_targets, summary
+
+    def at(stage, wall, site_mb=None):
+        return Stage(1000, stage, wall, wall, 1.0, site_mb=site_mb)
+
+    stages = [
+        at("generate", 1.0),
+        at("reference (SQL + statistics)", 10.0),
+        at("pandas reference (2 marts)", 5.0),
+        at("full run", 12.0, site_mb=100.0),
+        at("incremental run (+10)", 3.0, site_mb=140.0),
+    ]
+    result = summary(stages, Stage(0, "fixed overhead (nothing new)", 2.0, 2.0, 0.5))
+    assert result["full_ratio_vs_reference"] == 1.2
+    assert result["incremental_share"] == 0.25
+    assert (result["site_mb"], result["site_2_nights_mb"]) == (100.0, 140.0)
+    verdicts = check_targets(result)
+    assert "full_ratio_vs_reference = 1.2 (target <= 1.3): met" in verdicts
+    assert "incremental_share = 0.25 (target <= 0.2): MISSED" in verdicts
