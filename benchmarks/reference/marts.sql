@@ -4272,6 +4272,10 @@ create or replace table intermediate.int_ground_truth_labels as (
 -- without labels once, with a null class): each task's gold answer (the latest submitted
 -- ground-truth annotation, when a source marked several) and every other submitted answer.
 -- The input of agreement with ground truth (mart_agreement_ground_truth, mart_confusion_*).
+-- A table, not a view: both Python models read it, and as a view each evaluated the window
+-- over every submitted annotation again.
+
+
 with
 
 submitted as (

@@ -2,6 +2,10 @@
 -- without labels once, with a null class): each task's gold answer (the latest submitted
 -- ground-truth annotation, when a source marked several) and every other submitted answer.
 -- The input of agreement with ground truth (mart_agreement_ground_truth, mart_confusion_*).
+-- A table, not a view: both Python models read it, and as a view each evaluated the window
+-- over every submitted annotation again.
+{{ config(materialized='table') }}
+
 with
 
 submitted as (
