@@ -95,6 +95,18 @@ def load_suite_definition(name: str) -> dict[str, Any]:
     return definition
 
 
+def _great_expectations():
+    """GX, imported on first use. GX probes for pyspark when it is installed (the spark extra),
+    and pyspark warns about pandas 3 on import; GX reads pandas frames only, so the warning
+    says nothing here."""
+    warnings.filterwarnings(
+        "ignore", message="PySpark does not yet fully support pandas", category=FutureWarning
+    )
+    import great_expectations
+
+    return great_expectations
+
+
 class Validator:
     """One ephemeral GX context per process; suites registered on first use."""
 
@@ -103,12 +115,7 @@ class Validator:
 
     @cached_property
     def _context(self):
-        # GX probes for pyspark when it is installed (the spark extra), and pyspark warns about
-        # pandas 3 on import; GX reads pandas frames only here, so the warning says nothing.
-        warnings.filterwarnings(
-            "ignore", message="PySpark does not yet fully support pandas", category=FutureWarning
-        )
-        import great_expectations as gx
+        gx = _great_expectations()
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
         logging.getLogger("great_expectations").setLevel(logging.WARNING)
@@ -123,7 +130,7 @@ class Validator:
 
     def _validation_definition(self, suite_name: str):
         if suite_name not in self._definitions:
-            import great_expectations as gx
+            gx = _great_expectations()
             from great_expectations.expectations.expectation_configuration import (
                 ExpectationConfiguration,
             )
