@@ -309,6 +309,11 @@ class Settings:
             WAREHOUSE_ENV: str(self.warehouse),
             DUCKDB_MEMORY_LIMIT_ENV: self.duckdb_memory_limit,
             BLOCK_ALLOCATOR_ENV: self.duckdb_block_allocator_memory,
+            # numpy sets these two while it first imports and then deletes them; dbt's log
+            # scrubber iterating the environment in another thread then failed a Python model
+            # with KeyError. Set for the whole process, numpy leaves the environment alone.
+            "OPENBLAS_MAIN_FREE": "1",
+            "GOTOBLAS_MAIN_FREE": "1",
         }
         if self.engine == "spark":
             environment[SPARK_CONNECT_URL_ENV] = self.spark_connect_url
