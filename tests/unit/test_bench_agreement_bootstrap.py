@@ -62,3 +62,49 @@ def test_alpha_from_item_counts_equals_alpha_of_the_reliability_matrix(seed):
         zeros, ones, count_task = item_value_counts(subset)
         assert list(count_task) == list(item_task)
         assert alpha_of_counts(zeros, ones, subset.annotator.nunique()) == alpha_of(values)
+
+
+@pytest.mark.parametrize("seed", [8, 9, 10])
+def test_class_set_resampled_alphas_equal_krippendorff_on_each_resample(seed):
+    """The classification bootstrap sums per-task counts; krippendorff on each resampled
+    tasks x answers table gives the same alphas (tasks rated once included)."""
+    from dagster_project.lib.stats.agreement import (
+        _alpha_of_value_counts,
+        _value_count_alphas_of_resamples,
+    )
+
+    rng = np.random.default_rng(seed)
+    tasks, answers = 40, 5
+    value_counts = np.zeros((tasks, answers))
+    for task in range(tasks):
+        raters = rng.integers(1, 4)  # some tasks rated once: they add nothing
+        truth = rng.integers(0, answers)
+        for _ in range(raters):
+            value_counts[task, truth if rng.random() < 0.7 else rng.integers(0, answers)] += 1
+    draws = rng.integers(0, tasks, (30, tasks))
+    draw_counts = np.stack([np.bincount(row, minlength=tasks) for row in draws])
+    fast = _value_count_alphas_of_resamples(value_counts, 4, draw_counts)
+    slow = [_alpha_of_value_counts(value_counts[row], 4) for row in draws]
+    assert fast == pytest.approx(slow, abs=1e-12)
+    # One answer throughout a resample is perfect agreement, as for the full table.
+    single = np.zeros((6, 3))
+    single[:, 1] = 2
+    assert _value_count_alphas_of_resamples(single, 2, np.ones((1, 6), dtype=int)) == [1.0]
+
+
+def test_class_set_answers_spell_each_annotations_sorted_classes(monkeypatch):
+    """The bit-mask path (up to 62 classes) and the join it replaces give the same answers."""
+    from dagster_project.lib.stats import agreement
+
+    labels = pd.DataFrame(
+        [
+            ("t1", "ann", "zebra"), ("t1", "ann", "ant"), ("t1", "ann", "zebra"),
+            ("t1", "bo", None), ("t2", "bo", "mole"), ("t2", "ann", "ant"),
+            ("t2", "cy", "mole"), ("t2", "cy", "ant"),
+        ],
+        columns=["task_key", "annotator", "class_name"],
+    )  # fmt: skip
+    masked = agreement.class_set_answers(labels)
+    assert masked.answer.tolist() == ["ant + zebra", "", "mole", "ant", "ant + mole"]
+    monkeypatch.setattr(agreement, "_MASK_CLASSES", 1)  # three classes: the joined path
+    assert agreement.class_set_answers(labels).equals(masked)

@@ -13,6 +13,8 @@ class on 57 % of images agree on 57 %, not on the ~91 % of task x class items wh
 class out. Alpha per class stays over presence items. Box columns do not apply there (null).
 """
 
+import functools
+
 import krippendorff
 import numpy as np
 import pandas as pd
@@ -104,6 +106,20 @@ def _task_draws(task_count: int, resamples: int, seed: int) -> np.ndarray | None
     return np.stack([rng.integers(0, task_count, task_count) for _ in range(resamples)])
 
 
+@functools.lru_cache(maxsize=1)
+def _draw_counts(task_count: int, resamples: int, seed: int) -> np.ndarray | None:
+    """How often each resample of ``_task_draws`` drew each task (resamples x tasks); None
+    under five tasks. Cached: a project's every class has items on every task of the project,
+    so all its class alphas resample the same task count, and drawing and counting was most of
+    each interval's cost."""
+    draws = _task_draws(task_count, resamples, seed)
+    if draws is None:
+        return None
+    counts = np.stack([np.bincount(row, minlength=task_count) for row in draws])
+    counts.flags.writeable = False
+    return counts
+
+
 def _percentile_interval(estimates: list[float]) -> tuple[float | None, float | None]:
     """The 2.5th and 97.5th percentiles of the resampled estimates; (None, None) without any."""
     if not estimates:
@@ -112,10 +128,10 @@ def _percentile_interval(estimates: list[float]) -> tuple[float | None, float | 
 
 
 def _bootstrap_from_counts(zeros, ones, raters, task_index, task_count, resamples, seed) -> tuple:
-    draws = _task_draws(task_count, resamples, seed)
-    if draws is None:
+    draw_counts = _draw_counts(task_count, resamples, seed)
+    if draw_counts is None:
         return None, None
-    estimates = _alphas_of_resamples(zeros, ones, raters, task_index, task_count, draws)
+    estimates = _alphas_of_resamples(zeros, ones, raters, task_index, task_count, draw_counts)
     return _percentile_interval([value for value in estimates if value is not None])
 
 
@@ -125,7 +141,8 @@ def _resampled_alphas(
     """``alpha_of`` of each resample (a row of task numbers in ``draws``), from per-task sums."""
     zeros = np.sum(values == 0, axis=0)
     ones = np.sum(values == 1, axis=0)
-    return _alphas_of_resamples(zeros, ones, values.shape[0], task_index, task_count, draws)
+    draw_counts = np.stack([np.bincount(row, minlength=task_count) for row in draws])
+    return _alphas_of_resamples(zeros, ones, values.shape[0], task_index, task_count, draw_counts)
 
 
 def _alphas_of_resamples(
@@ -134,8 +151,9 @@ def _alphas_of_resamples(
     raters: int,
     task_index: np.ndarray,
     task_count: int,
-    draws: np.ndarray,
+    draw_counts: np.ndarray,
 ) -> list[float | None]:
+    """Alpha of each resample; ``draw_counts``: how often each resample drew each task."""
     zeros = zeros.astype(float)
     ones = ones.astype(float)
     item_raters = zeros + ones
@@ -153,8 +171,7 @@ def _alphas_of_resamples(
         )
     ):
         per_task[:, column] = np.bincount(task_index, weights=item_values, minlength=task_count)
-    counts = np.stack([np.bincount(row, minlength=task_count) for row in draws])
-    totals = counts @ per_task
+    totals = draw_counts @ per_task
     estimates: list[float | None] = []
     for disagree, pair_zeros, pair_ones, all_zeros, all_ones, columns in totals:
         if raters < 2 or columns < 2 or all_zeros + all_ones == 0:
@@ -242,13 +259,33 @@ def is_classification(labels: pd.DataFrame) -> bool:
     return bool(len(labelled)) and bool((labelled == CHOICE).all())
 
 
+# Class sets are summed as bit masks when a project has at most this many classes.
+_MASK_CLASSES = 62
+
+
 def class_set_answers(labels: pd.DataFrame) -> pd.DataFrame:
     """One row per task and annotator: the classes chosen, sorted and joined by " + " (empty
     when the annotator chose none), as one nominal answer."""
     keys = ["task_key", "annotator"]
     answers = labels[keys].drop_duplicates()
-    chosen = labels.dropna(subset=["class_name"]).groupby(keys, observed=True)["class_name"]
-    chosen = chosen.agg(lambda names: " + ".join(sorted(set(names)))).rename("answer")
+    chosen = labels.dropna(subset=["class_name"])[[*keys, "class_name"]].drop_duplicates()
+    names = sorted(chosen["class_name"].unique())
+    if len(names) <= _MASK_CLASSES:
+        # Each class a bit, in sorted order: a set's mask is the sum of its distinct classes'
+        # bits, and each distinct mask is spelled out once (a join per annotation was most of
+        # the classification agreement's time at scale).
+        bits = np.left_shift(
+            np.int64(1), pd.Categorical(chosen["class_name"], categories=names).codes
+        )
+        masks = chosen.assign(mask=bits).groupby(keys, observed=True)["mask"].sum()
+        spelled = {
+            mask: " + ".join(name for bit, name in enumerate(names) if mask >> bit & 1)
+            for mask in np.unique(masks.to_numpy()).tolist()
+        }
+        chosen = masks.map(spelled).rename("answer")
+    else:
+        chosen = chosen.groupby(keys, observed=True)["class_name"]
+        chosen = chosen.agg(lambda names: " + ".join(sorted(set(names)))).rename("answer")
     answers = answers.merge(chosen.reset_index(), on=keys, how="left")
     return answers.fillna({"answer": ""})
 
@@ -263,9 +300,9 @@ def _class_set_alpha_row(project: str, labels: pd.DataFrame, resamples: int, see
     raters = int(answers.annotator.nunique())
     task_count = len(value_counts)
     low = high = None
-    draws = _task_draws(task_count, resamples, seed)
-    if draws is not None:
-        estimates = [_alpha_of_value_counts(value_counts[draw], raters) for draw in draws]
+    draw_counts = _draw_counts(task_count, resamples, seed)
+    if draw_counts is not None:
+        estimates = _value_count_alphas_of_resamples(value_counts, raters, draw_counts)
         low, high = _percentile_interval(
             [value for value in estimates if value is not None and not np.isnan(value)]
         )
@@ -287,6 +324,43 @@ def _agreement_row(project: str, scope: str, subject: str, **figures) -> dict:
     row = dict.fromkeys(AGREEMENT_COLUMNS)
     row.update(project_key=project, scope=scope, subject=subject, **figures)
     return row
+
+
+def _value_count_alphas_of_resamples(
+    value_counts: np.ndarray, raters: int, draw_counts: np.ndarray
+) -> list[float | None]:
+    """``_alpha_of_value_counts`` of each resample of the items (rows of ``value_counts``),
+    ``draw_counts`` saying how often each resample drew each item, from per-item sums as
+    krippendorff forms them: nominal alpha = 1 - (n - 1) D / (n² - sum of n_c²), where an
+    item rated m >= 2 times adds its counts to n_c and (m² - sum of its squared counts) /
+    (m - 1) to D; an item rated once adds nothing."""
+    if raters < 2 or len(value_counts) < 2:
+        return [None] * len(draw_counts)
+    rated = value_counts.sum(axis=1)
+    pairable = rated >= 2
+    per_item = np.zeros((len(value_counts), value_counts.shape[1] + 2))
+    per_item[:, 0] = np.where(
+        pairable, (rated**2 - (value_counts**2).sum(axis=1)) / np.maximum(rated - 1, 1), 0.0
+    )
+    per_item[:, 1] = rated
+    per_item[:, 2:] = np.where(pairable[:, None], value_counts, 0.0)
+    totals = draw_counts @ per_item
+    values_seen = (draw_counts @ value_counts > 0).sum(axis=1)
+    estimates: list[float | None] = []
+    for (disagreement, ratings, *value_totals), seen in zip(totals, values_seen, strict=True):
+        if ratings == 0:
+            estimates.append(None)
+        elif seen == 1:
+            estimates.append(1.0)  # as _alpha_of_value_counts: one value throughout
+        else:
+            pairable_values = np.array(value_totals)
+            pairs = pairable_values.sum()
+            expected = pairs**2 - (pairable_values**2).sum()
+            if pairs < 2 or expected == 0:
+                estimates.append(float("nan"))  # no pairable disagreement possible: undefined
+            else:
+                estimates.append(float(1 - (pairs - 1) * disagreement / expected))
+    return estimates
 
 
 def _alpha_of_value_counts(value_counts: np.ndarray, raters: int) -> float | None:
@@ -317,19 +391,21 @@ def _class_set_pair_rows(project: str, labels: pd.DataFrame) -> list[dict]:
     counts_b.index = counts_b.index.set_names("answer", level=2)
     both = pd.concat([counts_a, counts_b], axis=1, join="inner")
     chance = (both.count_a * both.count_b).groupby(level=[0, 1], observed=True).sum()
-    per_pair["chance"] = chance.reindex(per_pair.index).fillna(0) / per_pair.tasks**2
-    rows = []
-    for (first, second), pair in per_pair.iterrows():
-        observed = pair.agreeing / pair.tasks
-        kappa = (observed - pair.chance) / (1 - pair.chance) if pair.chance < 1 else None
-        rows.append(
-            _agreement_row(
-                project, "pair", f"{first} | {second}", tasks=int(pair.tasks), raters=2,
-                items=int(pair.tasks), observed_agreement=float(observed),
-                cohen_kappa=None if kappa is None else float(kappa),
-            )
+    chance = (chance.reindex(per_pair.index).fillna(0) / per_pair.tasks**2).to_numpy()
+    tasks = per_pair.tasks.to_numpy()
+    observed = per_pair.agreeing.to_numpy() / tasks
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kappa = (observed - chance) / (1 - chance)
+    return [
+        _agreement_row(
+            project, "pair", f"{first} | {second}", tasks=int(shared), raters=2,
+            items=int(shared), observed_agreement=float(agreement_share),
+            cohen_kappa=float(pair_kappa) if pair_chance < 1 else None,
         )  # fmt: skip
-    return rows
+        for (first, second), shared, agreement_share, pair_kappa, pair_chance in zip(
+            per_pair.index, tasks, observed, kappa, chance, strict=True
+        )
+    ]
 
 
 def _pair_rows(project: str, items: pd.DataFrame, labels: pd.DataFrame) -> list[dict]:
