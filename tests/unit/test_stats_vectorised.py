@@ -181,3 +181,85 @@ def test_after_a_flagged_week_the_p_value_is_against_the_unflagged_weeks_only():
     assert rates.p_value.iloc[3] == fisher_greater(32, 40, 12, 120)
     assert rates.p_value.iloc[4] == fisher_greater(12, 40, 12, 120)  # week 3 left out
     assert rates.p_value.iloc[2] == fisher_greater(4, 40, 8, 80)
+
+
+def one_group_at_a_time(sets: pd.DataFrame) -> list[dict]:
+    """The classification rows as first written: per person, per class, filtered frames."""
+    from dagster_project.lib.stats.ground_truth import _row
+
+    def mean_or_none(values: pd.Series):
+        values = values.dropna()
+        return float(values.mean()) if len(values) else None
+
+    rows = []
+    for (project, annotator), done in sets.groupby(["project_key", "annotator"], sort=True):
+        correct = int(done.is_correct.sum())
+        per_class = []
+        for klass in sorted(set().union(*done.gold, *done.chosen)):
+            in_gold = done.gold.apply(lambda classes, k=klass: k in classes)
+            chosen = done.chosen.apply(lambda classes, k=klass: k in classes)
+            counts = (int(in_gold.sum()), int(chosen.sum()), int((in_gold & chosen).sum()))
+            per_class.append(
+                _row(
+                    project, annotator, "classification", klass, int((in_gold | chosen).sum()),
+                    counts, mean_confidence_correct=mean_or_none(done.confidence[chosen & in_gold]),
+                    mean_confidence_wrong=mean_or_none(done.confidence[chosen & ~in_gold]),
+                )
+            )  # fmt: skip
+        totals = tuple(
+            sum(row[key] for row in per_class)
+            for key in ("gold_items", "chosen_items", "matched_items")
+        )
+        rows.append(
+            _row(
+                project, annotator, "classification", None, len(done), totals,
+                correct_tasks=correct, accuracy=correct / len(done),
+                mean_confidence_correct=mean_or_none(done.confidence[done.is_correct]),
+                mean_confidence_wrong=mean_or_none(done.confidence[~done.is_correct]),
+            )
+        )  # fmt: skip
+        rows += per_class
+    return rows
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_classification_rows_are_the_per_group_definition_bit_for_bit(seed):
+    from dagster_project.lib.stats.ground_truth import _classification_rows
+
+    rng = np.random.default_rng(seed)
+    classes = ["cat", "dog", "bird", "fish"]
+    records = []
+    for number in range(400):
+        gold = frozenset(rng.choice(classes, size=rng.integers(1, 3), replace=False).tolist())
+        chosen = frozenset(rng.choice(classes, size=rng.integers(0, 3), replace=False).tolist())
+        confidence = np.nan if rng.random() < 0.2 else float(rng.random())
+        records.append(
+            (f"a{number:04d}", f"p{rng.integers(0, 2)}", f"t{number % 50}",
+             f"u{rng.integers(0, 7)}", confidence, chosen, gold, chosen == gold)
+        )  # fmt: skip
+    sets = pd.DataFrame(
+        records,
+        columns=["annotation_key", "project_key", "task_key", "annotator", "confidence",
+                 "chosen", "gold", "is_correct"],
+    )  # fmt: skip
+    fast, slow = _classification_rows(sets), one_group_at_a_time(sets)
+    key = lambda row: (row["project_key"], row["annotator"], row["class_name"] or "")  # noqa: E731
+    assert sorted(fast, key=key) == sorted(slow, key=key)
+
+
+def test_t_intervals_are_scipy_per_mean():
+    from scipy import stats
+
+    from dagster_project.lib.stats.ground_truth import _mean_and_spread, _t_intervals
+
+    rng = np.random.default_rng(4)
+    samples = [rng.random(size) for size in (0, 1, 2, 3, 10, 200)]
+    means, sizes, spreads = zip(*map(_mean_and_spread, samples), strict=True)
+    lows, highs = _t_intervals(means, sizes, spreads)
+    for values, low, high in zip(samples, lows, highs, strict=True):
+        if values.size < 2:
+            assert low is None and high is None
+            continue
+        mean = float(values.mean())
+        half = float(stats.t.ppf(0.975, values.size - 1) * stats.sem(values))
+        assert (low, high) == (max(mean - half, 0.0), min(mean + half, 1.0))

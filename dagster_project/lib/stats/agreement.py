@@ -398,8 +398,13 @@ def _class_set_pair_rows(project: str, labels: pd.DataFrame) -> list[dict]:
         kappa = (observed - chance) / (1 - chance)
     return [
         _agreement_row(
-            project, "pair", f"{first} | {second}", tasks=int(shared), raters=2,
-            items=int(shared), observed_agreement=float(agreement_share),
+            project,
+            "pair",
+            f"{first} | {second}",
+            tasks=int(shared),
+            raters=2,
+            items=int(shared),
+            observed_agreement=float(agreement_share),
             cohen_kappa=float(pair_kappa) if pair_chance < 1 else None,
         )  # fmt: skip
         for (first, second), shared, agreement_share, pair_kappa, pair_chance in zip(

@@ -79,20 +79,33 @@ def _share(successes: float, trials: float) -> float | None:
     return successes / trials if trials else None
 
 
-def _mean_interval(values: np.ndarray) -> tuple[float | None, float | None, float | None]:
-    """Mean with Student's t 95 % interval (bounds None under two values)."""
+def _mean_and_spread(values: np.ndarray) -> tuple[float | None, int, float]:
+    """The mean (None without values), the count, and the standard error of the mean (NaN
+    under two values) as ``scipy.stats.sem`` computes it; the interval is ``_t_intervals``."""
     if values.size == 0:
-        return None, None, None
-    mean = float(values.mean())
+        return None, 0, np.nan
     if values.size < 2:
-        return mean, None, None
-    half = float(stats.t.ppf(0.975, values.size - 1) * stats.sem(values))
-    return mean, max(mean - half, 0.0), min(mean + half, 1.0)
+        return float(values.mean()), 1, np.nan
+    return float(values.mean()), values.size, float(np.std(values, ddof=1) / np.sqrt(values.size))
 
 
-def _mean_or_none(values: pd.Series) -> float | None:
-    values = values.dropna()
-    return float(values.mean()) if len(values) else None
+def _t_intervals(means, sizes, spreads) -> tuple[list, list]:
+    """Student's t 95 % interval of each mean, clipped to [0, 1]; None under two values. One
+    ``t.ppf`` call for all (scipy's per-call overhead was most of the shapes' scoring time)."""
+    sizes = np.asarray(sizes, dtype=float)
+    defined = sizes >= 2
+    quantiles = np.full(sizes.shape, np.nan)
+    quantiles[defined] = stats.t.ppf(0.975, sizes[defined] - 1)
+    lows, highs = [], []
+    for mean, quantile, spread, known in zip(means, quantiles, spreads, defined, strict=True):
+        if not known:
+            lows.append(None)
+            highs.append(None)
+            continue
+        half = float(quantile * spread)
+        lows.append(max(mean - half, 0.0))
+        highs.append(min(mean + half, 1.0))
+    return lows, highs
 
 
 def _row(project, annotator, task_type, class_name, gold_tasks, counts, **extra) -> dict:
@@ -167,31 +180,61 @@ def choice_sets(labels: pd.DataFrame) -> pd.DataFrame:
 
 
 def _classification_rows(sets: pd.DataFrame) -> list[dict]:
+    """Per project and annotator one all-classes row, then one per class in either set. The
+    annotations are read as positions into numpy columns, in the sets' own order, so each mean
+    sums the same confidences in the same order as the annotations' filtered frame would."""
+    confidence = sets.confidence.to_numpy(dtype=float, na_value=np.nan)
+    is_correct = sets.is_correct.to_numpy(dtype=bool)
+    # One entry per annotation and class in its gold or chosen set.
+    entries = [
+        (position, klass, klass in gold, klass in chosen)
+        for position, (gold, chosen) in enumerate(zip(sets.gold, sets.chosen, strict=True))
+        for klass in gold | chosen
+    ]
+    annotation, classes, in_gold, in_chosen = (
+        (np.array(column) for column in zip(*entries, strict=True))
+        if entries
+        else (np.array([], dtype=np.int64), np.array([], dtype=object), *[np.array([], bool)] * 2)
+    )
+    people = sets.groupby(["project_key", "annotator"], sort=True).indices
+    person_of = np.empty(len(sets), dtype=np.int64)
+    for number, positions in enumerate(people.values()):
+        person_of[positions] = number
+    # Each (person, class): its entries in annotation order (a stable sort of the entries).
+    class_groups = (
+        pd.DataFrame(
+            {"person": person_of[annotation], "class_name": classes, "annotation": annotation}
+        )
+        .groupby(["person", "class_name"], sort=True)
+        .indices
+    )
+    classes_of: dict[int, list] = {}
+    for (person, klass), entry_positions in class_groups.items():
+        ordered = entry_positions[np.argsort(annotation[entry_positions], kind="stable")]
+        classes_of.setdefault(person, []).append((klass, ordered))
     rows = []
-    for (project, annotator), done in sets.groupby(["project_key", "annotator"], sort=True):
-        correct = int(done.is_correct.sum())
-        confidence_correct = _mean_or_none(done.confidence[done.is_correct])
-        confidence_wrong = _mean_or_none(done.confidence[~done.is_correct])
+    for number, ((project, annotator), positions) in enumerate(people.items()):
+        correct = is_correct[positions]
         per_class = []
-        for klass in sorted(set().union(*done.gold, *done.chosen)):
-            in_gold = done.gold.apply(lambda classes, k=klass: k in classes)
-            chosen = done.chosen.apply(lambda classes, k=klass: k in classes)
-            counts = (int(in_gold.sum()), int(chosen.sum()), int((in_gold & chosen).sum()))
+        for klass, ordered in classes_of.get(number, []):
+            gold, chosen = in_gold[ordered], in_chosen[ordered]
+            counts = (int(gold.sum()), int(chosen.sum()), int((gold & chosen).sum()))
+            mine = confidence[annotation[ordered]]
             per_class.append(
                 _row(
-                    project, annotator, "classification", klass, int((in_gold | chosen).sum()),
-                    counts,
-                    mean_confidence_correct=_mean_or_none(done.confidence[chosen & in_gold]),
-                    mean_confidence_wrong=_mean_or_none(done.confidence[chosen & ~in_gold]),
+                    project, annotator, "classification", klass, len(ordered), counts,
+                    mean_confidence_correct=_mean_of_present(mine[chosen & gold]),
+                    mean_confidence_wrong=_mean_of_present(mine[chosen & ~gold]),
                 )
             )  # fmt: skip
         totals = tuple(sum(row[key] for row in per_class) for key in _COUNT_KEYS)
+        right = int(correct.sum())
         rows.append(
             _row(
-                project, annotator, "classification", None, len(done), totals,
-                correct_tasks=correct, accuracy=correct / len(done),
-                mean_confidence_correct=confidence_correct,
-                mean_confidence_wrong=confidence_wrong,
+                project, annotator, "classification", None, len(positions), totals,
+                correct_tasks=right, accuracy=right / len(positions),
+                mean_confidence_correct=_mean_of_present(confidence[positions][correct]),
+                mean_confidence_wrong=_mean_of_present(confidence[positions][~correct]),
             )
         )  # fmt: skip
         rows += per_class
@@ -272,18 +315,24 @@ def _shape_rows(objects: pd.DataFrame, annotations: pd.DataFrame) -> list[dict]:
     for project, annotator, klass in by_class:
         classes_of.setdefault((project, annotator), []).append(klass)
     nothing = np.array([], dtype=np.int64)
-    rows = []
+    rows, spreads = [], []
     tasks = annotations.groupby(["project_key", "annotator"], sort=True).task_key.nunique()
     for (project, annotator), gold_tasks in tasks.items():
         mine = by_person.get((project, annotator), nothing)
-        rows.append(_shape_row(project, annotator, None, columns, mine, gold_tasks))
+        rows.append(_shape_row(project, annotator, None, columns, mine, spreads, gold_tasks))
         for klass in classes_of.get((project, annotator), []):
             positions = by_class[(project, annotator, klass)]
-            rows.append(_shape_row(project, annotator, klass, columns, positions))
+            rows.append(_shape_row(project, annotator, klass, columns, positions, spreads))
+    sizes, standard_errors = zip(*spreads, strict=True) if spreads else ((), ())
+    lows, highs = _t_intervals([row["mean_iou"] for row in rows], sizes, standard_errors)
+    for row, low, high in zip(rows, lows, highs, strict=True):
+        row.update(mean_iou_low=low, mean_iou_high=high)
     return rows
 
 
-def _shape_row(project, annotator, klass, columns, positions, gold_tasks=None) -> dict:
+def _shape_row(project, annotator, klass, columns, positions, spreads, gold_tasks=None) -> dict:
+    """The row (its mean IoU's interval left to ``_shape_rows``); appends the mean's count and
+    standard error to ``spreads``."""
     side = columns["side"][positions]
     matched, extra, missed = (side == code for code in range(len(_SIDES)))
     counts = (
@@ -291,13 +340,14 @@ def _shape_row(project, annotator, klass, columns, positions, gold_tasks=None) -
         int(matched.sum() + extra.sum()),
         int(matched.sum()),
     )
-    mean_iou, iou_low, iou_high = _mean_interval(columns["iou"][positions][matched])
+    mean_iou, size, standard_error = _mean_and_spread(columns["iou"][positions][matched])
+    spreads.append((size, standard_error))
     confidence = columns["confidence"][positions]
     if gold_tasks is None:
         gold_tasks = np.unique(columns["task"][positions]).size
     return _row(
         project, annotator, "shapes", klass, gold_tasks, counts,
-        mean_iou=mean_iou, mean_iou_low=iou_low, mean_iou_high=iou_high,
+        mean_iou=mean_iou,
         mean_confidence_correct=_mean_of_present(confidence[matched]),
         mean_confidence_wrong=_mean_of_present(confidence[extra]),
     )  # fmt: skip
