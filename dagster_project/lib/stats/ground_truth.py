@@ -161,7 +161,7 @@ def choice_sets(labels: pd.DataFrame) -> pd.DataFrame:
     annotator's class sets (frozensets) and the annotation's confidence."""
     gold, checked = _references(labels)
     gold_choices = gold[gold.shape_type == CHOICE]
-    gold_sets = gold_choices.groupby("task_key", sort=True)["class_name"].agg(frozenset)
+    gold_sets = _class_sets(gold_choices, "task_key")
     checked = checked[checked.task_key.isin(gold_sets.index)]
     annotations = checked.groupby("annotation_key", sort=True).agg(
         project_key=("project_key", "first"),
@@ -169,14 +169,23 @@ def choice_sets(labels: pd.DataFrame) -> pd.DataFrame:
         annotator=("annotator", "first"),
         confidence=("annotation_confidence", "first"),
     )
-    chosen = checked[checked.shape_type == CHOICE].groupby("annotation_key")["class_name"]
-    annotations["chosen"] = chosen.agg(frozenset).reindex(annotations.index)
+    chosen = _class_sets(checked[checked.shape_type == CHOICE], "annotation_key")
+    annotations["chosen"] = chosen.reindex(annotations.index)
     annotations["chosen"] = annotations["chosen"].apply(
         lambda value: value if isinstance(value, frozenset) else frozenset()
     )
     annotations["gold"] = annotations.task_key.map(gold_sets)
     annotations["is_correct"] = annotations.chosen == annotations.gold
     return annotations.reset_index()
+
+
+def _class_sets(labels: pd.DataFrame, key: str) -> pd.Series:
+    """The set of classes of each ``key`` (sorted keys), as ``groupby(key).agg(frozenset)``
+    gives it, from each group's positions (a pandas slice per group cost most of the time)."""
+    names = labels["class_name"].to_numpy(dtype=object)
+    groups = labels.groupby(key, sort=True).indices
+    sets = [frozenset(names[positions].tolist()) for positions in groups.values()]
+    return pd.Series(sets, index=pd.Index(list(groups), name=key), name="class_name", dtype=object)
 
 
 def _classification_rows(sets: pd.DataFrame) -> list[dict]:
