@@ -1,6 +1,5 @@
 """Every dbt model, seed and test as Dagster assets and asset checks, keyed [layer, name]."""
 
-import hashlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from dagster_project.defs.ingest.pull import LABEL_STUDIO_PULL
 from dagster_project.defs.resources import AnnolyticsSettings
 from dagster_project.lib.engine import spark_night
 from dagster_project.lib.failpoints import failpoint
-from dagster_project.lib.night import build_plan
+from dagster_project.lib.night import build_plan, dbt_targets
 from dagster_project.lib.night import fingerprint as night_fingerprint
 from dagster_project.lib.settings import REPO_ROOT, dbt_environment
 
@@ -81,6 +80,7 @@ def warehouse_models(
     plan = build_plan.plan_and_record(warehouse, code, night.full_refresh, night.engine)
     context.log.info(plan.describe())
     night_fingerprint.record_started(warehouse, context.run.run_id, fingerprint, code)
+    _claim_target(warehouse, context)
     # dbt unit tests pin model logic: they run in the test suite
     # (tests/integration/test_dbt_unit_tests.py), not every night against the same unchanged SQL.
     arguments = ["build", "--exclude-resource-type", "unit_test"]
@@ -184,12 +184,20 @@ def build_recorded(context: dg.AssetExecutionContext, settings: AnnolyticsSettin
     return dg.MaterializeResult(metadata={"recorded": bool(recorded)})
 
 
-def night_target_path(warehouse: Path) -> Path:
-    """One dbt target folder per warehouse, kept from night to night.
+def _nights_dir() -> Path:
+    return Path(dbt_project().project_dir) / "target" / "nights"
 
-    dbt reuses its parse (partial_parse.msgpack in the target folder) only while the profile
-    is unchanged, and the profile holds the warehouse path; dagster-dbt's default, a new folder
-    per run, made every night parse the whole project again (~4 s of each night).
-    """
-    key = hashlib.sha256(str(warehouse).encode()).hexdigest()[:12]
-    return Path(dbt_project().project_dir) / "target" / "nights" / key
+
+def night_target_path(warehouse: Path) -> Path:
+    """The warehouse's dbt target folder, kept from night to night (lib/night/dbt_targets.py)."""
+    return dbt_targets.target_path(_nights_dir(), warehouse)
+
+
+def _claim_target(warehouse: Path, context: dg.AssetExecutionContext) -> None:
+    """Mark tonight's target folder with its warehouse, and remove those of warehouses gone."""
+    keep = dbt_targets.claim(_nights_dir(), warehouse)
+    removed = dbt_targets.prune(_nights_dir(), keep)
+    if removed:
+        context.log.info(
+            f"Removed {len(removed)} dbt target folder(s) of warehouses that no longer exist"
+        )
