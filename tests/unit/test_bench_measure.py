@@ -107,3 +107,23 @@ def test_the_summary_compares_the_full_night_with_the_reference_doing_the_same_w
     verdicts = check_targets(result)
     assert "full_ratio_vs_reference = 1.2 (target <= 1.3): met" in verdicts
     assert "incremental_share = 0.25 (target <= 0.2): MISSED" in verdicts
+
+
+def test_a_size_without_the_pandas_reference_still_summarises(tmp_path):
+    """Above PANDAS_REFERENCE_MAX_EVENTS the in-memory pandas reference is skipped; the summary
+    says so (None) and still reports the warehouse's size on disk."""
+    from dagster_project.lib.bench.run import Stage, summary, warehouse_mb
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    warehouse.write_bytes(b"x" * 2 * 1024**2)
+    (tmp_path / "warehouse.duckdb.wal").write_bytes(b"x" * 1024**2)
+    assert warehouse_mb(warehouse) >= 3.0
+    stages = [
+        Stage(1000, "generate", 1.0, 1.0, 1.0),
+        Stage(1000, "reference (SQL + statistics)", 10.0, 10.0, 1.0),
+        Stage(1000, "full run", 12.0, 12.0, 1.0, site_mb=1.0, warehouse_mb=30.0),
+        Stage(1000, "incremental run (+10)", 3.0, 3.0, 1.0, site_mb=1.0, warehouse_mb=31.0),
+    ]
+    result = summary(stages, Stage(0, "fixed overhead (nothing new)", 2.0, 2.0, 0.5))
+    assert result["pandas_reference_s"] is None
+    assert result["warehouse_mb"] == 30.0
