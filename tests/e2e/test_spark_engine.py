@@ -72,6 +72,11 @@ def spark_night(landing, tmp_path_factory) -> Night:
         night.executor_tasks = sum(
             executor["completedTasks"] for executor in executors if executor["id"] != "driver"
         )
+        # The night closed its session while the server was up: an open one makes pyspark's
+        # exit hook call the stopped server and retry for minutes (pytest hung after its summary).
+        from pyspark.sql.connect.session import SparkSession as ConnectSession
+
+        night.open_session = ConnectSession.getActiveSession() or ConnectSession._default_session
     return night
 
 
@@ -116,6 +121,7 @@ def test_the_spark_night_succeeds_on_the_cluster(duckdb_night, spark_night):
     assert spark_night.exit_code == 0
     assert spark_night.executor_tasks > 0
     assert (spark_night.site / "index.html").is_file()
+    assert spark_night.open_session is None
 
 
 def test_spark_builds_every_fact_dimension_and_mart(duckdb_night, spark_night):

@@ -109,22 +109,27 @@ def _build_on_spark(context: dg.AssetExecutionContext, dbt: DbtCliResource, nigh
     reads copied into the DuckDB warehouse."""
     manifest = spark_night.load_manifest(dbt_project().manifest_path)
     spark = spark_night.session(night)
-    spark_night.hand_over_raw_layer(night, spark, context.log.info)
-    arguments = arguments + spark_night.DBT_SPARK_ARGUMENTS
-    yield from _dbt_events(
-        context, dbt, night, arguments + spark_night.sql_pass_selection(manifest)
-    )
-    selected = set(context.selected_asset_keys)
-    statistics_keys = [key for key in _python_model_keys(manifest) if key in selected]
-    if statistics_keys:
-        spark_night.build_statistics(spark, manifest, context.log.info)
-        for key in statistics_keys:
-            name = context.assets_def.get_output_name_for_asset_key(key)
-            yield dg.Output(None, output_name=name)
-        dependants = spark_night.dependants_pass_selection(manifest)
-        if dependants:
-            yield from _dbt_events(context, dbt, night, arguments + dependants)
-    spark_night.copy_back(night, spark, manifest, context.log.info)
+    # Closed at the end of the night: pyspark's exit hook calls an open session's server, and
+    # retries for minutes when that server has gone (a process that ran a night then waited).
+    try:
+        spark_night.hand_over_raw_layer(night, spark, context.log.info)
+        arguments = arguments + spark_night.DBT_SPARK_ARGUMENTS
+        yield from _dbt_events(
+            context, dbt, night, arguments + spark_night.sql_pass_selection(manifest)
+        )
+        selected = set(context.selected_asset_keys)
+        statistics_keys = [key for key in _python_model_keys(manifest) if key in selected]
+        if statistics_keys:
+            spark_night.build_statistics(spark, manifest, context.log.info)
+            for key in statistics_keys:
+                name = context.assets_def.get_output_name_for_asset_key(key)
+                yield dg.Output(None, output_name=name)
+            dependants = spark_night.dependants_pass_selection(manifest)
+            if dependants:
+                yield from _dbt_events(context, dbt, night, arguments + dependants)
+        spark_night.copy_back(night, spark, manifest, context.log.info)
+    finally:
+        spark.stop()
 
 
 def _python_model_keys(manifest: dict) -> list[dg.AssetKey]:
