@@ -106,9 +106,14 @@ def _quarantined(warehouse: Path) -> int:
 def disk_mb(folder: Path) -> float:
     """Disk used under ``folder`` in MB, as ``du`` counts it: allocated blocks, a file with
     several hard links once."""
+    return _allocated_mb(folder.rglob("*"))
+
+
+def _allocated_mb(paths) -> float:
+    """Allocated blocks of ``paths`` in MB, a file with several hard links once."""
     seen: set[tuple[int, int]] = set()
     blocks = 0
-    for path in folder.rglob("*"):
+    for path in paths:
         info = path.lstat()
         if (info.st_dev, info.st_ino) not in seen:
             seen.add((info.st_dev, info.st_ino))
@@ -136,8 +141,9 @@ def fixed_overhead(work: Path) -> Stage:
 
 
 def warehouse_mb(warehouse: Path) -> float:
+    """The warehouse file and its write-ahead log on disk, in MB."""
     files = [warehouse, warehouse.with_name(warehouse.name + ".wal")]
-    return sum(path.stat().st_blocks * 512 for path in files if path.exists()) / 1024**2
+    return _allocated_mb(path for path in files if path.exists())
 
 
 def bench_size(
@@ -176,11 +182,13 @@ def bench_size(
     )  # fmt: skip
     base = reference.wall_s
 
-    def stage(name: str, m: Measurement, log: Path | None = None, site=None, wh=None) -> Stage:
+    def stage(
+        name: str, m: Measurement, log: Path | None = None, site_size=None, warehouse_size=None
+    ) -> Stage:
         steps = night_steps(log) if log else None
         return Stage(
             events, name, m.wall_s, m.cpu_s, m.peak_rss_bytes / GB, m.wall_s / base, steps,
-            site, wh,
+            site_size, warehouse_size,
         )  # fmt: skip
 
     return [

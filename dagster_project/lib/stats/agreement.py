@@ -115,9 +115,14 @@ def _draw_counts(task_count: int, resamples: int, seed: int) -> np.ndarray | Non
     draws = _task_draws(task_count, resamples, seed)
     if draws is None:
         return None
-    counts = np.stack([np.bincount(row, minlength=task_count) for row in draws])
+    counts = _counts_of_draws(draws, task_count)
     counts.flags.writeable = False
     return counts
+
+
+def _counts_of_draws(draws: np.ndarray, task_count: int) -> np.ndarray:
+    """How often each row of task numbers drew each task (rows x tasks)."""
+    return np.stack([np.bincount(row, minlength=task_count) for row in draws])
 
 
 def _percentile_interval(estimates: list[float]) -> tuple[float | None, float | None]:
@@ -141,7 +146,7 @@ def _resampled_alphas(
     """``alpha_of`` of each resample (a row of task numbers in ``draws``), from per-task sums."""
     zeros = np.sum(values == 0, axis=0)
     ones = np.sum(values == 1, axis=0)
-    draw_counts = np.stack([np.bincount(row, minlength=task_count) for row in draws])
+    draw_counts = _counts_of_draws(draws, task_count)
     return _alphas_of_resamples(zeros, ones, values.shape[0], task_index, task_count, draw_counts)
 
 

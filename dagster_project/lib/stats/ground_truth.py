@@ -209,17 +209,15 @@ def _classification_rows(sets: pd.DataFrame) -> list[dict]:
     person_of = np.empty(len(sets), dtype=np.int64)
     for number, positions in enumerate(people.values()):
         person_of[positions] = number
-    # Each (person, class): its entries in annotation order (a stable sort of the entries).
+    # Each (person, class): its entries, in annotation order because the entries were listed
+    # in that order and a group's positions come ascending.
     class_groups = (
-        pd.DataFrame(
-            {"person": person_of[annotation], "class_name": classes, "annotation": annotation}
-        )
+        pd.DataFrame({"person": person_of[annotation], "class_name": classes})
         .groupby(["person", "class_name"], sort=True)
         .indices
     )
     classes_of: dict[int, list] = {}
-    for (person, klass), entry_positions in class_groups.items():
-        ordered = entry_positions[np.argsort(annotation[entry_positions], kind="stable")]
+    for (person, klass), ordered in class_groups.items():
         classes_of.setdefault(person, []).append((klass, ordered))
     rows = []
     for number, ((project, annotator), positions) in enumerate(people.items()):
