@@ -4,6 +4,8 @@
   file (a line nested 10,000 levels deep, NaN and Infinity in fields and labels, a vertex count
   dbt's cast would choke on) publishes a night; the report names the refused entries and shows
   nothing of what they lead to; the night after it goes on as usual.
+- Models out of DuckDB's memory limit are built again one at a time (only what failed or was
+  skipped), and a limit too small even for that is named as such, with the setting to raise.
 - A full disk is named as such (not as the checks that could not run after it), the failure
   path survives it, the next night recovers once space is freed, and a night with less free
   space than the last one used is refused before it starts. The disk is a small tmpfs mounted
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -30,12 +33,14 @@ pytestmark = pytest.mark.slow
 MARKER = "root:x:0:0:secret-marker"
 
 
-def run(landing: Path, warehouse: Path, site: Path) -> subprocess.CompletedProcess:
+def run(
+    landing: Path, warehouse: Path, site: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     """``annolytics run`` as the nightly schedule runs it, in its own process."""
     return subprocess.run(
         [sys.executable, "-m", "dagster_project.cli", "run", "--landing", str(landing),
          "--warehouse", str(warehouse), "--site", str(site)],
-        capture_output=True, text=True, timeout=900,
+        capture_output=True, text=True, timeout=900, env={**os.environ, **(env or {})},
     )  # fmt: skip
 
 
@@ -187,3 +192,35 @@ def test_a_full_disk_is_named_survived_and_recovered_from(tmp_path, small_disk):
             "select count(*) from raw.ingest_manifest where source_file like 'second/%'"
         ).fetchone() == (0,)  # refused before anything was read
     shutil.rmtree(landing / "second")
+
+
+DBT_DONE = re.compile(
+    r"Done\. PASS=(\d+) WARN=(\d+) ERROR=(\d+) SKIP=(\d+) NO-OP=(\d+) TOTAL=(\d+)"
+)
+
+
+def test_models_out_of_memory_are_built_again_one_at_a_time_then_named(tmp_path):
+    """20 MB lets ingestion through and some models not even alone (measured: two or three of
+    them fail two at a time, one or two of those alone), so both passes run and the night fails
+    on memory, not on anything else."""
+    landing = tmp_path / "landing"
+    generate(landing, events=3000, seed=11)
+    small = {"ANNOLYTICS_DUCKDB_MEMORY_LIMIT": "20MB"}
+    night = run(landing, tmp_path / "w.duckdb", tmp_path / "site", env=small)
+    output = night.stdout + night.stderr
+    assert night.returncode == 1, output[-3000:]
+    assert "ran out of DuckDB's 20MB memory limit with two models built at a time" in output
+    first, again = [[int(n) for n in done] for done in DBT_DONE.findall(output)]
+    assert first[2] > 0  # errors
+    # The second pass builds exactly what failed or was skipped, one at a time.
+    assert again[5] == first[2] + first[3]
+    assert again[0] < again[5]
+    assert re.search(r"Running dbt command: `\S*dbt build .*--threads 1 --exclude ", output)
+    reason = night.stderr.strip().splitlines()[-1]
+    assert reason.startswith("annolytics run FAILED after ")
+    assert "out of memory: DuckDB's memory limit was too small even for one query at a time; " in (
+        reason
+    )
+    assert "raise ANNOLYTICS_DUCKDB_MEMORY_LIMIT" in reason
+    assert "Out of Memory Error" in output
+    assert "Traceback" not in night.stderr, night.stderr[-3000:]

@@ -16,7 +16,7 @@ from dagster_project.defs.ingest.pull import LABEL_STUDIO_PULL
 from dagster_project.defs.resources import AnnolyticsSettings
 from dagster_project.lib.engine import spark_night
 from dagster_project.lib.failpoints import failpoint
-from dagster_project.lib.night import build_plan, dbt_targets
+from dagster_project.lib.night import build_plan, dbt_targets, out_of_memory
 from dagster_project.lib.night import fingerprint as night_fingerprint
 from dagster_project.lib.settings import REPO_ROOT, dbt_environment
 
@@ -89,18 +89,50 @@ def warehouse_models(
     else:
         if plan.full_refresh:
             arguments.append("--full-refresh")
-        yield from _dbt_events(context, dbt, night, arguments)
+        # dbt retry takes no selection: a night of some assets only fails as it is.
+        yield from _dbt_events(context, dbt, night, arguments, retry_out_of_memory=whole_night)
     _write_dbt_docs(dbt, night, context)
 
 
-def _dbt_events(context: dg.AssetExecutionContext, dbt: DbtCliResource, night, arguments):
+def _dbt_events(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    night,
+    arguments,
+    retry_out_of_memory: bool = False,
+):
+    """dbt's events; with ``retry_out_of_memory``, models that ran out of DuckDB's memory two at
+    a time are built again one at a time (lib/night/out_of_memory.py)."""
+    target_path = night_target_path(night.warehouse)
     with dbt_environment(night):  # the dbt subprocess reads the warehouse from its profile
         invocation = dbt.cli(
-            arguments, context=context, target_path=night_target_path(night.warehouse)
+            arguments,
+            context=context,
+            target_path=target_path,
+            raise_on_error=not retry_out_of_memory,
         )
     for event in invocation.stream():
         yield event
         failpoint("dbt")  # some models built, most not
+    if invocation.is_successful():
+        return
+    error = invocation.get_error()
+    run_results = out_of_memory.read_run_results(target_path)
+    nodes = out_of_memory.nodes_out_of_memory(run_results)
+    if not nodes:
+        raise error or RuntimeError(f"dbt {arguments[0]} failed")
+    context.log.warning(
+        f"{len(nodes)} model(s) ran out of DuckDB's {night.duckdb_memory_limit} memory limit "
+        f"with two models built at a time ({', '.join(nodes)}): building them, and what was "
+        "skipped after them, again one at a time."
+    )
+    with dbt_environment(night):
+        retried = dbt.cli(
+            out_of_memory.one_at_a_time(arguments, run_results),
+            context=context,
+            target_path=target_path,
+        )
+    yield from retried.stream()
 
 
 def _build_on_spark(context: dg.AssetExecutionContext, dbt: DbtCliResource, night, arguments):

@@ -3,7 +3,8 @@
 A night fails in one of three ways, ranked so that the reason names the cause, not its echoes:
 1. a full disk, wherever it was met (every later failure follows from it);
 2. a step that failed on its own: an error in ingestion, a dbt model, validation or publishing
-   (dbt exits non-zero when only its tests failed too: that is the next case, not this one);
+   (dbt exits non-zero when only its tests failed too: that is the next case, not this one); when
+   it was DuckDB's memory limit, the reason says so first and names the setting;
 3. blocking checks that did not pass.
 A failed step outranks the checks that failed or could not run after it; they are counted.
 """
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dagster_project.lib.night.disk_space import disk_full_reason, is_disk_full
+from dagster_project.lib.night.out_of_memory import is_out_of_memory
+from dagster_project.lib.settings import DUCKDB_MEMORY_LIMIT_ENV
 
 # Dagster's error when a step's blocking asset checks failed (the checks are the reason).
 CHECKS_FAILED_ERROR = "DagsterAssetCheckFailedError"
@@ -28,6 +31,10 @@ _DBT_TEST_FAILURE = re.compile(
 )
 _DBT_PROGRESS = re.compile(r"^\s*\d+ of \d+ ")
 MAX_CHARS = 400
+OUT_OF_MEMORY_ADVICE = (
+    f"out of memory: DuckDB's memory limit was too small even for one query at a time; raise "
+    f'{DUCKDB_MEMORY_LIMIT_ENV} (docs/operating.md, "Memory and temporary disk"); '
+)
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -106,7 +113,8 @@ def failure_reason(
     causes = [failure for failure in failures if not _is_check_echo(failure)]
     if causes:
         cause = causes[0]
-        return f"step {cause.step} failed: {_step_message(cause)}{after}"
+        memory = OUT_OF_MEMORY_ADVICE if is_out_of_memory(cause.text) else ""
+        return f"{memory}step {cause.step} failed: {_step_message(cause)}{after}"
     if failed_checks:
         outcome = "" if report_published else "; the report was not republished"
         return f"blocking check failed: {_checks_clause(failed_checks)}{outcome}"
