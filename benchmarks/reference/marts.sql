@@ -5903,12 +5903,19 @@ create or replace table marts.mart_throughput_daily as (
 -- Per annotator, project and completion day: tasks and labels done, time per task and per
 -- label (mean, median, p90), and tasks at >= var('expected_time_flag_ratio') x the project's
 -- expected time per task. Ground-truth annotations are reference answers, not work.
+-- The medians and p90s come from a sort (macros/sorted_quantiles.sql): as holistic aggregates
+-- beside count(distinct), this model spilled tens of GB at 30 M events and failed.
 with
 
 submitted as (
 
     select
-        annotations.*,
+        annotations.project_key,
+        annotations.annotator,
+        annotations.completed_day,
+        annotations.task_key,
+        annotations.object_count,
+        annotations.lead_time_s,
         annotations.lead_time_s / nullif(annotations.object_count, 0) as time_per_label_s,
         expected.expected_time_per_task_s
     from core.fct_annotations as annotations
@@ -5920,33 +5927,101 @@ submitted as (
 
 ),
 
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by project_key, annotator, completed_day
+            order by lead_time_s asc nulls last
+        ) as task_time_rank,
+        count(lead_time_s) over (
+            partition by project_key, annotator, completed_day
+        ) as task_times,
+        row_number() over (
+            partition by project_key, annotator, completed_day
+            order by time_per_label_s asc nulls last
+        ) as label_time_rank,
+        count(time_per_label_s) over (
+            partition by project_key, annotator, completed_day
+        ) as label_times,
+        -- The first row of each task: tasks counted without count(distinct).
+        row_number() over (
+            partition by project_key, annotator, completed_day, task_key
+            order by lead_time_s asc nulls last
+        ) as task_row
+    from submitted
+
+),
+
+per_day as (
+
+    select
+        project_key,
+        annotator,
+        completed_day,
+        count(*) filter (where task_key is not null and task_row = 1) as tasks,
+        sum(object_count) as labels,
+        (
+        (sum((lead_time_s)::decimal(38, 6)) )::double
+        / (count(lead_time_s) )
+    ) as mean_time_per_task_s,
+        any_value(task_times) as task_times,
+        max(lead_time_s) filter (
+        where task_time_rank = floor((task_times - 1) * 0.5) + 1
+    ) as task_median_lo,
+    max(lead_time_s) filter (
+        where task_time_rank = ceil((task_times - 1) * 0.5) + 1
+    ) as task_median_hi,
+        max(lead_time_s) filter (
+        where task_time_rank = floor((task_times - 1) * 0.9) + 1
+    ) as task_p90_lo,
+    max(lead_time_s) filter (
+        where task_time_rank = ceil((task_times - 1) * 0.9) + 1
+    ) as task_p90_hi,
+        (
+        (sum((time_per_label_s)::decimal(38, 6)) )::double
+        / (count(time_per_label_s) )
+    ) as mean_time_per_label_s,
+        any_value(label_times) as label_times,
+        max(time_per_label_s) filter (
+        where label_time_rank = floor((label_times - 1) * 0.5) + 1
+    ) as label_median_lo,
+    max(time_per_label_s) filter (
+        where label_time_rank = ceil((label_times - 1) * 0.5) + 1
+    ) as label_median_hi,
+        max(time_per_label_s) filter (
+        where label_time_rank = floor((label_times - 1) * 0.9) + 1
+    ) as label_p90_lo,
+    max(time_per_label_s) filter (
+        where label_time_rank = ceil((label_times - 1) * 0.9) + 1
+    ) as label_p90_hi,
+        any_value(expected_time_per_task_s) as expected_time_per_task_s,
+        count(*) filter (
+            where lead_time_s >= 2 * expected_time_per_task_s
+        ) as tasks_over_expected
+    from ranked
+    group by project_key, annotator, completed_day
+
+),
+
 final as (
 
     select
         project_key::string as project_key,
         annotator::string as annotator,
         completed_day as day,
-        count(distinct task_key)::bigint as tasks,
-        sum(object_count)::bigint as labels,
-        (
-        (sum((lead_time_s)::decimal(38, 6)) )::double
-        / (count(lead_time_s) )
-    )::double as mean_time_per_task_s,
-        round(cast(quantile_cont(lead_time_s, 0.5) as decimal(38, 12)), 6)::double as median_time_per_task_s,
-        round(cast(quantile_cont(lead_time_s, 0.9) as decimal(38, 12)), 6)::double::double as p90_time_per_task_s,
-        (
-        (sum((time_per_label_s)::decimal(38, 6)) )::double
-        / (count(time_per_label_s) )
-    )::double as mean_time_per_label_s,
-        round(cast(quantile_cont(time_per_label_s, 0.5) as decimal(38, 12)), 6)::double as median_time_per_label_s,
-        round(cast(quantile_cont(time_per_label_s, 0.9) as decimal(38, 12)), 6)::double::double as p90_time_per_label_s,
-        any_value(expected_time_per_task_s)::double as expected_time_per_task_s,
-        count(*) filter (
-            where lead_time_s >= 2 * expected_time_per_task_s
-        )::bigint as tasks_over_expected
-
-    from submitted
-    group by project_key, annotator, completed_day
+        tasks::bigint as tasks,
+        labels::bigint as labels,
+        mean_time_per_task_s::double as mean_time_per_task_s,
+        round(cast(task_median_lo + (task_median_hi - task_median_lo) * ((task_times - 1) * 0.5 - floor((task_times - 1) * 0.5)) as decimal(38, 12)), 6)::double as median_time_per_task_s,
+        round(cast(task_p90_lo + (task_p90_hi - task_p90_lo) * ((task_times - 1) * 0.9 - floor((task_times - 1) * 0.9)) as decimal(38, 12)), 6)::double as p90_time_per_task_s,
+        mean_time_per_label_s::double as mean_time_per_label_s,
+        round(cast(label_median_lo + (label_median_hi - label_median_lo) * ((label_times - 1) * 0.5 - floor((label_times - 1) * 0.5)) as decimal(38, 12)), 6)::double as median_time_per_label_s,
+        round(cast(label_p90_lo + (label_p90_hi - label_p90_lo) * ((label_times - 1) * 0.9 - floor((label_times - 1) * 0.9)) as decimal(38, 12)), 6)::double as p90_time_per_label_s,
+        expected_time_per_task_s::double as expected_time_per_task_s,
+        tasks_over_expected::bigint as tasks_over_expected
+    from per_day
 
 )
 
