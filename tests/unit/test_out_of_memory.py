@@ -65,7 +65,7 @@ def test_a_night_out_of_memory_says_so_and_names_the_setting():
         + OOM
     )
     reason = failure_reason([StepFailure("warehouse_models", DBT_ERROR, text)], [], False, False)
-    assert reason.startswith("out of memory: DuckDB's memory limit was too small")
+    assert reason.startswith("out of memory: DuckDB's memory limit was too small; ")
     assert "raise ANNOLYTICS_DUCKDB_MEMORY_LIMIT" in reason
     assert "step warehouse_models failed: dbt: Runtime Error in model int_annotations_measured" in (
         reason

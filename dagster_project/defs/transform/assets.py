@@ -89,7 +89,7 @@ def warehouse_models(
     else:
         if plan.full_refresh:
             arguments.append("--full-refresh")
-        # dbt retry takes no selection: a night of some assets only fails as it is.
+        # Only the whole night: a run of some assets (from the UI) fails as it is.
         yield from _dbt_events(context, dbt, night, arguments, retry_out_of_memory=whole_night)
     _write_dbt_docs(dbt, night, context)
 

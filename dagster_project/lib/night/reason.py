@@ -32,8 +32,8 @@ _DBT_TEST_FAILURE = re.compile(
 _DBT_PROGRESS = re.compile(r"^\s*\d+ of \d+ ")
 MAX_CHARS = 400
 OUT_OF_MEMORY_ADVICE = (
-    f"out of memory: DuckDB's memory limit was too small even for one query at a time; raise "
-    f'{DUCKDB_MEMORY_LIMIT_ENV} (docs/operating.md, "Memory"); '
+    f"out of memory: DuckDB's memory limit was too small; raise {DUCKDB_MEMORY_LIMIT_ENV} "
+    '(docs/operating.md, "Memory"); '
 )
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
