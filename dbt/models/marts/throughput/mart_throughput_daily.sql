@@ -1,8 +1,8 @@
 -- Per annotator, project and completion day: tasks and labels done, time per task and per
 -- label (mean, median, p90), and tasks at >= var('expected_time_flag_ratio') x the project's
 -- expected time per task. Ground-truth annotations are reference answers, not work.
--- The medians and p90s come from a sort (macros/sorted_quantiles.sql): as holistic aggregates
--- beside count(distinct), this model spilled tens of GB at 30 M events and failed.
+-- The medians and p90s come from a sort (macros/sorted_quantiles.sql): as grouped quantile_cont,
+-- short of memory beside another model, this model spilled tens of GB at 30 M events and failed.
 with
 
 submitted as (
