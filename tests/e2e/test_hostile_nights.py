@@ -215,7 +215,11 @@ def test_models_out_of_memory_are_built_again_one_at_a_time_then_named(tmp_path)
     # The second pass builds exactly what failed or was skipped, one at a time.
     assert again[5] == first[2] + first[3]
     assert again[0] < again[5]
-    assert re.search(r"Running dbt command: `\S*dbt build .*--threads 1 --exclude ", output)
+    assert re.search(
+        r"Running dbt command: `\S*dbt build .*--threads 1 --state \S+first_pass "
+        r"--indirect-selection empty .*--exclude result:",
+        output,
+    )
     reason = night.stderr.strip().splitlines()[-1]
     assert reason.startswith("annolytics run FAILED after ")
     assert "out of memory: DuckDB's memory limit was too small; " in reason

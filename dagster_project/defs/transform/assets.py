@@ -128,7 +128,7 @@ def _dbt_events(
     )
     with dbt_environment(night):
         retried = dbt.cli(
-            out_of_memory.one_at_a_time(arguments, run_results),
+            out_of_memory.one_at_a_time(arguments, out_of_memory.keep_first_pass(target_path)),
             context=context,
             target_path=target_path,
         )

@@ -5,7 +5,9 @@ At 30 M events two joins of millions of rows, each fitting alone, together faile
 ("Out of Memory Error") instead of spilling, and which pair met depended on timing. A night whose
 only errors are such failures builds those models and everything skipped after them again, one
 query at a time: the same ``dbt build`` with ``--threads 1``, excluding what already succeeded
-(``dbt retry`` would be the same, but takes no ``--select``, which dagster-dbt always passes).
+by dbt's own ``result:`` selection against the first pass's run_results.json (``dbt retry``
+would be the same, but takes no ``--select``, which dagster-dbt always passes), with no
+indirect selection (not_done says why).
 Any other error or a failed test fails the night as before; so does a model still out of memory
 alone, and the reason then says which limit to raise.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -56,17 +59,30 @@ def nodes_out_of_memory(run_results: Mapping[str, Any] | None) -> list[str]:
     return out_of_memory
 
 
-def one_at_a_time(arguments: Sequence[str], run_results: Mapping[str, Any]) -> list[str]:
-    """The night's dbt arguments again, one node at a time, leaving out every node that is done
-    (by name: ``model.<project>.<name>``, ``test.<project>.<name>.<hash>``)."""
-    done = sorted(
-        {
-            str(result["unique_id"]).split(".")[2]
-            for result in run_results["results"]
-            if result.get("status") in _DONE and str(result.get("unique_id", "")).count(".") >= 2
-        }
-    )
+def keep_first_pass(target_path: Path) -> Path:
+    """The first pass's run_results.json and manifest.json, copied out of the target folder the
+    second pass writes into, for its ``--state``."""
+    state = target_path / "first_pass"
+    state.mkdir(exist_ok=True)
+    for name in ("run_results.json", "manifest.json"):
+        if (target_path / name).is_file():
+            shutil.copyfile(target_path / name, state / name)
+    return state
+
+
+def not_done(first_pass: Path) -> list[str]:
+    """dbt arguments selecting what is not done in ``first_pass`` (keep_first_pass): every node
+    but those whose result there is done. Without indirect selection, as both of dbt's kinds
+    leave out tests that must run again: eager (the default) every test one of whose models is
+    left out, so a relationships test skipped for its failed model stayed unrun because its
+    other model was built; cautious a test whose models were all built but which itself ran out
+    of memory."""
+    done = " ".join(f"result:{status}" for status in sorted(_DONE))
     # One value, space-separated, as dbt reads it: dagster-dbt takes --exclude out of the
     # arguments and passes it on with one value.
-    excluded = ["--exclude", " ".join(done)] if done else []
-    return [*arguments, "--threads", "1", *excluded]
+    return ["--state", str(first_pass), "--indirect-selection", "empty", "--exclude", done]
+
+
+def one_at_a_time(arguments: Sequence[str], first_pass: Path) -> list[str]:
+    """The night's dbt arguments again, one node at a time, for what is not done."""
+    return [*arguments, "--threads", "1", *not_done(first_pass)]
