@@ -111,18 +111,26 @@ def _dbt_events(
             target_path=target_path,
             raise_on_error=not retry_out_of_memory,
         )
+    # A check whose test failed may run again in the second pass, and Dagster takes one result
+    # per check and run: held until the night knows whether it builds again.
+    held: list[dg.AssetCheckResult] = []
     for event in invocation.stream():
+        if retry_out_of_memory and is_failed_check(event):
+            held.append(event)
+            continue
         yield event
         failpoint("dbt")  # some models built, most not
     if invocation.is_successful():
+        yield from held
         return
     error = invocation.get_error()
     run_results = out_of_memory.read_run_results(target_path)
     nodes = out_of_memory.nodes_out_of_memory(run_results)
     if not nodes:
+        yield from held
         raise error or RuntimeError(f"dbt {arguments[0]} failed")
     context.log.warning(
-        f"{len(nodes)} model(s) ran out of DuckDB's {night.duckdb_memory_limit} memory limit "
+        f"{len(nodes)} dbt node(s) ran out of DuckDB's {night.duckdb_memory_limit} memory limit "
         f"with two models built at a time ({', '.join(nodes)}): building them, and what was "
         "skipped after them, again one at a time."
     )
@@ -133,6 +141,11 @@ def _dbt_events(
             target_path=target_path,
         )
     yield from retried.stream()
+
+
+def is_failed_check(event: Any) -> bool:
+    """A dbt test's result as a Dagster asset check, failed (or in error)."""
+    return isinstance(event, dg.AssetCheckResult) and not event.passed
 
 
 def _build_on_spark(context: dg.AssetExecutionContext, dbt: DbtCliResource, night, arguments):
