@@ -390,10 +390,25 @@
     };
   }
 
+  // A chart's rows come one list per column (lib/site/charts.py, columnar).
+  function rowsOf(columns) {
+    var names = Object.keys(columns);
+    var count = names.length ? columns[names[0]].length : 0;
+    var rows = new Array(count);
+    for (var i = 0; i < count; i++) {
+      var row = {};
+      names.forEach(function (name) { row[name] = columns[name][i]; });
+      rows[i] = row;
+    }
+    return rows;
+  }
+
   var charts = [];
   document.querySelectorAll("script[type='application/json'][data-chart]").forEach(function (node) {
     var figure = document.getElementById(node.getAttribute("data-chart"));
-    charts.push({ spec: JSON.parse(node.textContent), figure: figure, target: figure.querySelector("[data-chart-target]") });
+    var spec = JSON.parse(node.textContent);
+    spec.rows = rowsOf(spec.columns);
+    charts.push({ spec: spec, figure: figure, target: figure.querySelector("[data-chart-target]") });
   });
 
   function draw(chart) {

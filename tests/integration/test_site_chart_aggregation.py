@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from support.site import chromium, generated_night, serve
+from support.site import chart_rows_of, chromium, generated_night, serve
 
 from dagster_project.lib.site import charts
 from dagster_project.lib.site import environment as site_environment
@@ -63,7 +63,9 @@ def sites(night, tmp_path_factory) -> dict[str, Path]:
 
 def chart_rows(page: Path) -> dict[str, int]:
     text = page.read_text(encoding="utf-8")
-    return {chart: len(json.loads(spec)["rows"]) for chart, spec in _CHART_SPECS.findall(text)}
+    return {
+        chart: len(chart_rows_of(json.loads(spec))) for chart, spec in _CHART_SPECS.findall(text)
+    }
 
 
 def _pages_to_compare(night) -> list[str]:

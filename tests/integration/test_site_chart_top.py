@@ -10,7 +10,7 @@ import re
 
 import duckdb
 import pytest
-from support.site import generated_night
+from support.site import chart_rows_of, generated_night
 
 from dagster_project.lib.site import charts
 from dagster_project.lib.site.charts import top_rows
@@ -73,7 +73,8 @@ def _chart(page_html: str, chart_id: str) -> dict:
     match = re.search(
         rf'<script type="application/json" data-chart="{chart_id}">(.*?)</script>', page_html, re.S
     )
-    return json.loads(html.unescape(match.group(1)))
+    spec = json.loads(html.unescape(match.group(1)))
+    return {**spec, "rows": chart_rows_of(spec)}
 
 
 def test_the_pages_charts_show_the_busiest_people_of_the_warehouse(
@@ -120,3 +121,19 @@ def test_the_pages_charts_show_the_busiest_people_of_the_warehouse(
 @pytest.mark.parametrize("limit", [1, 2])
 def test_the_limit_holds_for_any_size(limit):
     assert top_rows(ROWS, "who", "tasks", limit).shown == limit
+
+
+def test_a_charts_rows_are_written_one_list_per_column_and_read_back_whole():
+    rows = [
+        {"day": "2026-09-07", "submitted": 6, "skipped": None},
+        {"day": "2026-09-08", "submitted": 7, "skipped": 1},
+    ]
+    columns = charts.columnar(rows)
+    assert columns == {
+        "day": ["2026-09-07", "2026-09-08"],
+        "submitted": [6, 7],
+        "skipped": [None, 1],
+    }
+    assert chart_rows_of({"columns": columns}) == rows
+    assert charts.columnar([]) == {}
+    assert chart_rows_of({"columns": {}}) == []

@@ -43,6 +43,14 @@ HOSTILE_PROJECT = 'proj-<i onclick="window.__xss=1">hostile</i>'
 HOSTILE_FILE = "<img src=x onerror=window.__xss=1>.jsonl"
 
 
+def chart_rows_of(spec: dict) -> list[dict]:
+    """A chart specification's rows, from the one list per column pages carry (as charts.js
+    reads them)."""
+    columns = spec["columns"]
+    count = len(next(iter(columns.values()))) if columns else 0
+    return [{name: values[i] for name, values in columns.items()} for i in range(count)]
+
+
 @functools.cache
 def _generated_night(root: Path) -> Night:
     generate(root / "landing", events=15_000, seed=11)

@@ -1,5 +1,6 @@
 """Chart data: the rows a chart draws, added up per drawn point where the chart sums them
-(``chart_rows``), and the busiest people a per-person chart keeps (``top_rows``)."""
+(``chart_rows``), written one list per column (``columnar``), and the busiest people a
+per-person chart keeps (``top_rows``)."""
 
 from __future__ import annotations
 
@@ -46,6 +47,14 @@ def chart_rows(rows: Rows, spec: dict[str, Any], kind: str = "", aggregate: bool
     if additive is None or not additive.summed <= set(keep):
         return kept
     return _aggregated(kept, keep, additive)
+
+
+def columnar(rows: Rows) -> dict[str, list]:
+    """Rows as one list of values per column (assets/charts.js turns them back into rows): each
+    column's name is written once instead of once per row, which was half a chart's bytes."""
+    if not rows:
+        return {}
+    return {column: [row.get(column) for row in rows] for column in rows[0]}
 
 
 @dataclass(frozen=True)
