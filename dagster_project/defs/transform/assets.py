@@ -115,7 +115,7 @@ def _dbt_events(
     # per check and run: held until the night knows whether it builds again.
     held: list[dg.AssetCheckResult] = []
     for event in invocation.stream():
-        if retry_out_of_memory and is_failed_check(event):
+        if retry_out_of_memory and _is_failed_check(event):
             held.append(event)
             continue
         yield event
@@ -143,7 +143,7 @@ def _dbt_events(
     yield from retried.stream()
 
 
-def is_failed_check(event: Any) -> bool:
+def _is_failed_check(event: Any) -> bool:
     """A dbt test's result as a Dagster asset check, failed (or in error)."""
     return isinstance(event, dg.AssetCheckResult) and not event.passed
 
