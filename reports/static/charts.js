@@ -14,6 +14,7 @@
 //   scatter    x, y, label, group, yLow, yHigh (an interval bar per point)
 //   box        group, y {column: legend}
 //   every kind xTitle, yTitle, percent; bar, line and box: log (a logarithmic value axis)
+//   every kind shared (a shared query of the page family: its columns are added to the rows)
 (function () {
   "use strict";
   var A = window.Annolytics;
@@ -408,6 +409,8 @@
     var figure = document.getElementById(node.getAttribute("data-chart"));
     var spec = JSON.parse(node.textContent);
     spec.rows = rowsOf(spec.columns);
+    // Figures the page family shares (assets/shared.js), by the shared query's key.
+    if (spec.shared && window.annolyticsSharedRows) spec.rows = window.annolyticsSharedRows(spec.shared, spec.rows);
     charts.push({ spec: spec, figure: figure, target: figure.querySelector("[data-chart-target]") });
   });
 

@@ -9,6 +9,8 @@ import urllib.parse
 import pytest
 from support.site import generated_night, people, screenshot_name, serve, visit
 
+from dagster_project.lib.site.data import row_filename
+from dagster_project.lib.site.formats import NUMBER_FORMATS, format_pct
 from dagster_project.lib.site.pages import load_pages
 
 
@@ -187,3 +189,117 @@ def test_the_model_docs_open_from_disk_with_nothing_fetched(night, browser):
     assert "One row per person" in body and "Enforced" in body  # its YAML, its contract
     assert [url for url in seen.requests if not url.startswith(("file:", "data:"))] == []
     assert seen.page_errors == []
+
+
+def _cohort_cell(value, low, high) -> str:
+    interval = "" if low is None else f" [{format_pct(low, 0)}–{format_pct(high, 0)}]"
+    return format_pct(value) + interval
+
+
+def _text(value) -> str:
+    return "–" if value is None else str(value)
+
+
+def _shown(page, table: str) -> dict[tuple, list[str]]:
+    """Each row's cells as shown, by its data-shared-row key."""
+    return {
+        tuple(key): cells
+        for key, cells in page.eval_on_selector_all(
+            f"#{table} tbody tr",
+            "rows => rows.map(r => [JSON.parse(r.dataset.sharedRow), "
+            "Array.from(r.cells, c => c.innerText)])",
+        )
+    }
+
+
+def test_person_pages_show_the_cohorts_figures_from_their_projects_data_files(night, served, page):
+    """Everyone else's rates, the verdicts and the rank are filled in by assets/shared.js from
+    the projects' data files: on every person page they read as the server writes figures
+    (lib/site/formats.py), beside the person's own, and the chart draws the cohort's rates."""
+    classes = night.dicts(
+        "select annotator, project_key, class_name, cohort_rate, cohort_rate_low, "
+        "cohort_rate_high, verdict from marts.mart_person_vs_class"
+    )
+    quality = night.dicts(
+        "select annotator, project_key, project_rate, expected_rate, p_vs_expected, verdict "
+        "from marts.mart_annotator_quality"
+    )
+    complexity = night.dicts(
+        "select annotator, project_key, time_per_task_vs_project, time_per_label_vs_project, "
+        "speed_verdict from marts.mart_complexity"
+    )
+    ranks = dict(night.rows("select actor, received_rank from marts.mart_person_profile"))
+    checked = ranked = 0
+    for person in people(night):
+        seen = visit(page, served + row_filename("person", person))
+        assert seen.problems == [], person
+        shown = _shown(page, "person-classes")
+        expected = {
+            (row["project_key"], row["class_name"]): [
+                _cohort_cell(row["cohort_rate"], row["cohort_rate_low"], row["cohort_rate_high"]),
+                _text(row["verdict"]),
+            ]
+            for row in classes
+            if row["annotator"] == person
+        }
+        assert {key: cells[-2:] for key, cells in shown.items()} == expected, person
+        expected = {
+            (row["project_key"],): [
+                format_pct(row["project_rate"]),
+                format_pct(row["expected_rate"]),
+                NUMBER_FORMATS["num2"](row["p_vs_expected"]),
+                _text(row["verdict"]),
+            ]
+            for row in quality
+            if row["annotator"] == person
+        }
+        shown = _shown(page, "person-quality")
+        assert {key: cells[-4:] for key, cells in shown.items()} == expected, person
+        expected = {
+            (row["project_key"],): [
+                NUMBER_FORMATS["num2"](row["time_per_task_vs_project"]),
+                NUMBER_FORMATS["num2"](row["time_per_label_vs_project"]),
+                _text(row["speed_verdict"]),
+            ]
+            for row in complexity
+            if row["annotator"] == person
+        }
+        shown = _shown(page, "person-complexity")
+        assert {key: cells[-3:] for key, cells in shown.items()} == expected, person
+        received = page.locator("dt", has_text="Reworks received").locator("xpath=..").inner_text()
+        rank = f"(rank {ranks[person]})" if ranks.get(person) else None
+        assert (rank in received) if rank else "rank" not in received, person
+        ranked += bool(rank)
+        chart = next((c for c in seen.charts if c["id"] == "person-class-rejections"), None)
+        if chart is not None:
+            drawn = page.evaluate(
+                "() => document.querySelector('#person-class-rejections [data-chart-target]')"
+                ".data[1].x"
+            )
+            assert sorted(x for x in drawn if x is not None) == sorted(
+                row["cohort_rate"]
+                for row in classes
+                if row["annotator"] == person and row["cohort_rate"] is not None
+            ), person
+        checked += bool(expected)
+    assert checked > 10 and ranked > 5
+
+
+# Values at and around ties: Python rounds a tie to even, JavaScript's toFixed away from zero.
+_FORMATTED = [0.0625, 0.125, 0.135, 0.145, 0.005, 0.015, 0.025, 0.375, 2.675, 1.005, -0.5, 0.5]
+_FORMATTED += [1234567.125, 1234567, 0.999999, 1e-7, 0, 1, 12.5, 0.785, 3.14159, 2.5, 3.5]
+
+
+def test_the_browsers_formats_read_as_the_servers(night, served, page):
+    page.goto(served + row_filename("person", people(night)[0]))
+    shown = page.evaluate(
+        "(values) => values.map(v => ['int', 'num', 'num2', 'money', 'pct']"
+        ".map(f => annolyticsFormat.numbers[f](v)).concat([annolyticsFormat.pct(v, 0)]))",
+        _FORMATTED,
+    )
+    expected = [
+        [NUMBER_FORMATS[f](value) for f in ("int", "num", "num2", "money", "pct")]
+        + [format_pct(value, 0)]
+        for value in _FORMATTED
+    ]
+    assert shown == expected

@@ -62,6 +62,11 @@ def test_each_night_is_kept_as_a_dated_snapshot_within_the_retention(night, tmp_
     assert (site / "assets/plotly.min.js").stat().st_ino == (
         site / "nights/2026-11-04/assets/plotly.min.js"
     ).stat().st_ino
+    # What did not change since an earlier night is that night's file, once on disk: Plotly,
+    # the static assets, and here (the same warehouse) every person page.
+    person_page = next(path.name for path in site.glob("person-*.html"))
+    for name in ("assets/plotly.min.js", "assets/shared.js", person_page):
+        assert (site / name).stat().st_ino == (site / "nights/2026-11-02" / name).stat().st_ino
     # A second run the same day replaces that day's snapshot.
     _publish(night, site, 4, hour=9)
     assert built.format("2026-11-04 09:00") in (site / "nights/2026-11-04/index.html").read_text()

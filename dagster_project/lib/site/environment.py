@@ -4,6 +4,7 @@ PyPI package: no CDN)."""
 
 from __future__ import annotations
 
+import filecmp
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -13,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from dagster_project.lib.settings import REPORTS_DIR
 from dagster_project.lib.site.charts import chart_rows, columnar, top_rows
 from dagster_project.lib.site.formats import format_num, format_pct, format_seconds
+from dagster_project.lib.site.page_cache import link_or_copy
 from dagster_project.lib.site.tables import DEFAULT_TABLE_ROWS, shown_rows, table_rows
 
 TEMPLATES_DIR = REPORTS_DIR / "templates"
@@ -44,9 +46,25 @@ def environment(table_row_limit: int = DEFAULT_TABLE_ROWS) -> Environment:
     return env
 
 
-def copy_assets(target: Path) -> None:
+def copy_assets(target: Path, previous: Path | None = None) -> None:
+    """The static files and Plotly's JavaScript into ``target/assets``. A file equal to the one
+    in ``previous`` (last night's site) is a hard link to it: kept snapshots then hold one
+    Plotly (4.7 MB), not one per night."""
     assets = target / "assets"
-    shutil.copytree(STATIC_DIR, assets, dirs_exist_ok=True)
+    assets.mkdir(parents=True, exist_ok=True)
     plotly_js = resources.files("plotly").joinpath("package_data", "plotly.min.js")
-    with resources.as_file(plotly_js) as source:
-        shutil.copyfile(source, assets / "plotly.min.js")
+    with resources.as_file(plotly_js) as plotly_file:
+        sources = {path.name: path for path in sorted(STATIC_DIR.iterdir()) if path.is_file()}
+        sources["plotly.min.js"] = Path(plotly_file)
+        for name, source in sources.items():
+            last_night = previous / "assets" / name if previous is not None else None
+            if last_night is not None and last_night.is_file() and _same_bytes(source, last_night):
+                link_or_copy(last_night, assets / name)
+            else:
+                shutil.copyfile(source, assets / name)
+
+
+def _same_bytes(first: Path, second: Path) -> bool:
+    return first.stat().st_size == second.stat().st_size and filecmp.cmp(
+        first, second, shallow=False
+    )

@@ -33,6 +33,21 @@ hundreds (each costs about a millisecond however small the mart): ::
         page_column: annotator
         sql: select annotator, day, submitted from marts.mart_annotator_performance_daily
              order by day
+
+Figures that set a row against all the others (a person's rate beside everyone else's) change
+whenever anyone's rows do. Written into each page, they would make every page of the family
+change every night; a ``shared`` query instead runs once for all pages into data files beside
+the site (shared_data.py), one per value of its ``file_column`` (one per project), and the
+browser fills them into the page's tables and charts. A shared query extends the page's query
+of the same name: ``key`` names the columns that pick a row of it (empty: the page's one row),
+and template columns read its other columns (tables' and charts' ``shared`` option): ::
+
+    shared:
+      classes:
+        page_column: annotator
+        file_column: project_key
+        key: [project_key, class_name]
+        sql: select annotator, project_key, class_name, cohort_rate from marts.mart_person_vs_class
 """
 
 from __future__ import annotations
@@ -50,13 +65,26 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 # Relations a page reads: marts and facts from dbt, and the raw bookkeeping of the ingest.
 _RELATION = re.compile(r"\b(?:marts|core|raw)\.[a-z_][a-z0-9_]*", re.IGNORECASE)
 _PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)", re.IGNORECASE)
-_KEYS = {"title", "template", "nav_order", "queries", "each", "evidence"}
+_KEYS = {"title", "template", "nav_order", "queries", "each", "evidence", "shared"}
 _SPLIT_QUERY_KEYS = {"sql", "page_column"}
+_SHARED_QUERY_KEYS = {"sql", "page_column", "key"}
+_SHARED_QUERY_OPTIONAL = {"file_column"}
 
 
 def query_parameters(sql: str) -> set[str]:
     """The ``$name`` parameters a query binds."""
     return set(_PARAMETER.findall(sql))
+
+
+@dataclass(frozen=True)
+class SharedQuery:
+    """A query of a page per row whose rows go to data files beside the site (see above)."""
+
+    name: str  # the page's query it extends
+    sql: str
+    page_column: str
+    key: tuple[str, ...]  # columns picking the row of the page's query (empty: its one row)
+    file_column: str | None = None  # one data file per value; None: one file for every page
 
 
 @dataclass(frozen=True)
@@ -71,6 +99,7 @@ class PageDefinition:
     # query name -> its column naming the page each row belongs to (run once, split by page)
     page_columns: dict[str, str] = field(default_factory=dict)
     evidence: dict[str, str] = field(default_factory=dict)  # mart -> element id on the page
+    shared: dict[str, SharedQuery] = field(default_factory=dict)  # query name -> its figures
 
     @property
     def filename(self) -> str:
@@ -108,6 +137,7 @@ def _problems(slug: str, spec: dict) -> list[str]:
                 f"query '{name}' runs once for all pages (page_column), so it cannot bind "
                 f"{sorted(query_parameters(str(query['sql'])))}"
             )
+    problems += _shared_problems(spec, queries)
     if not isinstance(spec.get("evidence") or {}, dict):
         problems.append("'evidence' must map a mart to an element id on the page")
     if "each" in spec and not isinstance(spec["each"], str):
@@ -115,6 +145,47 @@ def _problems(slug: str, spec: dict) -> list[str]:
     if slug == "index" and "each" in spec:
         problems.append("the front page cannot be a page per row")
     return problems
+
+
+def _shared_problems(spec: dict, queries: dict) -> list[str]:
+    shared = spec.get("shared") or {}
+    if not isinstance(shared, dict):
+        return ["'shared' must map a query of the page to the query of its shared figures"]
+    if shared and "each" not in spec:
+        return ["'shared' queries need a page per row ('each')"]
+    problems = []
+    for name, query in shared.items():
+        where = f"shared query '{name}'"
+        if not isinstance(queries.get(name), dict):
+            problems.append(
+                f"{where} must extend a query of the page of the same name that runs once for "
+                "all pages (page_column)"
+            )
+        if not isinstance(query, dict) or not (
+            _SHARED_QUERY_KEYS <= set(query) <= _SHARED_QUERY_KEYS | _SHARED_QUERY_OPTIONAL
+        ):
+            problems.append(
+                f"{where} must have 'sql', 'page_column' and 'key' (and may have 'file_column')"
+            )
+            continue
+        if not isinstance(query["key"], list) or not all(isinstance(k, str) for k in query["key"]):
+            problems.append(f"{where}: 'key' must be a list of column names")
+        if query_parameters(str(query["sql"])):
+            problems.append(f"{where} runs once for all pages, so it cannot bind parameters")
+    return problems
+
+
+def _shared(spec: dict) -> dict[str, SharedQuery]:
+    return {
+        str(name): SharedQuery(
+            name=str(name),
+            sql=str(query["sql"]),
+            page_column=str(query["page_column"]),
+            key=tuple(str(column) for column in query["key"]),
+            file_column=str(query["file_column"]) if query.get("file_column") else None,
+        )
+        for name, query in (spec.get("shared") or {}).items()
+    }
 
 
 def load_page(path: Path) -> PageDefinition:
@@ -141,16 +212,24 @@ def load_page(path: Path) -> PageDefinition:
                 f"{path}: query '{name}' uses {sorted(query_parameters(sql))} "
                 "but the page has no 'each' query to bind them"
             )
+    shared = _shared(spec)
     return PageDefinition(
         slug=slug,
         title=str(spec["title"]),
         template=str(spec["template"]),
         nav_order=int(spec.get("nav_order", 100)),
         queries=queries,
-        reads=_relations([*queries.values(), *([each] if each else [])]),
+        reads=_relations(
+            [
+                *queries.values(),
+                *(query.sql for query in shared.values()),
+                *([each] if each else []),
+            ]
+        ),
         each=each,
         page_columns=page_columns,
         evidence={str(k): str(v) for k, v in (spec.get("evidence") or {}).items()},
+        shared=shared,
     )
 
 

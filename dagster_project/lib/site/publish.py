@@ -5,6 +5,7 @@ Layout of the published folder::
 
     index.html, throughput.html, person-….html, …   tonight's report
     assets/                                          css, js, plotly.min.js, status.js
+    assets/shared/person--<project>.js, …           figures a page family shares (shared_data.py)
     data/reworks--review-edges.csv, …                every row of a table longer than a page shows
     nights/2026-11-23/index.html, …, assets/, data/   a dated copy of each kept night
 
@@ -45,6 +46,7 @@ from dagster_project.lib.site.render import (
     render_pages,
 )
 from dagster_project.lib.site.run_info import RunInfo
+from dagster_project.lib.site.shared_data import write_shared_data
 from dagster_project.lib.site.status import SiteStatus, failed_status, read_status, write_status
 from dagster_project.lib.site.tables import DEFAULT_TABLE_ROWS
 
@@ -195,7 +197,10 @@ def _build(
         )
         env = environment(settings.table_rows)
         staging.mkdir(parents=True)
-        copy_assets(staging)
+        previous = site if (site / "index.html").is_file() else None
+        copy_assets(staging, previous)
+        # Before tonight's dated copy links the assets: the copy's pages load them too.
+        write_shared_data(connection, definitions, staging, pseudonyms)
         if dbt_docs is not None:
             _place_dbt_docs(dbt_docs, staging)
         write_status(
@@ -229,7 +234,6 @@ def _build(
                 _link_tree(site / NIGHTS_DIR / kept, copy)
         # Tonight's dated copy is written beside each live page, and unchanged pages are
         # linked from the live site (see render_pages).
-        previous = site if (site / "index.html").is_file() else None
         return render_pages(
             RenderPlan(
                 env,

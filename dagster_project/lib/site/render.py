@@ -23,6 +23,7 @@ from dagster_project.lib.site.environment import environment
 from dagster_project.lib.site.night import NightContext
 from dagster_project.lib.site.page_cache import PageCache, PageOutput, link_or_copy
 from dagster_project.lib.site.run_info import RunInfo
+from dagster_project.lib.site.shared_data import page_shared_files
 from dagster_project.lib.site.tables import TABLE_FILES_DIR, LongTable, write_table_file
 
 # Where dbt's static docs page of the models sits in a site (and in each dated copy).
@@ -77,6 +78,14 @@ def evidence_links(pages: list[PageInstance]) -> dict[str, str]:
         for mart, anchor in page.definition.evidence.items():
             links.setdefault(mart, f"{page.filename}#{anchor}")
     return links
+
+
+def _shared_page(page: PageInstance) -> dict[str, Any] | None:
+    """What assets/shared.js needs to find a page's shared figures: the page's name in the data
+    files; None for a page without shared queries."""
+    if not page.definition.shared or not page.row:
+        return None
+    return {"page": str(next(iter(page.row.values())))}
 
 
 @dataclass(frozen=True)
@@ -150,6 +159,8 @@ class _Renderer:
             not_exported=self._not_exported,
             evidence_href=lambda mart: site.evidence.get(mart),
             long_tables=long_tables,
+            shared_files=page_shared_files(page),
+            shared_page=_shared_page(page),
         )
         return html, long_tables
 

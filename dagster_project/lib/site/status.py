@@ -13,6 +13,7 @@ import re
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 STATUS_JS = Path("assets") / "status.js"
 STATUS_JSON = Path("assets") / "status.json"
@@ -54,16 +55,22 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def script_assignment(variable: str, data: dict) -> str:
-    """``window.<variable> = {...};``: JSON is valid JavaScript; escaping <, > and & keeps it
-    inert even if pasted into HTML."""
-    payload = (
-        json.dumps(data, ensure_ascii=True, sort_keys=True)
+def script_payload(data: Any, compact: bool = False) -> str:
+    """``data`` as a JavaScript value: JSON is valid JavaScript; escaping <, > and & keeps it
+    inert even if pasted into HTML. ``compact``: no spaces (for large data)."""
+    return (
+        json.dumps(
+            data, ensure_ascii=True, sort_keys=True, separators=(",", ":") if compact else None
+        )
         .replace("<", "\\u003c")
         .replace(">", "\\u003e")
         .replace("&", "\\u0026")
     )
-    return f"window.{variable} = {payload};\n"
+
+
+def script_assignment(variable: str, data: dict) -> str:
+    """``window.<variable> = {...};``"""
+    return f"window.{variable} = {script_payload(data)};\n"
 
 
 def status_script(status: SiteStatus) -> str:

@@ -5,6 +5,7 @@ rows a page shows of a longer table (``shown_rows``), and the CSV file holding a
 from __future__ import annotations
 
 import csv
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ _TABLE_ID = re.compile(r"^[A-Za-z0-9_-]+$")  # table ids name files
 
 
 _MISSING_CELL = '<td class="missing" data-value="">–</td>\n'
+_SHARED_CELL = "<td></td>\n"  # assets/shared.js writes its class, sort value and text
 
 
 def _attribute(value: Any) -> str:
@@ -51,6 +53,8 @@ def _cell_writer(
     kind = column[2] if len(column) > 2 else "text"
     options = column[3] if len(column) > 3 and isinstance(column[3], dict) else {}
     figure = options.get("figure") if not_exported else None
+    if options.get("shared"):  # filled in by assets/shared.js from the family's data file
+        return lambda row: _SHARED_CELL
     if kind in NUMBER_FORMATS:
         shown = NUMBER_FORMATS[kind]
 
@@ -168,6 +172,46 @@ class ShownRows:
         return self.file.href.rsplit("/", 1)[-1] if self.file else ""
 
 
+def _shared_query(column: list[Any]) -> str | None:
+    """The shared query (pages.SharedQuery) a column's figures come from, if any."""
+    options = column[3] if len(column) > 3 and isinstance(column[3], dict) else {}
+    return options.get("shared")
+
+
+def shared_key_attribute(context: Context, columns: list[list[Any]]) -> Callable[[dict], str]:
+    """Writes a row's ``data-shared-row``: the values of the key of the one shared query the
+    table's columns read (nothing without one), for assets/shared.js to find the row's figures."""
+    names = {name for name in map(_shared_query, columns) if name}
+    if not names:
+        return lambda row: ""
+    if len(names) > 1:
+        raise ValueError(f"a table can read one shared query, not {sorted(names)}")
+    (name,) = names
+    definition = context["page"].definition
+    if name not in definition.shared:
+        raise ValueError(
+            f"table column reads shared query '{name}', which reports/pages/"
+            f"{definition.slug}.yml does not define"
+        )
+    key = definition.shared[name].key
+
+    def attribute(row: dict) -> str:
+        # Single-quoted, so that JSON's double quotes need no escaping: a third of the bytes.
+        text = json.dumps(
+            [row[column] for column in key], ensure_ascii=False, separators=(",", ":")
+        )
+        return f" data-shared-row='{_single_quoted(text)}'"
+
+    return attribute
+
+
+def _single_quoted(text: str) -> str:
+    """``text`` for an attribute value between single quotes."""
+    return (
+        text.replace("&", "&amp;").replace("'", "&#39;").replace("<", "&lt;").replace(">", "&gt;")
+    )
+
+
 def table_file_href(page_filename: str, table_id: str) -> str:
     """``data/reworks--review-edges.csv``: relative to the page, so it works from file://."""
     return f"{TABLE_FILES_DIR}/{Path(page_filename).stem}--{table_id}.csv"
@@ -178,6 +222,8 @@ def _file_columns(columns: list[list[Any]]) -> tuple[str, ...]:
     its value)."""
     keys = []
     for column in columns:
+        if _shared_query(column):  # in the family's data file, not in the page's rows
+            continue
         keys.append(column[0])
         if len(column) > 2 and column[2] == "pct_ci":
             keys += [column[3]["low"], column[3]["high"]]
@@ -258,7 +304,7 @@ def write_table_file(path: Path, table: LongTable) -> None:
 
 def _missing_column(row: dict[str, Any], columns: list[list[Any]]) -> ValueError | None:
     for column in columns:
-        if column[0] not in row:
+        if column[0] not in row and not _shared_query(column):
             return ValueError(
                 f"table column '{column[0]}' is not a column of the rows {sorted(row)}"
             )
@@ -276,6 +322,7 @@ def table_rows(context: Context, rows: Rows, columns: list[list[Any]]) -> Markup
     not_exported = context.get("not_exported")
     writers = [_cell_writer(column, page_for, project_name, not_exported) for column in columns]
     attributes = [(key, f' data-{key.replace("_", "-")}="') for key in FILTER_COLUMNS]
+    shared_row = shared_key_attribute(context, columns)
     lines = []
     append = lines.append
     row: dict[str, Any] = {}
@@ -287,7 +334,7 @@ def table_rows(context: Context, rows: Rows, columns: list[list[Any]]) -> Markup
                 if row.get(key) is not None
             )
             cells = "".join([write(row) for write in writers])
-            append(f"    <tr{filters}>{cells}</tr>")
+            append(f"    <tr{filters}{shared_row(row)}>{cells}</tr>")
     except KeyError as error:
         raise _missing_column(row, columns) or error from None
     return Markup("\n".join(lines))
