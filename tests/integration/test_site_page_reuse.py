@@ -20,7 +20,12 @@ from support.site import generated_night
 from dagster_project.lib.site.data import PageInstance, collect_pages, plan_pages, with_data
 from dagster_project.lib.site.environment import environment
 from dagster_project.lib.site.night import EarlierNight, NightContext
-from dagster_project.lib.site.page_cache import MANIFEST, PageCache, template_variables
+from dagster_project.lib.site.page_cache import (
+    MANIFEST,
+    PageCache,
+    read_manifest,
+    template_variables,
+)
 from dagster_project.lib.site.pages import PageDefinition, load_pages
 from dagster_project.lib.site.render import RenderPlan, SiteContext, render_pages
 from dagster_project.lib.site.run_info import CheckOutcome, RunInfo
@@ -262,7 +267,7 @@ def test_a_new_persons_page_renders_again_only_the_pages_that_link_to_it(pages, 
     _render(tmp_path / "fresh5", pages, 5)
     _same_files(tmp_path / "night5", tmp_path / "fresh5")
 
-    manifest = json.loads((tmp_path / "night5" / MANIFEST).read_text())["pages"]
+    manifest = read_manifest(tmp_path / "night5")
     linking = {
         name
         for name, entry in manifest.items()

@@ -32,7 +32,7 @@ from dagster_project.lib.site.data import PageInstance
 
 MANIFEST = Path("assets") / "pages.json"
 # Raise when what a fingerprint covers changes (an old manifest then matches nothing).
-MANIFEST_FORMAT = 2
+MANIFEST_FORMAT = 3
 # Template variables holding what changes every night: a page reading one is always rendered.
 NIGHTLY_VARIABLES = frozenset({"run", "night"})
 # What a manifest may name as a page's CSV file (it is read back from the published folder).
@@ -108,7 +108,7 @@ class PageCache:
         show besides its own data and the night's; ``previous``: last night's site."""
         self._env = env
         self._previous = previous
-        self._last_night = _read_manifest(previous) if previous else {}
+        self._last_night = read_manifest(previous) if previous else {}
         self._tonight: dict[str, dict] = {}
         self._variables: dict[str, set[str] | None] = {}
         self._templates: dict[str, bytes | None] = {}
@@ -184,23 +184,68 @@ class PageCache:
             }
 
     def save(self, target: Path) -> None:
+        """The manifest, each lookup written as two numbers: an index into its list of
+        (slug, key) looked up and one into its list of pages found (-1: none). Thousands of
+        person pages look up the same people; written out, the lookups were most of a large
+        site's manifest (a new file every night)."""
         path = target / MANIFEST
         path.parent.mkdir(parents=True, exist_ok=True)
-        manifest = {"format": MANIFEST_FORMAT, "pages": self._tonight}
-        path.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+        keys: dict[tuple[str, str], int] = {}
+        files: dict[str, int] = {}
+        pages = {}
+        for filename, entry in sorted(self._tonight.items()):
+            numbers = []
+            for slug, key, found in entry["links"]:
+                numbers.append(keys.setdefault((slug, key), len(keys)))
+                numbers.append(-1 if found is None else files.setdefault(found, len(files)))
+            pages[filename] = {**entry, "links": numbers}
+        manifest = {
+            "format": MANIFEST_FORMAT,
+            "keys": [list(key) for key in keys],
+            "files": list(files),
+            "pages": pages,
+        }
+        path.write_text(json.dumps(manifest, separators=(",", ":")), encoding="utf-8")
 
 
-def _read_manifest(site: Path) -> dict[str, dict]:
-    """Last night's fingerprints; nothing (everything is rendered) when the file is missing,
-    unreadable or of another format."""
+def read_manifest(site: Path) -> dict[str, dict]:
+    """Last night's fingerprints, each entry's lookups as [slug, key, page found or None];
+    nothing (everything is rendered) when the file is missing, unreadable or of another
+    format. An entry whose lookups do not decode keeps none (_links then refuses it)."""
     try:
         manifest = json.loads((site / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
         return {}
-    pages = manifest.get("pages")
-    return pages if isinstance(pages, dict) else {}
+    pages, keys, files = manifest.get("pages"), manifest.get("keys"), manifest.get("files")
+    if not (isinstance(pages, dict) and isinstance(keys, list) and isinstance(files, list)):
+        return {}
+    decoded = {}
+    for filename, entry in pages.items():
+        if isinstance(entry, dict):
+            decoded[filename] = {**entry, "links": _decoded(entry.get("links"), keys, files)}
+    return decoded
+
+
+def _decoded(numbers, keys: list, files: list) -> list | None:
+    """[key index, file index, ...] as [[slug, key, file or None], ...]; None when malformed."""
+    if not isinstance(numbers, list) or len(numbers) % 2:
+        return None
+    links = []
+    for key_index, file_index in zip(numbers[::2], numbers[1::2], strict=True):
+        if not (
+            type(key_index) is int
+            and type(file_index) is int
+            and 0 <= key_index < len(keys)
+            and -1 <= file_index < len(files)
+            and isinstance(keys[key_index], list)
+            and len(keys[key_index]) == 2
+        ):
+            return None
+        slug, key = keys[key_index]
+        links.append([slug, key, None if file_index == -1 else files[file_index]])
+    return links
 
 
 def _links(recorded) -> tuple[tuple[str, str, str | None], ...] | None:
