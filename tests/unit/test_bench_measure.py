@@ -87,24 +87,42 @@ def test_site_disk_counts_a_hard_linked_file_once(tmp_path: Path):
     assert disk_mb(site) >= 2 * once - 0.01
 
 
+def test_what_a_night_adds_is_the_files_it_did_not_link_from_the_night_before(tmp_path: Path):
+    from dagster_project.lib.bench.run import added_mb, site_files
+
+    last, tonight = tmp_path / "last", tmp_path / "tonight"
+    last.mkdir()
+    tonight.mkdir()
+    (last / "kept.html").write_bytes(b"k" * 2**20)
+    (last / "changed.html").write_bytes(b"c" * 2**20)
+    before = site_files(last)
+    (tonight / "kept.html").hardlink_to(last / "kept.html")
+    (tonight / "changed.html").write_bytes(b"C" * 2**20)
+    (tonight / "new.html").write_bytes(b"n" * 2**20)
+    assert 2.0 <= added_mb(tonight, before) < 2.1
+
+
 def test_the_summary_compares_the_full_night_with_the_reference_doing_the_same_work():
     from dagster_project.lib.bench.run import Stage, check_targets, summary
 
-    def at(stage, wall, site_mb=None):
-        return Stage(1000, stage, wall, wall, 1.0, site_mb=site_mb)
+    def at(stage, wall, site_mb=None, site_added_mb=None):
+        return Stage(1000, stage, wall, wall, 1.0, site_mb=site_mb, site_added_mb=site_added_mb)
 
     stages = [
         at("generate", 1.0),
         at("reference (SQL + statistics)", 10.0),
         at("pandas reference (2 marts)", 5.0),
         at("full run", 12.0, site_mb=100.0),
-        at("incremental run (+10)", 3.0, site_mb=140.0),
+        at("incremental run (+10)", 3.0, site_mb=140.0, site_added_mb=5.0),
     ]
     result = summary(stages, Stage(0, "fixed overhead (nothing new)", 2.0, 2.0, 0.5))
     assert result["full_ratio_vs_reference"] == 1.2
     assert result["incremental_share"] == 0.25
     assert (result["site_mb"], result["site_2_nights_mb"]) == (100.0, 140.0)
+    # One site and 13 more nights' additions: 140 + 13 x 5.
+    assert (result["site_night_added_mb"], result["site_14_nights_mb"]) == (5.0, 205.0)
     verdicts = check_targets(result)
+    assert "site_14_nights_mb = 205.0 (target <= 2x one snapshot, 200.0): MISSED" in verdicts
     assert "full_ratio_vs_reference = 1.2 (target <= 1.3): met" in verdicts
     assert "incremental_share = 0.25 (target <= 0.2): MISSED" in verdicts
 

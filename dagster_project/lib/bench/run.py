@@ -46,6 +46,8 @@ TARGETS = {
     "peak_rss_gb": 4.0,
     "site_mb": 150.0,
 }
+# 14 incremental nights' snapshots on disk, at most this many times one snapshot.
+SITE_14_NIGHTS_X_SNAPSHOT = 2.0
 GB = 1024**3
 # The pandas reference holds the whole history in memory: 10.4 GB at 10 M events. Above this
 # size it is skipped (it would not fit this 24 GB machine at 30 M); --pandas-up-to changes it.
@@ -66,6 +68,8 @@ class Stage:
     site_mb: float | None = None
     # The warehouse file (with its write-ahead log) after the night.
     warehouse_mb: float | None = None
+    # What the night added to the site: files that are not hard links to last night's.
+    site_added_mb: float | None = None
 
 
 def _python(*args: str) -> list[str]:
@@ -107,6 +111,21 @@ def disk_mb(folder: Path) -> float:
     """Disk used under ``folder`` in MB, as ``du`` counts it: allocated blocks, a file with
     several hard links once."""
     return _allocated_mb(folder.rglob("*"))
+
+
+def site_files(folder: Path) -> set[tuple[int, int]]:
+    """The (device, inode) of every file under ``folder``: what a later night may link."""
+    return {(info.st_dev, info.st_ino) for info in (path.lstat() for path in folder.rglob("*"))}
+
+
+def added_mb(folder: Path, before: set[tuple[int, int]]) -> float:
+    """Disk taken by the files under ``folder`` that are none of ``before`` (site_files): what
+    a night wrote, as opposed to what it linked from the night before."""
+    return _allocated_mb(
+        path
+        for path in folder.rglob("*")
+        if (path.lstat().st_dev, path.lstat().st_ino) not in before
+    )
 
 
 def _allocated_mb(paths) -> float:
@@ -173,6 +192,7 @@ def bench_size(
         )  # fmt: skip
     full = _run(_night(landing, warehouse, site), root / "full-run.log", "full run")
     full_site_mb, full_warehouse_mb = disk_mb(site), warehouse_mb(warehouse)
+    full_site_files = site_files(site)
     if _quarantined(warehouse):
         raise SystemExit("bench: generated rows were quarantined; the reference assumes none")
     shutil.copytree(root / "increment" / "late", landing / "late")
@@ -182,13 +202,20 @@ def bench_size(
     )  # fmt: skip
     base = reference.wall_s
 
+    incremental_added_mb = added_mb(site, full_site_files)
+
     def stage(
-        name: str, m: Measurement, log: Path | None = None, site_size=None, warehouse_size=None
+        name: str,
+        m: Measurement,
+        log: Path | None = None,
+        site_size=None,
+        warehouse_size=None,
+        site_added=None,
     ) -> Stage:
         steps = night_steps(log) if log else None
         return Stage(
             events, name, m.wall_s, m.cpu_s, m.peak_rss_bytes / GB, m.wall_s / base, steps,
-            site_size, warehouse_size,
+            site_size, warehouse_size, site_added,
         )  # fmt: skip
 
     return [
@@ -202,6 +229,7 @@ def bench_size(
             root / "incremental-run.log",
             disk_mb(site),
             warehouse_mb(warehouse),
+            incremental_added_mb,
         ),
     ]
 
@@ -222,8 +250,17 @@ def summary(stages: list[Stage], fixed: Stage) -> dict:
         "peak_rss_gb": round(max(s.peak_rss_gb for s in pipeline), 2),
         "generate_peak_rss_gb": round(at["generate"].peak_rss_gb, 3),
         "site_mb": round(full.site_mb, 1),
-        # The site after the full and the incremental night: two snapshots on disk.
+        # The site after the incremental night (published the same day: it replaces the full
+        # night's dated copy, so this is one snapshot).
         "site_2_nights_mb": round(incremental.site_mb, 1),
+        # What the incremental night wrote rather than linked from the night before, and the
+        # disk of 14 such nights kept as snapshots: one site plus 13 nights' additions.
+        "site_night_added_mb": _rounded(incremental.site_added_mb),
+        "site_14_nights_mb": (
+            round(incremental.site_mb + 13 * incremental.site_added_mb, 1)
+            if incremental.site_added_mb is not None
+            else None
+        ),
         "warehouse_mb": round(full.warehouse_mb, 1) if full.warehouse_mb is not None else None,
         # None when skipped at this size (PANDAS_REFERENCE_MAX_EVENTS).
         "pandas_reference_s": (
@@ -238,12 +275,23 @@ def summary(stages: list[Stage], fixed: Stage) -> dict:
     }
 
 
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
 def check_targets(result: dict) -> list[str]:
     lines = []
     for key, limit in TARGETS.items():
         value = result[key]
         verdict = "met" if value <= limit else "MISSED"
         lines.append(f"{key} = {value} (target <= {limit}): {verdict}")
+    if result.get("site_14_nights_mb") is not None:
+        limit = round(SITE_14_NIGHTS_X_SNAPSHOT * result["site_mb"], 1)
+        verdict = "met" if result["site_14_nights_mb"] <= limit else "MISSED"
+        lines.append(
+            f"site_14_nights_mb = {result['site_14_nights_mb']} (target <= "
+            f"{SITE_14_NIGHTS_X_SNAPSHOT:g}x one snapshot, {limit}): {verdict}"
+        )
     if BASELINE.exists():
         baseline = json.loads(BASELINE.read_text())
         for key in ("full_ratio_vs_reference", "incremental_share"):
