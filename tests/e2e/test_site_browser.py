@@ -172,6 +172,19 @@ def test_the_site_works_opened_from_disk(night, page):
     page.click("nav a[href^='reworks.html']")
     page.wait_for_selector("#review-tree[data-rendered='true']")
     assert page.url.startswith("file://") and "reworks.html" in page.url
+    # A person page reads the cohort's figures from its projects' data files (scripts, not
+    # fetches, which file:// would refuse): every such cell is filled in.
+    reviewed = night.rows(
+        "select annotator from marts.mart_person_vs_class where cohort_rate is not null "
+        "order by reviewed desc limit 1"
+    )[0][0]
+    seen = visit(page, (night.site / row_filename("person", reviewed)).as_uri())
+    assert seen.problems == []
+    cells = page.eval_on_selector_all(
+        "#person-classes tbody td:nth-last-child(-n+2)", "cells => cells.map(c => c.innerText)"
+    )
+    assert cells and all(text not in ("", "…") for text in cells)
+    assert any("%" in text for text in cells)
 
 
 def test_the_model_docs_open_from_disk_with_nothing_fetched(night, browser):
@@ -303,3 +316,25 @@ def test_the_browsers_formats_read_as_the_servers(night, served, page):
         for value in _FORMATTED
     ]
     assert shown == expected
+
+
+def test_clicking_a_number_columns_heading_sorts_by_the_number(night, served, page):
+    """A cell whose text is its number carries no data-value (tables.py): site.js sorts by
+    the text; a formatted one (12,345) by its data-value. Either way, by the number."""
+    page.goto(served + "people.html")
+    heading = page.locator("#people thead th", has_text="Submitted")
+    column = page.locator("#people thead th").all_inner_texts().index("Submitted")
+    submitted = night.rows(
+        "select submitted from marts.mart_person_profile where submitted is not null"
+    )
+    assert any(value < 1000 for (value,) in submitted) and len(submitted) > 10
+    for order in ("descending", "ascending"):
+        heading.click()
+        assert heading.get_attribute("aria-sort") == order
+        shown = page.eval_on_selector_all(
+            "#people tbody tr",
+            f"rows => rows.map(r => r.cells[{column}].textContent)",
+        )
+        numbers = [int(text.replace(",", "")) for text in shown if text != "–"]
+        assert numbers == sorted(numbers, reverse=order == "descending")
+        assert len(numbers) == len(submitted)

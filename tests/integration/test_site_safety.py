@@ -125,6 +125,7 @@ def test_table_cells_escape_every_value_and_format_as_documented():
             "gone": None,
         }
     ]
+    rows.append({**rows[0], "n": 7})
     html = template.render(
         rows=rows,
         columns=[
@@ -142,6 +143,8 @@ def test_table_cells_escape_every_value_and_format_as_documented():
     assert '<tr data-project-key="p&amp;1" data-day="2026-11-01">' in html
     assert "<td>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;</td>" in html
     assert '<td class="num" data-value="12345">12,345</td>' in html
+    # A number shown as it is sorts by its text: no data-value to repeat it.
+    assert '<td class="num">7</td>' in html
     assert '25.0 % <span class="ci">[20 %–30 %]</span>' in html
     assert '<a href="person-x.html">profile</a>' in html
     assert '<td class="missing" data-value="">–</td>' in html

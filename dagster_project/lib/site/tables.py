@@ -65,7 +65,10 @@ def _cell_writer(
                 if reason:
                     return f'<td class="missing not-exported" data-value="">{escape(reason)}</td>\n'
                 return _MISSING_CELL
-            return f'<td class="num" data-value="{_attribute(value)}">{shown(value)}</td>\n'
+            text, sort_value = shown(value), _attribute(value)
+            if text == sort_value:  # site.js sorts by the text where there is no data-value
+                return f'<td class="num">{text}</td>\n'
+            return f'<td class="num" data-value="{sort_value}">{text}</td>\n'
 
         return number
     if kind == "pct_ci":
@@ -178,7 +181,7 @@ def _shared_query(column: list[Any]) -> str | None:
     return options.get("shared")
 
 
-def shared_key_attribute(context: Context, columns: list[list[Any]]) -> Callable[[dict], str]:
+def _shared_key_attribute(context: Context, columns: list[list[Any]]) -> Callable[[dict], str]:
     """Writes a row's ``data-shared-row``: the values of the key of the one shared query the
     table's columns read (nothing without one), for assets/shared.js to find the row's figures."""
     names = {name for name in map(_shared_query, columns) if name}
@@ -322,7 +325,7 @@ def table_rows(context: Context, rows: Rows, columns: list[list[Any]]) -> Markup
     not_exported = context.get("not_exported")
     writers = [_cell_writer(column, page_for, project_name, not_exported) for column in columns]
     attributes = [(key, f' data-{key.replace("_", "-")}="') for key in FILTER_COLUMNS]
-    shared_row = shared_key_attribute(context, columns)
+    shared_row = _shared_key_attribute(context, columns)
     lines = []
     append = lines.append
     row: dict[str, Any] = {}
