@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from support.site import broken_links, generated_night, parse_links
+from support.site import broken_links, definition_problem, generated_night, parse_links
 
 from dagster_project.lib.settings import DBT_PROJECT_DIR
 from dagster_project.lib.site.data import collect_pages, row_filename
@@ -102,11 +102,7 @@ def test_a_page_definition_is_yaml_with_a_query_per_row(tmp_path, night):
 
 def test_page_definitions_are_checked(tmp_path):
     def problem(text: str) -> str:
-        path = tmp_path / "page.yml"
-        path.write_text(text)
-        with pytest.raises(ValueError) as error:
-            load_page(path)
-        return str(error.value)
+        return definition_problem(tmp_path, text)
 
     assert "missing 'template'" in problem("title: T\n")
     assert "unknown key 'querys'" in problem("title: T\ntemplate: t\nquerys: {}\n")
@@ -153,11 +149,7 @@ def test_a_query_split_by_page_column_gives_each_page_what_a_bound_query_gives(t
 
 def test_a_split_query_is_checked(tmp_path):
     def problem(text: str) -> str:
-        path = tmp_path / "page.yml"
-        path.write_text(text)
-        with pytest.raises(ValueError) as error:
-            load_page(path)
-        return str(error.value)
+        return definition_problem(tmp_path, text)
 
     split = "queries:\n  a:\n    page_column: person\n    sql: select 1 as person\n"
     assert "page has no 'each' query" in problem("title: T\ntemplate: t\n" + split)

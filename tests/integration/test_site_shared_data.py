@@ -10,8 +10,7 @@ import re
 import shutil
 
 import duckdb
-import pytest
-from support.site import generated_night
+from support.site import definition_problem, generated_night
 
 from dagster_project.lib.site.data import collect_pages, plan_pages, with_data
 from dagster_project.lib.site.environment import environment
@@ -49,11 +48,7 @@ def _write(folder, text: str):
 
 def test_shared_queries_are_checked(tmp_path):
     def problem(text: str) -> str:
-        path = tmp_path / "page.yml"
-        path.write_text(text)
-        with pytest.raises(ValueError) as error:
-            load_page(path)
-        return str(error.value)
+        return definition_problem(tmp_path, text)
 
     each = (
         "title: T\ntemplate: t\neach: select 1 as person\nqueries:\n"

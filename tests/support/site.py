@@ -64,6 +64,19 @@ def generated_night(tmp_path_factory) -> Night:
     return _generated_night(tmp_path_factory.getbasetemp() / "site-generated-night")
 
 
+def definition_problem(folder: Path, text: str) -> str:
+    """Why ``text``, as a page's YAML, is refused (pages.load_page)."""
+    import pytest
+
+    from dagster_project.lib.site.pages import load_page
+
+    path = folder / "page.yml"
+    path.write_text(text)
+    with pytest.raises(ValueError) as error:
+        load_page(path)
+    return str(error.value)
+
+
 def people(night: Night) -> list[str]:
     """Everyone with a person page: not the system actor, nor an author of ground truth only."""
     return [
