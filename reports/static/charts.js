@@ -391,14 +391,21 @@
     };
   }
 
-  // A chart's rows come one list per column (lib/site/charts.py, columnar).
+  // A chart's rows come one list per column (lib/site/charts.py, columnar); a column of few
+  // distinct texts as {values, codes}: its distinct values and each row's index into them.
+  function columnValues(column) {
+    if (Array.isArray(column)) return column;
+    return column.codes.map(function (code) { return column.values[code]; });
+  }
+
   function rowsOf(columns) {
     var names = Object.keys(columns);
-    var count = names.length ? columns[names[0]].length : 0;
+    var lists = names.map(function (name) { return columnValues(columns[name]); });
+    var count = names.length ? lists[0].length : 0;
     var rows = new Array(count);
     for (var i = 0; i < count; i++) {
       var row = {};
-      names.forEach(function (name) { row[name] = columns[name][i]; });
+      for (var c = 0; c < names.length; c++) row[names[c]] = lists[c][i];
       rows[i] = row;
     }
     return rows;

@@ -137,3 +137,13 @@ def test_a_charts_rows_are_written_one_list_per_column_and_read_back_whole():
     assert chart_rows_of({"columns": columns}) == rows
     assert charts.columnar([]) == {}
     assert chart_rows_of({"columns": {}}) == []
+
+
+def test_a_text_column_of_few_values_is_written_once_per_value_and_read_back_whole():
+    projects = ["p1", "p2", None, "p1", "p1", "p2"]
+    rows = [{"project_key": p, "day": f"2026-09-0{i}", "n": i} for i, p in enumerate(projects)]
+    columns = charts.columnar(rows)
+    assert columns["project_key"] == {"values": ["p1", "p2", None], "codes": [0, 1, 2, 0, 0, 1]}
+    # As many distinct days as rows: a list, as numbers are.
+    assert columns["day"] == [row["day"] for row in rows] and columns["n"] == list(range(6))
+    assert chart_rows_of({"columns": columns}) == rows

@@ -44,9 +44,14 @@ HOSTILE_FILE = "<img src=x onerror=window.__xss=1>.jsonl"
 
 
 def chart_rows_of(spec: dict) -> list[dict]:
-    """A chart specification's rows, from the one list per column pages carry (as charts.js
-    reads them)."""
-    columns = spec["columns"]
+    """A chart specification's rows, from the one list per column pages carry, a column of few
+    distinct texts as its values and each row's index into them (as charts.js reads them)."""
+    columns = {
+        name: [column["values"][code] for code in column["codes"]]
+        if isinstance(column, dict)
+        else column
+        for name, column in spec["columns"].items()
+    }
     count = len(next(iter(columns.values()))) if columns else 0
     return [{name: values[i] for name, values in columns.items()} for i in range(count)]
 
