@@ -213,6 +213,15 @@ def _text(value) -> str:
     return "–" if value is None else str(value)
 
 
+def _expected_cells(rows, person: str, key: tuple[str, ...], cells) -> dict[tuple, list[str]]:
+    """The shared cells a person's table should show, by row key: ``cells`` of each of her rows."""
+    return {
+        tuple(row[column] for column in key): cells(row)
+        for row in rows
+        if row["annotator"] == person
+    }
+
+
 def _shown(page, table: str) -> dict[tuple, list[str]]:
     """Each row's cells as shown, by its data-shared-row key."""
     return {
@@ -246,37 +255,40 @@ def test_person_pages_show_the_cohorts_figures_from_their_projects_data_files(ni
     for person in people(night):
         seen = visit(page, served + row_filename("person", person))
         assert seen.problems == [], person
-        shown = _shown(page, "person-classes")
-        expected = {
-            (row["project_key"], row["class_name"]): [
+        expected = _expected_cells(
+            classes,
+            person,
+            ("project_key", "class_name"),
+            lambda row: [
                 _cohort_cell(row["cohort_rate"], row["cohort_rate_low"], row["cohort_rate_high"]),
                 _text(row["verdict"]),
-            ]
-            for row in classes
-            if row["annotator"] == person
-        }
+            ],
+        )
+        shown = _shown(page, "person-classes")
         assert {key: cells[-2:] for key, cells in shown.items()} == expected, person
-        expected = {
-            (row["project_key"],): [
+        expected = _expected_cells(
+            quality,
+            person,
+            ("project_key",),
+            lambda row: [
                 format_pct(row["project_rate"]),
                 format_pct(row["expected_rate"]),
                 NUMBER_FORMATS["num2"](row["p_vs_expected"]),
                 _text(row["verdict"]),
-            ]
-            for row in quality
-            if row["annotator"] == person
-        }
+            ],
+        )
         shown = _shown(page, "person-quality")
         assert {key: cells[-4:] for key, cells in shown.items()} == expected, person
-        expected = {
-            (row["project_key"],): [
+        expected = _expected_cells(
+            complexity,
+            person,
+            ("project_key",),
+            lambda row: [
                 NUMBER_FORMATS["num2"](row["time_per_task_vs_project"]),
                 NUMBER_FORMATS["num2"](row["time_per_label_vs_project"]),
                 _text(row["speed_verdict"]),
-            ]
-            for row in complexity
-            if row["annotator"] == person
-        }
+            ],
+        )
         shown = _shown(page, "person-complexity")
         assert {key: cells[-3:] for key, cells in shown.items()} == expected, person
         received = page.locator("dt", has_text="Reworks received").locator("xpath=..").inner_text()

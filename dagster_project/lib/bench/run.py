@@ -46,7 +46,9 @@ TARGETS = {
     "peak_rss_gb": 4.0,
     "site_mb": 150.0,
 }
-# 14 incremental nights' snapshots on disk, at most this many times one snapshot.
+# The 14 nights the bench reports (the default snapshot retention), on disk at most this many
+# times one snapshot.
+KEPT_NIGHTS = 14
 SITE_14_NIGHTS_X_SNAPSHOT = 2.0
 GB = 1024**3
 # The pandas reference holds the whole history in memory: 10.4 GB at 10 M events. Above this
@@ -113,19 +115,20 @@ def disk_mb(folder: Path) -> float:
     return _allocated_mb(folder.rglob("*"))
 
 
+def _file_id(path: Path) -> tuple[int, int]:
+    info = path.lstat()
+    return info.st_dev, info.st_ino
+
+
 def site_files(folder: Path) -> set[tuple[int, int]]:
     """The (device, inode) of every file under ``folder``: what a later night may link."""
-    return {(info.st_dev, info.st_ino) for info in (path.lstat() for path in folder.rglob("*"))}
+    return {_file_id(path) for path in folder.rglob("*")}
 
 
 def added_mb(folder: Path, before: set[tuple[int, int]]) -> float:
     """Disk taken by the files under ``folder`` that are none of ``before`` (site_files): what
     a night wrote, as opposed to what it linked from the night before."""
-    return _allocated_mb(
-        path
-        for path in folder.rglob("*")
-        if (path.lstat().st_dev, path.lstat().st_ino) not in before
-    )
+    return _allocated_mb(path for path in folder.rglob("*") if _file_id(path) not in before)
 
 
 def _allocated_mb(paths) -> float:
@@ -239,6 +242,7 @@ def summary(stages: list[Stage], fixed: Stage) -> dict:
     at = {s.stage.split(" (")[0]: s for s in stages if s.events == largest}
     full, reference, incremental = at["full run"], at["reference"], at["incremental run"]
     pipeline = [full, incremental, fixed]
+    added = incremental.site_added_mb
     return {
         "events": largest,
         "full_run_s": round(full.wall_s, 1),
@@ -255,11 +259,9 @@ def summary(stages: list[Stage], fixed: Stage) -> dict:
         "site_2_nights_mb": round(incremental.site_mb, 1),
         # What the incremental night wrote rather than linked from the night before, and the
         # disk of 14 such nights kept as snapshots: one site plus 13 nights' additions.
-        "site_night_added_mb": _rounded(incremental.site_added_mb),
+        "site_night_added_mb": None if added is None else round(added, 1),
         "site_14_nights_mb": (
-            round(incremental.site_mb + 13 * incremental.site_added_mb, 1)
-            if incremental.site_added_mb is not None
-            else None
+            None if added is None else round(incremental.site_mb + (KEPT_NIGHTS - 1) * added, 1)
         ),
         "warehouse_mb": round(full.warehouse_mb, 1) if full.warehouse_mb is not None else None,
         # None when skipped at this size (PANDAS_REFERENCE_MAX_EVENTS).
@@ -273,10 +275,6 @@ def summary(stages: list[Stage], fixed: Stage) -> dict:
         "full_cpu_ratio_vs_reference": round(full.cpu_s / reference.cpu_s, 2),
         "incremental_cpu_share": round(incremental.cpu_s / full.cpu_s, 3),
     }
-
-
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
 
 
 def check_targets(result: dict) -> list[str]:

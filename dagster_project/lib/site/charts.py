@@ -65,9 +65,8 @@ def columnar(rows: Rows) -> dict[str, Any]:
 
 def dictionary_column(values: list) -> dict[str, list] | None:
     """``{"values": distinct values in order of appearance, "codes": an index per row}`` for text
-    (with nulls) holding at most one distinct value per two rows; None otherwise. At 10 M events
-    the throughput page's charts carried a project key and a day per annotator-day: 22 MB of
-    HTML, 7.5 MB so written."""
+    (with nulls) holding at most one distinct value per two rows; None otherwise. A chart with a
+    row per person and day repeats each project key and day many times."""
     if not all(value is None or type(value) is str for value in values):
         return None
     codes: dict[str | None, int] = {}

@@ -52,6 +52,12 @@ class PageInstance:
         return next(iter(self.parameters.values())) if self.parameters else None
 
     @property
+    def published_key(self) -> str | None:
+        """The page's name as published (a pseudonym where people are renamed): what
+        ``page_for`` and the shared data files (shared_data.py) know it by."""
+        return str(next(iter(self.row.values()))) if self.row else None
+
+    @property
     def slug(self) -> str:
         return self.definition.slug
 

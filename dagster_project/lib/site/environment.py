@@ -49,7 +49,7 @@ def environment(table_row_limit: int = DEFAULT_TABLE_ROWS) -> Environment:
 def copy_assets(target: Path, previous: Path | None = None) -> None:
     """The static files and Plotly's JavaScript into ``target/assets``. A file equal to the one
     in ``previous`` (last night's site) is a hard link to it: kept snapshots then hold one
-    Plotly (4.7 MB), not one per night."""
+    Plotly, not one per night."""
     assets = target / "assets"
     assets.mkdir(parents=True, exist_ok=True)
     plotly_js = resources.files("plotly").joinpath("package_data", "plotly.min.js")
@@ -58,13 +58,12 @@ def copy_assets(target: Path, previous: Path | None = None) -> None:
         sources["plotly.min.js"] = Path(plotly_file)
         for name, source in sources.items():
             last_night = previous / "assets" / name if previous is not None else None
-            if last_night is not None and last_night.is_file() and _same_bytes(source, last_night):
+            # filecmp compares the sizes before the bytes.
+            if (
+                last_night is not None
+                and last_night.is_file()
+                and filecmp.cmp(source, last_night, shallow=False)
+            ):
                 link_or_copy(last_night, assets / name)
             else:
                 shutil.copyfile(source, assets / name)
-
-
-def _same_bytes(first: Path, second: Path) -> bool:
-    return first.stat().st_size == second.stat().st_size and filecmp.cmp(
-        first, second, shallow=False
-    )

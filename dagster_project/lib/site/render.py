@@ -85,7 +85,7 @@ def _shared_page(page: PageInstance) -> dict[str, Any] | None:
     files; None for a page without shared queries."""
     if not page.definition.shared or not page.row:
         return None
-    return {"page": str(next(iter(page.row.values())))}
+    return {"page": page.published_key}
 
 
 @dataclass(frozen=True)
@@ -257,11 +257,7 @@ def render_pages(plan: RenderPlan) -> RenderedPages:
     rendered. With a snapshot every page is also put in its folder: linked, as the copy is the
     same file, unless its templates read ``night``, which differs in a copy (earlier nights,
     failures)."""
-    by_key = {
-        (page.slug, str(next(iter(page.row.values())))): page.filename
-        for page in plan.pages
-        if page.row
-    }
+    by_key = {(page.slug, page.published_key): page.filename for page in plan.pages if page.row}
     cache = PageCache(plan.env, RENDERER, plan.site_wide(), plan.previous)
     fingerprints = {page.filename: cache.fingerprint(page) for page in plan.pages}
     outputs: dict[str, PageOutput] = {}
