@@ -235,6 +235,31 @@ def test_a_manifest_naming_files_outside_the_site_or_gone_reuses_nothing_of_them
     assert not _linked(tmp_path / "night4", tmp_path / "night6")
 
 
+def test_a_manifest_entry_whose_lookups_do_not_decode_is_rendered_again(pages, tmp_path):
+    """Lookups are stored as indices into the manifest's lists of keys and pages: an index out
+    of range, of the wrong type or an odd count makes that page render; the rest are linked."""
+    _render(tmp_path / "night4", pages, 4)
+    manifest_path = tmp_path / "night4" / MANIFEST
+    manifest = json.loads(manifest_path.read_text())
+    linking = [name for name, entry in manifest["pages"].items() if entry["links"]]
+    assert len(linking) >= 3
+    broken = {
+        linking[0]: [len(manifest["keys"]), -1],
+        linking[1]: ["0", -1],
+        linking[2]: manifest["pages"][linking[2]]["links"][:-1],
+    }
+    for name, links in broken.items():
+        manifest["pages"][name]["links"] = links
+    manifest_path.write_text(json.dumps(manifest))
+    _render(tmp_path / "night5", pages, 5, previous=tmp_path / "night4")
+    _render(tmp_path / "fresh5", pages, 5)
+
+    _same_files(tmp_path / "night5", tmp_path / "fresh5")
+    linked = _linked(tmp_path / "night4", tmp_path / "night5")
+    assert not set(broken) & linked
+    assert len(linked) > 20
+
+
 def test_a_template_naming_another_at_render_time_is_rendered_every_night(tmp_path):
     env = Environment(
         loader=DictLoader({"dynamic.html.j2": "{% include data.which %}", "part.html.j2": "x"})
