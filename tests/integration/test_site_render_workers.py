@@ -1,6 +1,7 @@
 """Pages rendered by several processes: the split of pages among them (by hand-counted rows),
 and a site published by three processes that is byte for byte the site one process publishes,
-with and without pseudonyms."""
+with and without pseudonyms. Pages fetched a few rows at a time: the runs of pages (by
+hand-counted rows), and the same site as pages fetched all at once."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ import pytest
 from support.site import generated_night
 
 from dagster_project.lib.settings import WORKERS_ENV, default_workers
-from dagster_project.lib.site import shards
-from dagster_project.lib.site.data import PageInstance
+from dagster_project.lib.site import render, shards
+from dagster_project.lib.site.data import PageInstance, WarehouseRows
 from dagster_project.lib.site.pages import PageDefinition
 from dagster_project.lib.site.publish import PublishSettings, publish_site
 from dagster_project.lib.site.run_info import RunInfo
@@ -63,6 +64,47 @@ def test_too_few_rows_to_share_stay_in_one_process(monkeypatch):
     pages = [_page(name, 40) for name in "abcd"]  # 164 rows: one shard's worth
     assert _names(shards.split(pages, 4)) == [["a", "b", "c", "d"]]
     assert _names(shards.split(pages, 1)) == [["a", "b", "c", "d"]]
+
+
+def test_pages_are_fetched_in_runs_of_at_most_the_rows_given():
+    # Weights (rows + 1): a 10, b 4, c 7, d 3, e 16, f 1.
+    pages = [_page("a", 9), _page("b", 3), _page("c", 6), _page("d", 2), _page("e", 15), _page("f")]
+    # a+b = 14 <= 15, +c would be 21; c+d = 10; e alone is over 15 and is a run of its own.
+    assert _names(shards.batches(pages, 15)) == [["a", "b"], ["c", "d"], ["e"], ["f"]]
+    assert _names(shards.batches(pages, 1_000)) == [["a", "b", "c", "d", "e", "f"]]
+    assert _names(shards.batches([], 15)) == []
+
+
+def test_a_site_fetched_a_few_rows_at_a_time_is_the_site_fetched_at_once(
+    tmp_path_factory, tmp_path, monkeypatch
+):
+    night = generated_night(tmp_path_factory)
+    run = RunInfo(generated_at=dt.datetime(2026, 11, 5, 2, 0))
+    settings = PublishSettings(snapshot_retention=2, render_workers=1)
+    at_once, in_runs = tmp_path / "at-once", tmp_path / "in-runs"
+    monkeypatch.setattr(render, "ROWS_PER_BATCH", 10**9)
+    publish_site(night.warehouse, at_once, run, settings)
+
+    fetched: list[int] = []  # rows fetched by each call
+    original = WarehouseRows.__call__
+
+    def counting(self, pages):
+        filled = original(self, pages)
+        fetched.append(sum(len(rows) for page in filled for rows in page.data.values()))
+        return filled
+
+    monkeypatch.setattr(WarehouseRows, "__call__", counting)
+    monkeypatch.setattr(render, "ROWS_PER_BATCH", 500)
+    publish_site(night.warehouse, in_runs, run, settings)
+    # Many runs, each within the limit but for a page that alone holds more.
+    assert len(fetched) > 10
+    over = [rows for rows in fetched if rows > 500]
+    assert len(over) < len(fetched) / 2
+
+    names = _files(at_once)
+    assert len(names) > 50 and names == _files(in_runs)
+    match, mismatch, errors = filecmp.cmpfiles(at_once, in_runs, names, shallow=False)
+    assert (mismatch, errors, len(match)) == ([], [], len(names))
 
 
 def _files(folder) -> list[str]:
