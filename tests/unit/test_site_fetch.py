@@ -89,3 +89,18 @@ def test_other_types_keep_their_python_conversion(expression, expected):
 def test_an_empty_result_has_no_rows():
     connection = duckdb.connect()
     assert run_query(connection, "select 1 as n, 'a' as s where false", "test") == []
+
+
+def test_a_repeated_text_or_day_is_one_object_however_many_rows_hold_it():
+    connection = duckdb.connect()
+    rows = run_query(
+        connection,
+        "select 'proj-' || (i % 2) as project, date '2026-11-01' + (i % 3)::integer as day, i "
+        "from range(6) as t(i) order by i",
+        "test",
+    )
+    assert [row["project"] for row in rows] == ["proj-0", "proj-1"] * 3
+    assert [row["day"] for row in rows] == ["2026-11-01", "2026-11-02", "2026-11-03"] * 2
+    assert rows[0]["project"] is rows[2]["project"] is rows[4]["project"]
+    assert rows[1]["project"] is not rows[0]["project"]
+    assert rows[0]["day"] is rows[3]["day"]

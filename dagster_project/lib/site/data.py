@@ -151,8 +151,18 @@ def _numpy_column(array: np.ndarray, type_name: str) -> Sequence:
     if type_name in ("DATE", "TIMESTAMP"):
         # NumPy holds a DATE as a time at midnight; as days it lists as datetime.date.
         unit = "datetime64[D]" if type_name == "DATE" else "datetime64[us]"
-        return _plain_column(array.astype(unit).tolist())
+        return _shared_values(_plain_column(array.astype(unit).tolist()))
+    if type_name == "VARCHAR":
+        return _shared_values(array.tolist())
     return array.tolist()
+
+
+def _shared_values(values: Sequence) -> list:
+    """``values`` with each distinct text one object: a long table repeats few projects, days
+    and people, and each fetched value is otherwise a string of its own (a third of a large
+    page's rows in memory)."""
+    seen: dict[Any, Any] = {}
+    return [seen.setdefault(value, value) for value in values]
 
 
 def run_query(
