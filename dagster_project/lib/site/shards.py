@@ -35,7 +35,7 @@ ROWS_PER_WORKER = 50_000
 Result = TypeVar("Result")
 
 
-def weight(page: PageInstance) -> int:
+def _weight(page: PageInstance) -> int:
     """Rows the page shows: what fetching and rendering it costs, roughly (plus one per page)."""
     if page.data is not None:
         return 1 + sum(len(rows) for rows in page.data.values())
@@ -48,11 +48,11 @@ def batches(pages: list[PageInstance], rows: int) -> Iterator[list[PageInstance]
     batch: list[PageInstance] = []
     held = 0
     for page in pages:
-        if batch and held + weight(page) > rows:
+        if batch and held + _weight(page) > rows:
             yield batch
             batch, held = [], 0
         batch.append(page)
-        held += weight(page)
+        held += _weight(page)
     if batch:
         yield batch
 
@@ -65,7 +65,7 @@ def split(
     """At most ``workers`` shards of about equal rows (largest page first onto the lightest
     shard), each in the pages' order; the pages named in ``in_process`` go to the first shard,
     the one rendered in this process. One shard when there are too few rows to share."""
-    total = sum(map(weight, pages))
+    total = sum(map(_weight, pages))
     count = max(1, min(workers, total // ROWS_PER_WORKER))
     if count == 1:
         return [list(pages)]
@@ -74,12 +74,12 @@ def split(
     for page in pages:
         if page.filename in in_process:
             shard_of[page.filename] = 0
-            load[0] += weight(page)
+            load[0] += _weight(page)
     rest = [page for page in pages if page.filename not in in_process]
-    for page in sorted(rest, key=lambda page: (-weight(page), page.filename)):
+    for page in sorted(rest, key=lambda page: (-_weight(page), page.filename)):
         lightest = min(range(count), key=lambda shard: (load[shard], shard))
         shard_of[page.filename] = lightest
-        load[lightest] += weight(page)
+        load[lightest] += _weight(page)
     shards: list[list[PageInstance]] = [[] for _ in range(count)]
     for page in pages:
         shards[shard_of[page.filename]].append(page)
