@@ -159,8 +159,7 @@ def _numpy_column(array: np.ndarray, type_name: str) -> Sequence:
 
 def _shared_values(values: Sequence) -> list:
     """``values`` with each distinct text one object: a long table repeats few projects, days
-    and people, and each fetched value is otherwise a string of its own (nearly half of a
-    large page's rows in memory)."""
+    and people, and each fetched value is otherwise a string of its own."""
     seen: dict[Any, Any] = {}
     return [seen.setdefault(value, value) for value in values]
 

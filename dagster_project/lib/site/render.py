@@ -112,8 +112,7 @@ class RenderedPages:
 
 
 # Rows a process fetches and holds at a time (shards.batches): a large team's pages hold
-# millions of rows as Python objects, and the site's processes, each fetching all of its
-# pages' rows at once, reached 8.4 GB together at 30 M events.
+# millions of rows as Python objects, too many to hold all at once (benchmarks/HISTORY.md).
 ROWS_PER_BATCH = 200_000
 
 

@@ -48,11 +48,12 @@ def batches(pages: list[PageInstance], rows: int) -> Iterator[list[PageInstance]
     batch: list[PageInstance] = []
     held = 0
     for page in pages:
-        if batch and held + _weight(page) > rows:
+        weight = _weight(page)
+        if batch and held + weight > rows:
             yield batch
             batch, held = [], 0
         batch.append(page)
-        held += _weight(page)
+        held += weight
     if batch:
         yield batch
 
